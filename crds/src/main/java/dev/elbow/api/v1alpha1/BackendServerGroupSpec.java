@@ -1,0 +1,107 @@
+package dev.elbow.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a backend server group is: its members, how they share traffic, how they are checked. */
+@ValidationRule(
+    value = "self.algorithm != 'QUIC_CID' || self.protocol == 'QUIC'",
+    message = "algorithm QUIC_CID needs protocol QUIC; use SOURCE_IP or ROUND_ROBIN",
+    fieldPath = ".algorithm",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "!has(self.healthCheck) || !has(self.healthCheck.protocol)"
+            + " || (self.protocol in ['UDP', 'QUIC']) == (self.healthCheck.protocol == 'UDP')",
+    message =
+        "healthCheck.protocol must be UDP for UDP and QUIC groups, and TCP, HTTP or HTTPS for"
+            + " TCP, HTTP and HTTPS groups",
+    fieldPath = ".healthCheck.protocol",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "!has(self.healthCheck)"
+            + " || (!has(self.healthCheck.path) && !has(self.healthCheck.host)"
+            + " && !has(self.healthCheck.expectedCodes))"
+            + " || (has(self.healthCheck.protocol) ? self.healthCheck.protocol in ['HTTP', 'HTTPS']"
+            + " : self.protocol in ['HTTP', 'HTTPS'])",
+    message =
+        "healthCheck.path, healthCheck.host and healthCheck.expectedCodes apply only to HTTP and"
+            + " HTTPS health checks; remove them or set healthCheck.protocol to HTTP",
+    fieldPath = ".healthCheck",
+    reason = "FieldValueForbidden")
+public class BackendServerGroupSpec {
+
+  @Required
+  @JsonPropertyDescription(
+      "Protocol spoken to the members: TCP, UDP, QUIC, HTTP or HTTPS. Listeners forward TCP to"
+          + " TCP, UDP to UDP or QUIC, HTTP to HTTP, HTTPS to HTTP or HTTPS.")
+  private BackendProtocol protocol;
+
+  @Default("ROUND_ROBIN")
+  @JsonPropertyDescription(
+      "How a member is picked, always by weight: ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP (hash of"
+          + " the client address) or QUIC_CID (hash of the QUIC connection ID, QUIC groups only).")
+  private Algorithm algorithm = Algorithm.ROUND_ROBIN;
+
+  @Size(max = 500)
+  @ValidationRule(
+      value = "self.all(m, self.exists_one(n, n.address == m.address && n.port == m.port))",
+      message = "each address and port may appear only once in members",
+      reason = "FieldValueDuplicate")
+  @JsonPropertyDescription("The backend servers, at most 500.")
+  private List<Member> members = new ArrayList<>();
+
+  @JsonPropertyDescription("Active health checking of the members. Checks are on by default.")
+  private HealthCheck healthCheck;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "When true, the group cannot be deleted and members cannot be removed until it is false.")
+  private boolean removalProtection;
+
+  public BackendProtocol getProtocol() {
+    return protocol;
+  }
+
+  public void setProtocol(BackendProtocol protocol) {
+    this.protocol = protocol;
+  }
+
+  public Algorithm getAlgorithm() {
+    return algorithm;
+  }
+
+  public void setAlgorithm(Algorithm algorithm) {
+    this.algorithm = algorithm;
+  }
+
+  public List<Member> getMembers() {
+    return members;
+  }
+
+  public void setMembers(List<Member> members) {
+    this.members = members;
+  }
+
+  public HealthCheck getHealthCheck() {
+    return healthCheck;
+  }
+
+  public void setHealthCheck(HealthCheck healthCheck) {
+    this.healthCheck = healthCheck;
+  }
+
+  public boolean isRemovalProtection() {
+    return removalProtection;
+  }
+
+  public void setRemovalProtection(boolean removalProtection) {
+    this.removalProtection = removalProtection;
+  }
+}

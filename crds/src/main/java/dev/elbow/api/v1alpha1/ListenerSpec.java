@@ -1,0 +1,60 @@
+package dev.elbow.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** The frontend protocol and port, and the group that receives the traffic. */
+public class ListenerSpec {
+
+  @Required
+  @JsonPropertyDescription("Protocol clients speak: TCP, UDP, HTTP or HTTPS.")
+  private ListenerProtocol protocol;
+
+  @Required
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Port the data plane listens on, 1-65535; one listener per port.")
+  private Integer port;
+
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @JsonPropertyDescription("Name of a BackendServerGroup in the listener's namespace.")
+  private String backendGroup;
+
+  public ListenerSpec() {}
+
+  public ListenerSpec(ListenerProtocol protocol, int port, String backendGroup) {
+    this.protocol = protocol;
+    this.port = port;
+    this.backendGroup = backendGroup;
+  }
+
+  public ListenerProtocol getProtocol() {
+    return protocol;
+  }
+
+  public void setProtocol(ListenerProtocol protocol) {
+    this.protocol = protocol;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public String getBackendGroup() {
+    return backendGroup;
+  }
+
+  public void setBackendGroup(String backendGroup) {
+    this.backendGroup = backendGroup;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.elbow.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
+
+/** A member's health as the data plane reports it. */
+public class MemberStatus {
+
+  @JsonPropertyDescription("The member's address.")
+  private String address;
+
+  @JsonPropertyDescription("The member's port.")
+  private Integer port;
+
+  @JsonPropertyDescription(
+      "Healthy, Unhealthy, Unknown (not checked yet) or Unmonitored (health checks are off).")
+  private String health;
+
+  @JsonPropertyDescription("Why the last check failed, e.g. 'connection refused' or 'HTTP 503'.")
+  private String reason;
+
+  @JsonPropertyDescription("When the member entered its current health, RFC 3339.")
+  private String since;
+
+  public MemberStatus() {}
+
+  public MemberStatus(String address, int port, String health, String reason, String since) {
+    this.address = address;
+    this.port = port;
+    this.health = health;
+    this.reason = reason;
+    this.since = since;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public String getHealth() {
+    return health;
+  }
+
+  public void setHealth(String health) {
+    this.health = health;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  public String getSince() {
+    return since;
+  }
+
+  public void setSince(String since) {
+    this.since = since;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MemberStatus m
+        && Objects.equals(address, m.address)
+        && Objects.equals(port, m.port)
+        && Objects.equals(health, m.health)
+        && Objects.equals(reason, m.reason)
+        && Objects.equals(since, m.since);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(address, port, health, reason, since);
+  }
+
+  @Override
+  public String toString() {
+    return address + ":" + port + " " + health + (reason == null ? "" : " (" + reason + ")");
+  }
+}

@@ -1,0 +1,29 @@
+package dev.elbow.snapshot;
+
+import java.util.List;
+
+/**
+ * A backend server group: the members that share traffic, how they share it, and how their health
+ * is checked.
+ *
+ * @param name {@code namespace/name} of the BackendServerGroup resource
+ * @param protocol the protocol the data plane speaks to the members
+ * @param algorithm how a member is picked for each new connection or request
+ * @param members the resolved backend servers, at most one per address and port
+ * @param healthCheck the active health check; {@link HealthCheckConfig#DISABLED} when off
+ */
+public record GroupConfig(
+    String name,
+    BackendProtocol protocol,
+    Algorithm algorithm,
+    List<MemberConfig> members,
+    HealthCheckConfig healthCheck) {
+
+  /** ELB's limit on members per group, which the data plane enforces too. */
+  public static final int MAX_MEMBERS = 500;
+
+  public GroupConfig {
+    members = members == null ? List.of() : List.copyOf(members);
+    healthCheck = healthCheck == null ? HealthCheckConfig.DISABLED : healthCheck;
+  }
+}

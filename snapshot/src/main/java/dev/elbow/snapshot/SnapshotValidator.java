@@ -1,0 +1,202 @@
+package dev.elbow.snapshot;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a snapshot before anything applies it. Every problem is reported as {@code path: what is
+ * wrong and what would be right}, where the path points into the snapshot's JSON, so a rejected
+ * push can be fixed without guessing.
+ */
+public final class SnapshotValidator {
+
+  private SnapshotValidator() {}
+
+  /** All problems with the snapshot; empty when it can be applied. */
+  public static List<String> validate(Snapshot snapshot) {
+    List<String> problems = new ArrayList<>();
+    if (snapshot.version() <= 0) {
+      problems.add("version: must be positive, was " + snapshot.version());
+    }
+    Map<String, GroupConfig> groups = new HashMap<>();
+    for (int i = 0; i < snapshot.groups().size(); i++) {
+      GroupConfig group = snapshot.groups().get(i);
+      String at = "groups[" + i + "]";
+      if (isBlank(group.name())) {
+        problems.add(at + ".name: must not be empty");
+      } else if (groups.putIfAbsent(group.name(), group) != null) {
+        problems.add(at + ".name: \"" + group.name() + "\" appears twice");
+      }
+      validateGroup(group, at, problems);
+    }
+    Map<Integer, String> ports = new HashMap<>();
+    Set<String> listenerNames = new HashSet<>();
+    for (int i = 0; i < snapshot.listeners().size(); i++) {
+      validateListener(
+          snapshot.listeners().get(i),
+          "listeners[" + i + "]",
+          groups,
+          ports,
+          listenerNames,
+          problems);
+    }
+    return problems;
+  }
+
+  private static void validateListener(
+      ListenerConfig listener,
+      String at,
+      Map<String, GroupConfig> groups,
+      Map<Integer, String> ports,
+      Set<String> names,
+      List<String> problems) {
+    if (isBlank(listener.name())) {
+      problems.add(at + ".name: must not be empty");
+    } else if (!names.add(listener.name())) {
+      problems.add(at + ".name: \"" + listener.name() + "\" appears twice");
+    }
+    if (listener.protocol() == null) {
+      problems.add(at + ".protocol: must be one of TCP, UDP, HTTP, HTTPS");
+    }
+    if (!isPort(listener.port())) {
+      problems.add(at + ".port: must be 1-65535, was " + listener.port());
+    } else {
+      String holder = ports.putIfAbsent(listener.port(), listener.name());
+      if (holder != null) {
+        problems.add(at + ".port: " + listener.port() + " is already used by listener " + holder);
+      }
+    }
+    GroupConfig group = groups.get(listener.group());
+    if (group == null) {
+      problems.add(at + ".group: no group named \"" + listener.group() + "\" in this snapshot");
+    } else if (listener.protocol() != null
+        && group.protocol() != null
+        && !listener.protocol().canForwardTo(group.protocol())) {
+      problems.add(
+          at
+              + ".group: a "
+              + listener.protocol()
+              + " listener cannot forward to the "
+              + group.protocol()
+              + " group \""
+              + group.name()
+              + "\"; it needs a "
+              + listener.protocol().allowedBackends()
+              + " group");
+    }
+  }
+
+  private static void validateGroup(GroupConfig group, String at, List<String> problems) {
+    if (group.protocol() == null) {
+      problems.add(at + ".protocol: must be one of TCP, UDP, QUIC, HTTP, HTTPS");
+    }
+    if (group.algorithm() == null) {
+      problems.add(
+          at + ".algorithm: must be one of ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP, QUIC_CID");
+    } else if (group.algorithm() == Algorithm.QUIC_CID
+        && group.protocol() != BackendProtocol.QUIC) {
+      problems.add(at + ".algorithm: QUIC_CID needs a QUIC group; use SOURCE_IP or ROUND_ROBIN");
+    }
+    if (group.members().size() > GroupConfig.MAX_MEMBERS) {
+      problems.add(
+          at
+              + ".members: at most "
+              + GroupConfig.MAX_MEMBERS
+              + " members, had "
+              + group.members().size());
+    }
+    Set<String> endpoints = new HashSet<>();
+    for (int m = 0; m < group.members().size(); m++) {
+      MemberConfig member = group.members().get(m);
+      String mat = at + ".members[" + m + "]";
+      if (!IpLiterals.isIpLiteral(member.address())) {
+        problems.add(mat + ".address: \"" + member.address() + "\" is not an IPv4 or IPv6 address");
+      }
+      if (!isPort(member.port())) {
+        problems.add(mat + ".port: must be 1-65535, was " + member.port());
+      }
+      if (member.weight() < 0 || member.weight() > 100) {
+        problems.add(mat + ".weight: must be 0-100, was " + member.weight());
+      }
+      if (!endpoints.add(member.address() + "|" + member.port())) {
+        problems.add(mat + ": " + member.endpoint() + " appears twice in the group");
+      }
+    }
+    validateHealthCheck(group, at + ".healthCheck", problems);
+  }
+
+  private static void validateHealthCheck(GroupConfig group, String at, List<String> problems) {
+    HealthCheckConfig check = group.healthCheck();
+    if (!check.enabled()) {
+      return;
+    }
+    if (check.protocol() == null) {
+      problems.add(at + ".protocol: must be one of TCP, HTTP, HTTPS, UDP");
+    } else if (group.protocol() != null) {
+      boolean datagramCheck = check.protocol() == HealthCheckProtocol.UDP;
+      if (datagramCheck != group.protocol().isDatagram()) {
+        problems.add(
+            at
+                + ".protocol: a "
+                + group.protocol()
+                + " group is checked with "
+                + (group.protocol().isDatagram() ? "UDP" : "TCP, HTTP or HTTPS")
+                + ", not "
+                + check.protocol());
+      }
+    }
+    if (check.port() != null && !isPort(check.port())) {
+      problems.add(at + ".port: must be 1-65535, was " + check.port());
+    }
+    range(problems, at + ".intervalSeconds", check.intervalSeconds(), 1, 50);
+    range(problems, at + ".timeoutSeconds", check.timeoutSeconds(), 1, 50);
+    if (check.timeoutSeconds() >= check.intervalSeconds()) {
+      problems.add(
+          at
+              + ".timeoutSeconds: must be less than intervalSeconds ("
+              + check.intervalSeconds()
+              + "), was "
+              + check.timeoutSeconds());
+    }
+    range(problems, at + ".healthyThreshold", check.healthyThreshold(), 1, 10);
+    range(problems, at + ".unhealthyThreshold", check.unhealthyThreshold(), 1, 10);
+    if (check.isHttp()) {
+      if (check.path() == null || !check.path().startsWith("/") || check.path().length() > 80) {
+        problems.add(
+            at + ".path: must start with '/' and have 1-80 characters, was " + quote(check.path()));
+      }
+      if (check.host() != null && (check.host().isEmpty() || check.host().length() > 100)) {
+        problems.add(at + ".host: must have 1-100 characters");
+      }
+      try {
+        ExpectedCodes.parse(check.expectedCodes());
+      } catch (IllegalArgumentException e) {
+        problems.add(at + ".expectedCodes: " + e.getMessage());
+      }
+    } else if (check.path() != null || check.host() != null || check.expectedCodes() != null) {
+      problems.add(at + ": path, host and expectedCodes apply only to HTTP and HTTPS checks");
+    }
+  }
+
+  private static void range(List<String> problems, String at, int value, int min, int max) {
+    if (value < min || value > max) {
+      problems.add(at + ": must be " + min + "-" + max + ", was " + value);
+    }
+  }
+
+  private static boolean isPort(int port) {
+    return port >= 1 && port <= 65535;
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String quote(String s) {
+    return s == null ? "nothing" : "\"" + s + "\"";
+  }
+}
