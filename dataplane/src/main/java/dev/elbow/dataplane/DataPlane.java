@@ -1,0 +1,230 @@
+package dev.elbow.dataplane;
+
+import dev.elbow.dataplane.admin.AdminServer;
+import dev.elbow.dataplane.health.HealthChecker;
+import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.ListenerPorts;
+import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.RoutingTable;
+import dev.elbow.snapshot.ApplyResult;
+import dev.elbow.snapshot.DataPlaneStatus;
+import dev.elbow.snapshot.GroupHealth;
+import dev.elbow.snapshot.MemberHealth;
+import dev.elbow.snapshot.Snapshot;
+import dev.elbow.snapshot.SnapshotJson;
+import dev.elbow.snapshot.SnapshotValidator;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running data plane: listener ports, the routing table they read, the health checks that keep it
+ * current, and the admin API that feeds it snapshots.
+ *
+ * <p>Snapshots are applied one at a time on a dedicated thread, never on an event loop: validate,
+ * build the new table, open new ports, swap the table in with one volatile write, then close the
+ * ports that went away. A snapshot that fails any step changes nothing.
+ */
+public final class DataPlane implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
+
+  private final Clock clock;
+  private final EventLoopGroup workers;
+  private final ExecutorService applier;
+  private final ListenerPorts ports;
+  private final HealthChecker healthChecker;
+  private final AdminServer admin;
+  private final AtomicLong revision = new AtomicLong(1);
+  private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+  private volatile RoutingTable table = RoutingTable.EMPTY;
+
+  private DataPlane(DataPlaneOptions options, Clock clock) {
+    this.clock = clock;
+    int threads =
+        options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors();
+    this.workers = options.transport().newEventLoopGroup(threads, "elbow-io");
+    this.applier =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "elbow-snapshot-applier");
+              t.setDaemon(true);
+              return t;
+            });
+    ProxyContext proxy =
+        new ProxyContext(
+            () -> table,
+            new BackendConnector(options.transport(), options.connectTimeoutMillis()),
+            options.tcpIdleSeconds(),
+            options.httpIdleSeconds());
+    this.ports = new ListenerPorts(options.transport(), workers, options.listenAddress(), proxy);
+    this.healthChecker =
+        new HealthChecker(workers, options.transport(), clock, this::onGroupHealthChange);
+    this.admin = new AdminServer(this, options);
+  }
+
+  /** Starts a data plane with no listeners; it serves once a snapshot is applied. */
+  public static DataPlane start(DataPlaneOptions options) {
+    return start(options, Clock.systemUTC());
+  }
+
+  static DataPlane start(DataPlaneOptions options, Clock clock) {
+    DataPlane dataPlane = new DataPlane(options, clock);
+    dataPlane.admin.start();
+    log.info(
+        "data plane up: admin API on {}:{}, {} transport",
+        options.adminAddress(),
+        dataPlane.adminPort(),
+        options.transport());
+    return dataPlane;
+  }
+
+  /** The port of the admin API. */
+  public int adminPort() {
+    return admin.port();
+  }
+
+  /** Applies a snapshot given as JSON, as the admin API receives it. */
+  public CompletableFuture<ApplyOutcome> applyJson(byte[] json) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          Snapshot snapshot;
+          try {
+            snapshot = SnapshotJson.read(json, Snapshot.class);
+          } catch (IOException | RuntimeException e) {
+            return ApplyOutcome.refused(
+                ApplyOutcome.Kind.MALFORMED,
+                table.snapshot().version(),
+                List.of("body: not a snapshot: " + e.getMessage()));
+          }
+          return applyNow(snapshot);
+        },
+        applier);
+  }
+
+  /** Applies a snapshot. */
+  public CompletableFuture<ApplyOutcome> apply(Snapshot snapshot) {
+    return CompletableFuture.supplyAsync(() -> applyNow(snapshot), applier);
+  }
+
+  private ApplyOutcome applyNow(Snapshot snapshot) {
+    RoutingTable current = table;
+    long inForce = current.snapshot().version();
+    List<String> problems = new ArrayList<>(SnapshotValidator.validate(snapshot));
+    problems.addAll(SupportedFeatures.unsupported(snapshot));
+    if (!problems.isEmpty()) {
+      log.warn("refused snapshot {}: {}", snapshot.version(), problems);
+      return ApplyOutcome.refused(ApplyOutcome.Kind.INVALID, inForce, problems);
+    }
+    if (snapshot.version() == inForce && snapshot.sameConfigAs(current.snapshot())) {
+      return new ApplyOutcome(ApplyOutcome.Kind.UNCHANGED, new ApplyResult(inForce, List.of()));
+    }
+    if (snapshot.version() <= inForce) {
+      return ApplyOutcome.refused(
+          ApplyOutcome.Kind.STALE,
+          inForce,
+          List.of(
+              "version: "
+                  + snapshot.version()
+                  + " is not newer than "
+                  + inForce
+                  + ", the version in force"));
+    }
+    RoutingTable next = RoutingTable.build(snapshot, current, clock.instant());
+    problems = ports.openNew(snapshot);
+    if (!problems.isEmpty()) {
+      log.warn("refused snapshot {}: {}", snapshot.version(), problems);
+      return ApplyOutcome.refused(ApplyOutcome.Kind.INVALID, inForce, problems);
+    }
+    table = next;
+    // A health change between building the table and swapping it in went to the old groups.
+    next.groups().forEach(GroupRuntime::refresh);
+    healthChecker.update(next);
+    ports.closeRemoved(snapshot);
+    log.info(
+        "applied snapshot {}: {} listeners, {} groups",
+        snapshot.version(),
+        snapshot.listeners().size(),
+        snapshot.groups().size());
+    changed();
+    return new ApplyOutcome(ApplyOutcome.Kind.APPLIED, ApplyResult.applied(snapshot.version()));
+  }
+
+  private void onGroupHealthChange(String groupName) {
+    GroupRuntime group = table.group(groupName);
+    if (group != null) {
+      group.refresh();
+    }
+    changed();
+  }
+
+  private void changed() {
+    revision.incrementAndGet();
+    changeListeners.forEach(Runnable::run);
+  }
+
+  /** Runs {@code listener} (on the changing thread) whenever {@link #status()} changes. */
+  public void onChange(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
+  /** A number that grows whenever {@link #status()} changes. */
+  public long revision() {
+    return revision.get();
+  }
+
+  /** The version in force and every member's health. */
+  public DataPlaneStatus status() {
+    long currentRevision = revision.get();
+    RoutingTable current = table;
+    List<GroupHealth> groups = new ArrayList<>();
+    for (GroupRuntime group : current.groups()) {
+      List<MemberHealth> members = new ArrayList<>(group.members().size());
+      for (Member member : group.members()) {
+        members.add(member.health().report(member.config().address(), member.config().port()));
+      }
+      groups.add(new GroupHealth(group.name(), members));
+    }
+    return new DataPlaneStatus(current.snapshot().version(), currentRevision, groups);
+  }
+
+  /** The ports with an open listener socket. */
+  public Set<Integer> openPorts() {
+    try {
+      return applier.submit(ports::openPorts).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    healthChecker.close();
+    applier.submit(ports::close);
+    applier.shutdown();
+    try {
+      applier.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

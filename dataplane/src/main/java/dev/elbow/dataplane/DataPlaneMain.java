@@ -1,0 +1,104 @@
+package dev.elbow.dataplane;
+
+import dev.elbow.dataplane.transport.Transport;
+import dev.elbow.snapshot.SnapshotJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts a data plane from the command line.
+ *
+ * <pre>
+ * java -cp 'dataplane/target/lib/*:dataplane/target/elbow-dataplane.jar' dev.elbow.dataplane.DataPlaneMain \
+ *   [--admin-port 9901] [--admin-address 0.0.0.0] [--listen-address 0.0.0.0] \
+ *   [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|nio]
+ * </pre>
+ *
+ * The admin token comes from {@code --admin-token-file} or the {@code ELBOW_ADMIN_TOKEN}
+ * environment variable; there is no default, so an admin API is never left open by mistake.
+ */
+public final class DataPlaneMain {
+
+  private DataPlaneMain() {}
+
+  public static void main(String[] args) throws Exception {
+    int adminPort = 9901;
+    String adminAddress = "0.0.0.0";
+    String listenAddress = "0.0.0.0";
+    String token = System.getenv("ELBOW_ADMIN_TOKEN");
+    Path snapshotFile = null;
+    int ioThreads = 0;
+    Transport transport = Transport.best();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (flag.equals("-h") || flag.equals("--help")) {
+        System.out.println(usage());
+        return;
+      }
+      if (i + 1 >= args.length) {
+        fail(flag + " needs a value\n" + usage());
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--admin-port" -> adminPort = Integer.parseInt(value);
+        case "--admin-address" -> adminAddress = value;
+        case "--listen-address" -> listenAddress = value;
+        case "--admin-token-file" -> token = Files.readString(Path.of(value)).trim();
+        case "--snapshot" -> snapshotFile = Path.of(value);
+        case "--io-threads" -> ioThreads = Integer.parseInt(value);
+        case "--transport" -> transport = Transport.named(value);
+        default -> fail("unknown option " + flag + "\n" + usage());
+      }
+    }
+    if (token == null || token.isBlank()) {
+      fail("no admin token: set ELBOW_ADMIN_TOKEN or pass --admin-token-file FILE");
+    }
+    DataPlaneOptions options =
+        DataPlaneOptions.defaults(adminPort, token)
+            .withAdminAddress(adminAddress)
+            .withListenAddress(listenAddress)
+            .withIoThreads(ioThreads)
+            .withTransport(transport);
+    DataPlane dataPlane = DataPlane.start(options);
+    if (snapshotFile != null) {
+      applyFile(dataPlane, snapshotFile);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  dataPlane.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+  }
+
+  private static void applyFile(DataPlane dataPlane, Path file) throws IOException {
+    ApplyOutcome outcome = dataPlane.applyJson(Files.readAllBytes(file)).join();
+    if (outcome.kind() != ApplyOutcome.Kind.APPLIED) {
+      dataPlane.close();
+      fail("cannot apply " + file + ":\n  " + String.join("\n  ", outcome.result().errors()));
+    }
+    System.out.println(
+        "serving snapshot "
+            + outcome.result().appliedVersion()
+            + " from "
+            + file
+            + ": "
+            + new String(SnapshotJson.toBytes(dataPlane.status()), StandardCharsets.UTF_8));
+  }
+
+  private static String usage() {
+    return "usage: DataPlaneMain [--admin-port 9901] [--admin-address ADDR] [--listen-address ADDR]"
+        + " [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|nio]";
+  }
+
+  private static void fail(String message) {
+    System.err.println("elbow-dataplane: " + message);
+    System.exit(2);
+  }
+}

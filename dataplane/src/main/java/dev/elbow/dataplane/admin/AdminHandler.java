@@ -1,0 +1,186 @@
+package dev.elbow.dataplane.admin;
+
+import dev.elbow.dataplane.ApplyOutcome;
+import dev.elbow.dataplane.DataPlane;
+import dev.elbow.snapshot.SnapshotJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+
+/** Routes admin API requests; see {@link AdminServer} for the endpoints. */
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final int MAX_WAIT_SECONDS = 60;
+
+  private final DataPlane dataPlane;
+  private final byte[] expectedAuthorization;
+  private final StatusWatchers watchers;
+
+  AdminHandler(DataPlane dataPlane, String token, StatusWatchers watchers) {
+    this.dataPlane = dataPlane;
+    this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.watchers = watchers;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    String path = uri.path();
+    if (path.equals("/healthz")) {
+      reply(
+          ctx,
+          keepAlive,
+          HttpResponseStatus.OK,
+          "text/plain",
+          "ok\n".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    if (!path.equals("/v1/snapshot") && !path.equals("/v1/status")) {
+      replyJson(
+          ctx,
+          keepAlive,
+          HttpResponseStatus.NOT_FOUND,
+          Map.of("error", "no such endpoint: " + path));
+      return;
+    }
+    if (!authorized(request)) {
+      FullHttpResponse response =
+          json(
+              HttpResponseStatus.UNAUTHORIZED, Map.of("error", "a valid bearer token is required"));
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"elbow\"");
+      send(ctx, keepAlive, response);
+      return;
+    }
+    if (path.equals("/v1/snapshot")) {
+      if (!request.method().equals(HttpMethod.PUT) && !request.method().equals(HttpMethod.POST)) {
+        methodNotAllowed(ctx, keepAlive, "PUT");
+        return;
+      }
+      byte[] body = ByteBufUtil.getBytes(request.content());
+      dataPlane
+          .applyJson(body)
+          .whenComplete(
+              (outcome, error) -> {
+                if (error != null) {
+                  replyJson(
+                      ctx,
+                      keepAlive,
+                      HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                      Map.of("error", String.valueOf(error)));
+                } else {
+                  replyJson(ctx, keepAlive, statusOf(outcome.kind()), outcome.result());
+                }
+              });
+      return;
+    }
+    if (!request.method().equals(HttpMethod.GET)) {
+      methodNotAllowed(ctx, keepAlive, "GET");
+      return;
+    }
+    long after = longParam(uri, "after", -1);
+    int waitSeconds =
+        (int) Math.min(MAX_WAIT_SECONDS, Math.max(0, longParam(uri, "waitSeconds", 30)));
+    if (after < 0 || waitSeconds == 0) {
+      replyJson(ctx, keepAlive, HttpResponseStatus.OK, dataPlane.status());
+    } else {
+      watchers.watch(
+          after, waitSeconds, status -> replyJson(ctx, keepAlive, HttpResponseStatus.OK, status));
+    }
+  }
+
+  private boolean authorized(FullHttpRequest request) {
+    String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    // Constant time, so the token cannot be guessed byte by byte from response times.
+    return header != null
+        && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expectedAuthorization);
+  }
+
+  private static HttpResponseStatus statusOf(ApplyOutcome.Kind kind) {
+    return switch (kind) {
+      case APPLIED, UNCHANGED -> HttpResponseStatus.OK;
+      case STALE -> HttpResponseStatus.CONFLICT;
+      case INVALID -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
+      case MALFORMED -> HttpResponseStatus.BAD_REQUEST;
+    };
+  }
+
+  private static long longParam(QueryStringDecoder uri, String name, long fallback) {
+    List<String> values = uri.parameters().get(name);
+    if (values == null || values.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(values.get(0));
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private void methodNotAllowed(ChannelHandlerContext ctx, boolean keepAlive, String allowed) {
+    FullHttpResponse response =
+        json(HttpResponseStatus.METHOD_NOT_ALLOWED, Map.of("error", "use " + allowed));
+    response.headers().set(HttpHeaderNames.ALLOW, allowed);
+    send(ctx, keepAlive, response);
+  }
+
+  private static void replyJson(
+      ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
+    send(ctx, keepAlive, json(status, body));
+  }
+
+  private static FullHttpResponse json(HttpResponseStatus status, Object body) {
+    return response(
+        status, HttpHeaderValues.APPLICATION_JSON.toString(), SnapshotJson.toBytes(body));
+  }
+
+  private static void reply(
+      ChannelHandlerContext ctx,
+      boolean keepAlive,
+      HttpResponseStatus status,
+      String type,
+      byte[] body) {
+    send(ctx, keepAlive, response(status, type, body));
+  }
+
+  private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
+    ByteBuf content = Unpooled.wrappedBuffer(body);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, type)
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return response;
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+    HttpUtil.setKeepAlive(response, keepAlive);
+    var written = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.elbow.dataplane.admin;
+
+import dev.elbow.dataplane.DataPlane;
+import dev.elbow.dataplane.DataPlaneOptions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin API, on its own port and its own event loop so that reading a large snapshot or
+ * answering status watchers never delays proxied traffic.
+ *
+ * <ul>
+ *   <li>{@code GET /healthz}: 200 while the process runs (no token; for probes)
+ *   <li>{@code PUT /v1/snapshot}: apply a snapshot; 200, 400, 401, 409 or 422 with an {@code
+ *       ApplyResult}
+ *   <li>{@code GET /v1/status?after=R&waitSeconds=S}: the {@code DataPlaneStatus}; with {@code
+ *       after}, waits up to S seconds (at most 60) until the revision passes R
+ * </ul>
+ */
+public final class AdminServer implements AutoCloseable {
+
+  /** A snapshot of 100,000 members is a few megabytes; this leaves ample room. */
+  static final int MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+  private final DataPlane dataPlane;
+  private final DataPlaneOptions options;
+  private final EventLoopGroup loop;
+  private final StatusWatchers watchers;
+  private Channel server;
+
+  public AdminServer(DataPlane dataPlane, DataPlaneOptions options) {
+    this.dataPlane = dataPlane;
+    this.options = options;
+    this.loop = options.transport().newEventLoopGroup(1, "elbow-admin");
+    this.watchers = new StatusWatchers(dataPlane, loop.next());
+    dataPlane.onChange(watchers::wakeUp);
+  }
+
+  /** Binds the admin port; fails if it is taken. */
+  public void start() {
+    server =
+        new ServerBootstrap()
+            .group(loop)
+            .channel(options.transport().serverChannelType())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(MAX_BODY_BYTES),
+                            new AdminHandler(dataPlane, options.adminToken(), watchers));
+                  }
+                })
+            .bind(new InetSocketAddress(options.adminAddress(), options.adminPort()))
+            .syncUninterruptibly()
+            .channel();
+  }
+
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close().syncUninterruptibly();
+    }
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

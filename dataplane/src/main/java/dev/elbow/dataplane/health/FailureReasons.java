@@ -1,0 +1,34 @@
+package dev.elbow.dataplane.health;
+
+import io.netty.channel.ConnectTimeoutException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.nio.channels.ClosedChannelException;
+
+/** Turns the exceptions of a failed probe into the short reasons shown in status. */
+final class FailureReasons {
+
+  private FailureReasons() {}
+
+  static String of(Throwable cause, int timeoutSeconds) {
+    if (cause instanceof ConnectTimeoutException) {
+      return timeout(timeoutSeconds);
+    }
+    if (cause instanceof NoRouteToHostException) {
+      return "no route to host";
+    }
+    if (cause instanceof ConnectException) {
+      String message = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      return message.contains("refused") ? "connection refused" : "connect failed: " + message;
+    }
+    if (cause instanceof ClosedChannelException) {
+      return "connection closed";
+    }
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message;
+  }
+
+  static String timeout(int timeoutSeconds) {
+    return "timeout after " + timeoutSeconds + "s";
+  }
+}

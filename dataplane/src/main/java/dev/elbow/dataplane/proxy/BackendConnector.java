@@ -1,0 +1,86 @@
+package dev.elbow.dataplane.proxy;
+
+import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import java.util.function.Supplier;
+
+/**
+ * Opens connections to members: on the event loop of the client connection they serve (so the two
+ * never need to synchronize), with auto-read off (each side reads only when the other can take
+ * more), and with one retry on another member when the first connect fails.
+ */
+public final class BackendConnector {
+
+  /** How the outcome of a connect is reported, on the client connection's event loop. */
+  public interface Callback {
+    /** A connection to {@code member} is open; reads on it are off until someone asks. */
+    void connected(Channel backend, Member member);
+
+    /** Neither the first member nor the retry answered; {@code cause} is the last failure. */
+    void failed(Member lastTried, Throwable cause);
+  }
+
+  private final Transport transport;
+  private final int connectTimeoutMillis;
+
+  public BackendConnector(Transport transport, int connectTimeoutMillis) {
+    this.transport = transport;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+  }
+
+  /**
+   * Connects to {@code first}, or once to another member of {@code group} if that fails.
+   *
+   * @param handler makes the handler of each backend channel (a retry needs a fresh one)
+   * @param halfClosure whether the channel passes half-closes on instead of closing (TCP proxying)
+   */
+  public void connect(
+      EventLoop loop,
+      GroupRuntime group,
+      Member first,
+      Supplier<ChannelHandler> handler,
+      boolean halfClosure,
+      Callback callback) {
+    attempt(loop, group, first, handler, halfClosure, callback, true);
+  }
+
+  private void attempt(
+      EventLoop loop,
+      GroupRuntime group,
+      Member member,
+      Supplier<ChannelHandler> handler,
+      boolean halfClosure,
+      Callback callback,
+      boolean mayRetry) {
+    new Bootstrap()
+        .group(loop)
+        .channel(transport.socketChannelType())
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
+        .handler(handler.get())
+        .connect(member.socketAddress())
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (f.isSuccess()) {
+                    callback.connected(f.channel(), member);
+                    return;
+                  }
+                  Member other = mayRetry ? group.pickOtherThan(member) : null;
+                  if (other == null) {
+                    callback.failed(member, f.cause());
+                  } else {
+                    attempt(loop, group, other, handler, halfClosure, callback, false);
+                  }
+                });
+  }
+}

@@ -1,0 +1,54 @@
+package dev.elbow.dataplane.proxy;
+
+import dev.elbow.dataplane.proxy.http.HttpProxyFrontend;
+import dev.elbow.dataplane.proxy.tcp.TcpProxyFrontend;
+import dev.elbow.dataplane.routing.ListenerRoute;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sets up each connection accepted on a listener port according to the listener's protocol in the
+ * routing table at that moment. Because the choice is made per connection, a listener can change
+ * protocol or group without its port being closed and reopened.
+ */
+public final class ListenerChannelInitializer extends ChannelInitializer<Channel> {
+
+  private final ProxyContext proxy;
+  private final int port;
+
+  public ListenerChannelInitializer(ProxyContext proxy, int port) {
+    this.proxy = proxy;
+    this.port = port;
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    ListenerRoute route = proxy.routes().get().route(port);
+    if (route == null) {
+      ch.close(); // accepted just as the listener was removed
+      return;
+    }
+    switch (route.config().protocol()) {
+      case TCP -> {
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.pipeline()
+            .addLast(
+                new IdleStateHandler(0, 0, proxy.tcpIdleSeconds(), TimeUnit.SECONDS),
+                new TcpProxyFrontend(proxy, port));
+      }
+      case HTTP ->
+          ch.pipeline()
+              .addLast(
+                  new IdleStateHandler(0, 0, proxy.httpIdleSeconds(), TimeUnit.SECONDS),
+                  new HttpServerCodec(),
+                  new FlowControlHandler(),
+                  new HttpProxyFrontend(proxy, port));
+      default -> ch.close(); // refused by validation; never in a table
+    }
+  }
+}

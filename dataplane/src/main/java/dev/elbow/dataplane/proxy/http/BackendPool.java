@@ -1,0 +1,70 @@
+package dev.elbow.dataplane.proxy.http;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Idle keep-alive connections to members, one pool per event loop. A client connection only takes
+ * backend connections from the pool of its own event loop, so the pool needs no locks: every use of
+ * it happens on its one thread.
+ */
+final class BackendPool {
+
+  /** Idle connections kept per member and event loop; more are closed when released. */
+  static final int MAX_IDLE_PER_MEMBER = 64;
+
+  private static final FastThreadLocal<BackendPool> POOLS =
+      new FastThreadLocal<>() {
+        @Override
+        protected BackendPool initialValue() {
+          return new BackendPool();
+        }
+      };
+
+  private final Map<InetSocketAddress, ArrayDeque<Channel>> idle = new HashMap<>();
+
+  /** The pool of the calling event loop. */
+  static BackendPool current() {
+    return POOLS.get();
+  }
+
+  /** An open idle connection to the member, or null. */
+  Channel acquire(InetSocketAddress member) {
+    ArrayDeque<Channel> channels = idle.get(member);
+    if (channels == null) {
+      return null;
+    }
+    Channel channel;
+    while ((channel = channels.pollFirst()) != null) {
+      if (channel.isActive()) {
+        return channel;
+      }
+    }
+    return null;
+  }
+
+  /** Keeps the connection for reuse, most recently used first, or closes it if enough are kept. */
+  void release(InetSocketAddress member, Channel channel) {
+    ArrayDeque<Channel> channels = idle.computeIfAbsent(member, m -> new ArrayDeque<>());
+    if (channels.size() >= MAX_IDLE_PER_MEMBER || !channel.isActive()) {
+      channel.close();
+    } else {
+      channels.offerFirst(channel);
+    }
+  }
+
+  /** Forgets a connection that closed while idle. */
+  void remove(InetSocketAddress member, Channel channel) {
+    ArrayDeque<Channel> channels = idle.get(member);
+    if (channels != null) {
+      channels.remove(channel);
+      if (channels.isEmpty()) {
+        idle.remove(member);
+      }
+    }
+  }
+}

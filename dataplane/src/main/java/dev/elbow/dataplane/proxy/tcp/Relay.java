@@ -1,0 +1,92 @@
+package dev.elbow.dataplane.proxy.tcp;
+
+import dev.elbow.dataplane.proxy.Channels;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * Copies bytes from its channel to a peer channel, one half of a TCP proxy connection.
+ *
+ * <p>Backpressure: auto-read is off, and the next read is asked for only while the peer is
+ * writable; when the peer's buffer fills past its high-water mark, reading stops until the peer's
+ * writability comes back. So a slow reader on one side holds the fast writer on the other at a
+ * bounded amount of memory. A half-close (FIN) is passed on as a half-close, so protocols that shut
+ * down one direction first keep working.
+ */
+final class Relay extends ChannelInboundHandlerAdapter {
+
+  private final Channel peer;
+
+  Relay(Channel peer) {
+    this.peer = peer;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    // Failures surface as exceptionCaught on the peer, which closes both sides.
+    peer.write(msg, peer.voidPromise());
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    peer.flush();
+    if (peer.isWritable() && canRead(ctx.channel())) {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && canRead(peer)) {
+      peer.read(); // this side drained, so the peer may read what it will write here
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  /** A channel whose sender has finished has nothing more to read. */
+  private static boolean canRead(Channel channel) {
+    return !(channel instanceof DuplexChannel duplex) || !duplex.isInputShutdown();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      // The sender finished: finish the peer's direction too, after what is already queued.
+      if (peer instanceof DuplexChannel duplexPeer && peer.isActive()) {
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER)
+            .addListener(
+                (ChannelFutureListener)
+                    f -> duplexPeer.shutdownOutput().addListener(s -> closeIfDone(peer)));
+      }
+      closeIfDone(ctx.channel());
+    } else if (evt instanceof IdleStateEvent) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  private static void closeIfDone(Channel channel) {
+    if (channel instanceof DuplexChannel duplex
+        && duplex.isInputShutdown()
+        && duplex.isOutputShutdown()) {
+      channel.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Channels.closeOnFlush(peer);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Channels.closeOnFlush(ctx.channel());
+  }
+}

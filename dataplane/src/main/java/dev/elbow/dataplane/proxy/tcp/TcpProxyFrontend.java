@@ -1,0 +1,121 @@
+package dev.elbow.dataplane.proxy.tcp;
+
+import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.routing.ListenerRoute;
+import dev.elbow.dataplane.routing.Member;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of an accepted TCP connection: picks a member, connects to it (with one retry
+ * on another member), and then hands both channels to a pair of {@link Relay}s.
+ *
+ * <p>Nothing is asked of the client before the backend connection is open. Epoll still reads once
+ * when the client half-closes early (it must, to see the end of the stream), so whatever arrives
+ * that way, at most one read's worth, is held here and passed on once connected.
+ */
+public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(TcpProxyFrontend.class);
+
+  private final ProxyContext proxy;
+  private final int port;
+  private final ArrayDeque<Object> early = new ArrayDeque<>(2);
+  private boolean clientFinished;
+
+  public TcpProxyFrontend(ProxyContext proxy, int port) {
+    this.proxy = proxy;
+    this.port = port;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    Channel inbound = ctx.channel();
+    ListenerRoute route = proxy.routes().get().route(port);
+    Member member = route == null ? null : route.group().pick();
+    if (member == null) {
+      log.debug(
+          "port {}: no member can take the connection from {}", port, inbound.remoteAddress());
+      inbound.close();
+      return;
+    }
+    proxy
+        .connector()
+        .connect(
+            inbound.eventLoop(),
+            route.group(),
+            member,
+            () -> new Relay(inbound),
+            true,
+            new BackendConnector.Callback() {
+              @Override
+              public void connected(Channel backend, Member chosen) {
+                if (!inbound.isActive()) {
+                  backend.close();
+                  return;
+                }
+                ctx.pipeline().replace(TcpProxyFrontend.this, "relay", new Relay(backend));
+                handOver(inbound);
+                backend.read();
+              }
+
+              @Override
+              public void failed(Member lastTried, Throwable cause) {
+                log.debug("port {}: cannot reach {}: {}", port, lastTried, cause.toString());
+                inbound.close();
+              }
+            });
+  }
+
+  /** Passes what arrived early to the relay, or asks for the first read. */
+  private void handOver(Channel inbound) {
+    if (early.isEmpty() && !clientFinished) {
+      inbound.read();
+      return;
+    }
+    Object msg;
+    while ((msg = early.poll()) != null) {
+      inbound.pipeline().fireChannelRead(msg);
+    }
+    inbound.pipeline().fireChannelReadComplete();
+    if (clientFinished) {
+      inbound.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    early.add(msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      clientFinished = true;
+    } else if (evt instanceof IdleStateEvent) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    early.forEach(ReferenceCountUtil::release);
+    early.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.elbow.dataplane.routing;
+
+import dev.elbow.dataplane.health.HealthStatus;
+import dev.elbow.snapshot.GroupConfig;
+import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.MemberConfig;
+import dev.elbow.snapshot.Snapshot;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The applied snapshot in the form the request path reads: listener routes by port and groups by
+ * name. A table never changes after it is built; applying a snapshot builds a new one and swaps it
+ * in with a single volatile write.
+ */
+public final class RoutingTable {
+
+  /** The table before the first snapshot: nothing to route. */
+  public static final RoutingTable EMPTY =
+      new RoutingTable(Snapshot.EMPTY, new IntObjectHashMap<>(), Map.of());
+
+  private final Snapshot snapshot;
+  private final IntObjectMap<ListenerRoute> routesByPort;
+  private final Map<String, GroupRuntime> groupsByName;
+
+  private RoutingTable(
+      Snapshot snapshot,
+      IntObjectMap<ListenerRoute> routesByPort,
+      Map<String, GroupRuntime> groupsByName) {
+    this.snapshot = snapshot;
+    this.routesByPort = routesByPort;
+    this.groupsByName = groupsByName;
+  }
+
+  /**
+   * Builds the table for a validated snapshot. A member keeps its health from {@code previous} when
+   * it stays in the same group with the same health check, so re-applying a snapshot, or changing
+   * an unrelated part of it, does not send healthy members back to "unknown".
+   */
+  public static RoutingTable build(Snapshot snapshot, RoutingTable previous, Instant now) {
+    Map<String, GroupRuntime> groups = new LinkedHashMap<>();
+    for (GroupConfig group : snapshot.groups()) {
+      GroupRuntime old = previous.group(group.name());
+      Map<String, HealthStatus> kept = new HashMap<>();
+      if (old != null && old.config().healthCheck().equals(group.healthCheck())) {
+        old.members().forEach(m -> kept.put(m.config().endpoint(), m.health()));
+      }
+      List<Member> members = new ArrayList<>(group.members().size());
+      for (MemberConfig member : group.members()) {
+        HealthStatus health = kept.get(member.endpoint());
+        if (health == null) {
+          health =
+              group.healthCheck().enabled()
+                  ? HealthStatus.checked(
+                      group.healthCheck().healthyThreshold(),
+                      group.healthCheck().unhealthyThreshold(),
+                      now)
+                  : HealthStatus.unmonitored(now);
+        }
+        members.add(new Member(member, health));
+      }
+      groups.put(group.name(), new GroupRuntime(group, members));
+    }
+    IntObjectMap<ListenerRoute> routes = new IntObjectHashMap<>();
+    for (ListenerConfig listener : snapshot.listeners()) {
+      routes.put(listener.port(), new ListenerRoute(listener, groups.get(listener.group())));
+    }
+    return new RoutingTable(snapshot, routes, groups);
+  }
+
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** The route of a listener port, or null when no listener has it. */
+  public ListenerRoute route(int port) {
+    return routesByPort.get(port);
+  }
+
+  /** The group with this name, or null. */
+  public GroupRuntime group(String name) {
+    return groupsByName.get(name);
+  }
+
+  public Collection<GroupRuntime> groups() {
+    return groupsByName.values();
+  }
+}

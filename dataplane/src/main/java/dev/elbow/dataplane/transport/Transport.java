@@ -1,0 +1,100 @@
+package dev.elbow.dataplane.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The I/O transport: Linux epoll where its native library loads, Java NIO everywhere else. Every
+ * channel the data plane opens comes from here, so a server and the connections it makes to
+ * backends always share one transport.
+ */
+public final class Transport {
+
+  private final String name;
+  private final Supplier<IoHandlerFactory> ioHandlerFactory;
+  private final Class<? extends ServerChannel> serverChannelType;
+  private final Class<? extends Channel> socketChannelType;
+
+  private Transport(
+      String name,
+      Supplier<IoHandlerFactory> ioHandlerFactory,
+      Class<? extends ServerChannel> serverChannelType,
+      Class<? extends Channel> socketChannelType) {
+    this.name = name;
+    this.ioHandlerFactory = ioHandlerFactory;
+    this.serverChannelType = serverChannelType;
+    this.socketChannelType = socketChannelType;
+  }
+
+  /** Epoll when available, else NIO. */
+  public static Transport best() {
+    return Epoll.isAvailable() ? epoll() : nio();
+  }
+
+  /**
+   * The transport a user asked for by name ("epoll", "nio" or "auto").
+   *
+   * @throws IllegalArgumentException for an unknown name or an unavailable transport
+   */
+  public static Transport named(String requested) {
+    return switch (requested.toLowerCase(Locale.ROOT)) {
+      case "auto" -> best();
+      case "nio" -> nio();
+      case "epoll" -> {
+        if (!Epoll.isAvailable()) {
+          throw new IllegalArgumentException(
+              "transport epoll is not available here: " + Epoll.unavailabilityCause());
+        }
+        yield epoll();
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "unknown transport \"" + requested + "\"; use auto, epoll or nio");
+    };
+  }
+
+  private static Transport epoll() {
+    return new Transport(
+        "epoll",
+        EpollIoHandler::newFactory,
+        EpollServerSocketChannel.class,
+        EpollSocketChannel.class);
+  }
+
+  private static Transport nio() {
+    return new Transport(
+        "nio", NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class);
+  }
+
+  /** A group of event loops whose threads are named {@code prefix-N}. */
+  public EventLoopGroup newEventLoopGroup(int threads, String prefix) {
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(prefix, true), ioHandlerFactory.get());
+  }
+
+  public Class<? extends ServerChannel> serverChannelType() {
+    return serverChannelType;
+  }
+
+  public Class<? extends Channel> socketChannelType() {
+    return socketChannelType;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

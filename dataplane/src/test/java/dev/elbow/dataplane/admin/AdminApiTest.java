@@ -1,0 +1,222 @@
+package dev.elbow.dataplane.admin;
+
+import static dev.elbow.dataplane.testing.Snapshots.group;
+import static dev.elbow.dataplane.testing.Snapshots.listener;
+import static dev.elbow.dataplane.testing.Snapshots.member;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.snapshot.ApplyResult;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.DataPlaneStatus;
+import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.Snapshot;
+import dev.elbow.snapshot.SnapshotJson;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminApiTest {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private TestDataPlane dataPlane;
+
+  @BeforeEach
+  void start() {
+    dataPlane = TestDataPlane.start();
+  }
+
+  @AfterEach
+  void stop() {
+    dataPlane.close();
+  }
+
+  private Snapshot snapshot(long version, int port) {
+    return new Snapshot(
+        version,
+        List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/web")),
+        List.of(
+            group(
+                "ns/web",
+                BackendProtocol.HTTP,
+                HealthCheckConfig.DISABLED,
+                List.of(member(9, 1)))));
+  }
+
+  private HttpResponse<byte[]> put(String token, byte[] body) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(dataPlane.adminUri().resolve("/v1/snapshot"))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private HttpResponse<byte[]> get(String pathAndQuery, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(dataPlane.adminUri().resolve(pathAndQuery))
+            .timeout(Duration.ofSeconds(20));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void refusesCallsWithoutTheToken() throws Exception {
+    byte[] body = SnapshotJson.toBytes(snapshot(1, FreePorts.next()));
+    assertThat(put(null, body).statusCode()).isEqualTo(401);
+    assertThat(put("wrong", body).statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> status = get("/v1/status", null);
+    assertThat(status.statusCode()).isEqualTo(401);
+    assertThat(status.headers().firstValue("www-authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(dataPlane.dataPlane().status().appliedVersion()).isZero();
+  }
+
+  @Test
+  void healthProbeNeedsNoToken() throws Exception {
+    assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void appliesASnapshotAndReportsItsVersion() throws Exception {
+    int port = FreePorts.next();
+    HttpResponse<byte[]> response =
+        put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(3, port)));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(SnapshotJson.read(response.body(), ApplyResult.class))
+        .isEqualTo(ApplyResult.applied(3));
+
+    DataPlaneStatus status =
+        SnapshotJson.read(get("/v1/status", TestDataPlane.TOKEN).body(), DataPlaneStatus.class);
+    assertThat(status.appliedVersion()).isEqualTo(3);
+    assertThat(status.groups())
+        .singleElement()
+        .satisfies(g -> assertThat(g.name()).isEqualTo("ns/web"));
+    assertThat(dataPlane.dataPlane().openPorts()).containsExactly(port);
+
+    // The same push again is a no-op, not an error.
+    assertThat(put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(3, port))).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void refusesAnInvalidSnapshotWithReasonsAndKeepsTheLastGoodOne() throws Exception {
+    int port = FreePorts.next();
+    put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(1, port)));
+    Snapshot bad =
+        new Snapshot(
+            2,
+            List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/missing")),
+            List.of(
+                group(
+                    "ns/web",
+                    BackendProtocol.TCP,
+                    HealthCheckConfig.DISABLED,
+                    List.of(member(0, 1)))));
+
+    HttpResponse<byte[]> response = put(TestDataPlane.TOKEN, SnapshotJson.toBytes(bad));
+
+    assertThat(response.statusCode()).isEqualTo(422);
+    ApplyResult result = SnapshotJson.read(response.body(), ApplyResult.class);
+    assertThat(result.appliedVersion()).isEqualTo(1);
+    assertThat(result.errors())
+        .containsExactlyInAnyOrder(
+            "groups[0].members[0].port: must be 1-65535, was 0",
+            "listeners[0].group: no group named \"ns/missing\" in this snapshot");
+    assertThat(dataPlane.dataPlane().status().appliedVersion()).isEqualTo(1);
+    assertThat(dataPlane.dataPlane().openPorts()).containsExactly(port);
+  }
+
+  @Test
+  void refusesWhatThisDataPlaneCannotServeYet() throws Exception {
+    Snapshot udp =
+        new Snapshot(
+            1,
+            List.of(listener("ns/dns", ListenerProtocol.UDP, FreePorts.next(), "ns/dns")),
+            List.of(
+                group(
+                    "ns/dns",
+                    BackendProtocol.UDP,
+                    HealthCheckConfig.DISABLED,
+                    List.of(member(53, 1)))));
+    HttpResponse<byte[]> response = put(TestDataPlane.TOKEN, SnapshotJson.toBytes(udp));
+    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(SnapshotJson.read(response.body(), ApplyResult.class).errors())
+        .anySatisfy(
+            e ->
+                assertThat(e).startsWith("listeners[0].protocol: UDP listeners are not supported"));
+  }
+
+  @Test
+  void refusesMalformedJsonAndStaleVersions() throws Exception {
+    assertThat(
+            put(TestDataPlane.TOKEN, "{\"version\": 1, \"listners\": []}".getBytes()).statusCode())
+        .isEqualTo(400);
+    int port = FreePorts.next();
+    put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(5, port)));
+    HttpResponse<byte[]> stale = put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(4, port)));
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertThat(SnapshotJson.read(stale.body(), ApplyResult.class).appliedVersion()).isEqualTo(5);
+  }
+
+  @Test
+  void refusesAPortThatIsTakenAndChangesNothing() throws Exception {
+    int taken = FreePorts.next();
+    try (var occupant =
+        new java.net.ServerSocket(taken, 1, java.net.InetAddress.getLoopbackAddress())) {
+      HttpResponse<byte[]> response =
+          put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(1, taken)));
+      assertThat(response.statusCode()).isEqualTo(422);
+      assertThat(SnapshotJson.read(response.body(), ApplyResult.class).errors())
+          .singleElement()
+          .satisfies(
+              e ->
+                  assertThat(e)
+                      .startsWith("listeners[0].port: cannot listen on 127.0.0.1:" + taken));
+      assertThat(dataPlane.dataPlane().status().appliedVersion()).isZero();
+    }
+  }
+
+  @Test
+  void statusWatchersWakeUpOnChange() throws Exception {
+    long revision = dataPlane.dataPlane().revision();
+    CompletableFuture<HttpResponse<byte[]>> watch =
+        http.sendAsync(
+            HttpRequest.newBuilder(
+                    dataPlane
+                        .adminUri()
+                        .resolve("/v1/status?after=" + revision + "&waitSeconds=30"))
+                .header("Authorization", "Bearer " + TestDataPlane.TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    // The watcher waits while nothing changes...
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !watch.isDone());
+    // ...and answers as soon as something does.
+    dataPlane.apply(snapshot(7, FreePorts.next()));
+    DataPlaneStatus status =
+        SnapshotJson.read(
+            watch.get(10, java.util.concurrent.TimeUnit.SECONDS).body(), DataPlaneStatus.class);
+    assertThat(status.appliedVersion()).isEqualTo(7);
+    assertThat(status.revision()).isGreaterThan(revision);
+  }
+
+  @Test
+  void unknownPathsAre404() throws Exception {
+    assertThat(get("/v2/whatever", TestDataPlane.TOKEN).statusCode()).isEqualTo(404);
+  }
+}

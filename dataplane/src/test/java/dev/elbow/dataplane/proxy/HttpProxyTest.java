@@ -1,0 +1,223 @@
+package dev.elbow.dataplane.proxy;
+
+import static dev.elbow.dataplane.testing.Snapshots.group;
+import static dev.elbow.dataplane.testing.Snapshots.httpCheck;
+import static dev.elbow.dataplane.testing.Snapshots.listener;
+import static dev.elbow.dataplane.testing.Snapshots.member;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.elbow.dataplane.demo.DemoBackend;
+import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.HttpTestClient;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.MemberHealth;
+import dev.elbow.snapshot.Snapshot;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpProxyTest {
+
+  private final HttpTestClient client = new HttpTestClient();
+  private TestDataPlane dataPlane;
+  private DemoBackend a;
+  private DemoBackend b;
+  private DemoBackend c;
+  private int port;
+
+  @BeforeEach
+  void start() {
+    dataPlane = TestDataPlane.start();
+    a = DemoBackend.http("a", 0);
+    b = DemoBackend.http("b", 0);
+    c = DemoBackend.http("c", 0);
+    port = FreePorts.next();
+  }
+
+  @AfterEach
+  void stop() {
+    dataPlane.close();
+    a.close();
+    b.close();
+    c.close();
+  }
+
+  private Snapshot snapshot(long version, HealthCheckConfig check) {
+    return new Snapshot(
+        version,
+        List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/web")),
+        List.of(
+            group(
+                "ns/web",
+                BackendProtocol.HTTP,
+                check,
+                List.of(member(a.port(), 1), member(b.port(), 2), member(c.port(), 3)))));
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  @Test
+  void splitsRequestsByWeight() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 600; i++) {
+      counts.merge(client.backendOf(uri("/")), 1, Integer::sum);
+    }
+    assertThat(counts).containsEntry("a", 100).containsEntry("b", 200).containsEntry("c", 300);
+  }
+
+  @Test
+  void tellsTheBackendWhoTheClientIs() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(uri("/"))
+                .header("X-Forwarded-For", "203.0.113.7")
+                .header("X-Forwarded-Proto", "https")
+                .build());
+    assertThat(response.headers().firstValue("x-seen-forwarded-for"))
+        .hasValue("203.0.113.7, 127.0.0.1");
+    assertThat(response.headers().firstValue("x-seen-forwarded-proto")).hasValue("http");
+    assertThat(response.headers().firstValue("x-seen-forwarded-port"))
+        .hasValue(String.valueOf(port));
+  }
+
+  @Test
+  void streamsRequestAndResponseBodies() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    byte[] body = new byte[3 * 1024 * 1024];
+    new Random(7).nextBytes(body);
+    HttpResponse<byte[]> response;
+    try {
+      response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(uri("/echo"))
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(body);
+  }
+
+  @Test
+  void passesStatusCodesThrough() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    assertThat(client.get(uri("/status/503")).statusCode()).isEqualTo(503);
+    assertThat(client.get(uri("/status/404")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void keepsClientConnectionsAliveAcrossRequestsAndHonoursPipelining() throws Exception {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      String request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+      // Three requests in one write: the proxy must answer all three, in order.
+      out.write((request + request + request).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      int statusLines = 0;
+      int bodies = 0;
+      String line;
+      while (bodies < 3 && (line = in.readLine()) != null) {
+        if (line.startsWith("HTTP/1.1 200")) {
+          statusLines++;
+        }
+        if (line.length() == 1) { // "a", "b" or "c": a body
+          bodies++;
+        }
+      }
+      assertThat(statusLines).isEqualTo(3);
+      assertThat(bodies).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void answers503WhenNoMemberIsHealthyAnd502WhenNoneAnswers() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    a.stop();
+    b.stop();
+    c.stop();
+    HttpResponse<String> response = client.get(uri("/"));
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).contains("ns/web");
+
+    dataPlane.apply(snapshot(2, httpCheck(2, 1, 1)));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(client.get(uri("/")).statusCode()).isEqualTo(503));
+  }
+
+  @Test
+  void healthChecksTakeFailingMembersOutAndBringThemBack() {
+    dataPlane.apply(snapshot(1, httpCheck(2, 1, 1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> healthOf(b.port()) == HealthState.HEALTHY);
+
+    b.healthStatus(503);
+    await().atMost(Duration.ofSeconds(5)).until(() -> healthOf(b.port()) == HealthState.UNHEALTHY);
+    assertThat(reasonOf(b.port())).isEqualTo("HTTP 503");
+    int served = b.served();
+    for (int i = 0; i < 60; i++) {
+      assertThat(client.backendOf(uri("/"))).isNotEqualTo("b");
+    }
+    assertThat(b.served()).isEqualTo(served);
+
+    b.healthStatus(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> healthOf(b.port()) == HealthState.HEALTHY);
+  }
+
+  @Test
+  void noRequestFailsWhenAMemberStopsBetweenRequests() {
+    // Health checks are slow here on purpose: the proxy must cope before they notice.
+    dataPlane.apply(snapshot(1, httpCheck(50, 5, 10)));
+    for (int i = 0; i < 30; i++) {
+      client.backendOf(uri("/"));
+    }
+    b.stop();
+    for (int i = 0; i < 120; i++) {
+      assertThat(client.backendOf(uri("/"))).isIn("a", "c");
+    }
+  }
+
+  private MemberHealth memberHealth(int memberPort) {
+    return dataPlane.dataPlane().status().groups().get(0).members().stream()
+        .filter(m -> m.port() == memberPort)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private HealthState healthOf(int memberPort) {
+    return memberHealth(memberPort).state();
+  }
+
+  private String reasonOf(int memberPort) {
+    return memberHealth(memberPort).reason();
+  }
+}

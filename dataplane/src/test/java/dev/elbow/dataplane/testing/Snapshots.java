@@ -1,0 +1,60 @@
+package dev.elbow.dataplane.testing;
+
+import dev.elbow.snapshot.Algorithm;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.GroupConfig;
+import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.HealthCheckProtocol;
+import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.MemberConfig;
+import java.util.List;
+
+/** Builders for the snapshot parts tests use most. */
+public final class Snapshots {
+
+  private Snapshots() {}
+
+  public static MemberConfig member(int port, int weight) {
+    return new MemberConfig("127.0.0.1", port, weight);
+  }
+
+  public static HealthCheckConfig tcpCheck(int intervalSeconds, int timeoutSeconds, int threshold) {
+    return new HealthCheckConfig(
+        true,
+        HealthCheckProtocol.TCP,
+        null,
+        intervalSeconds,
+        timeoutSeconds,
+        1,
+        threshold,
+        null,
+        null,
+        null);
+  }
+
+  public static HealthCheckConfig httpCheck(
+      int intervalSeconds, int timeoutSeconds, int threshold) {
+    return new HealthCheckConfig(
+        true,
+        HealthCheckProtocol.HTTP,
+        null,
+        intervalSeconds,
+        timeoutSeconds,
+        1,
+        threshold,
+        "/healthz",
+        null,
+        "200");
+  }
+
+  public static GroupConfig group(
+      String name, BackendProtocol protocol, HealthCheckConfig check, List<MemberConfig> members) {
+    return new GroupConfig(name, protocol, Algorithm.ROUND_ROBIN, members, check);
+  }
+
+  public static ListenerConfig listener(
+      String name, ListenerProtocol protocol, int port, String group) {
+    return new ListenerConfig(name, protocol, port, group);
+  }
+}

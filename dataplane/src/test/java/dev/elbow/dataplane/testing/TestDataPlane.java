@@ -1,0 +1,51 @@
+package dev.elbow.dataplane.testing;
+
+import dev.elbow.dataplane.ApplyOutcome;
+import dev.elbow.dataplane.DataPlane;
+import dev.elbow.dataplane.DataPlaneOptions;
+import dev.elbow.snapshot.Snapshot;
+import java.net.URI;
+
+/** A data plane on loopback with a known token, for tests. */
+public final class TestDataPlane implements AutoCloseable {
+
+  public static final String TOKEN = "test-token-0123456789";
+
+  private final DataPlane dataPlane;
+
+  private TestDataPlane(DataPlane dataPlane) {
+    this.dataPlane = dataPlane;
+  }
+
+  public static TestDataPlane start() {
+    DataPlaneOptions options =
+        DataPlaneOptions.defaults(0, TOKEN)
+            .withAdminAddress("127.0.0.1")
+            .withListenAddress("127.0.0.1")
+            .withIoThreads(2);
+    return new TestDataPlane(DataPlane.start(options));
+  }
+
+  public DataPlane dataPlane() {
+    return dataPlane;
+  }
+
+  /** The admin API's base address. */
+  public URI adminUri() {
+    return URI.create("http://127.0.0.1:" + dataPlane.adminPort());
+  }
+
+  /** Applies the snapshot and fails unless it was applied. */
+  public void apply(Snapshot snapshot) {
+    ApplyOutcome outcome = dataPlane.apply(snapshot).join();
+    if (outcome.kind() != ApplyOutcome.Kind.APPLIED
+        && outcome.kind() != ApplyOutcome.Kind.UNCHANGED) {
+      throw new AssertionError("snapshot refused: " + outcome);
+    }
+  }
+
+  @Override
+  public void close() {
+    dataPlane.close();
+  }
+}
