@@ -9,6 +9,7 @@ import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RoutingTable;
 import dev.elbow.snapshot.ApplyResult;
+import dev.elbow.snapshot.Capabilities;
 import dev.elbow.snapshot.DataPlaneStatus;
 import dev.elbow.snapshot.GroupHealth;
 import dev.elbow.snapshot.MemberHealth;
@@ -125,7 +126,7 @@ public final class DataPlane implements AutoCloseable {
     RoutingTable current = table;
     long inForce = current.snapshot().version();
     List<String> problems = new ArrayList<>(SnapshotValidator.validate(snapshot));
-    problems.addAll(SupportedFeatures.unsupported(snapshot));
+    problems.addAll(Capabilities.unsupported(snapshot));
     if (!problems.isEmpty()) {
       log.warn("refused snapshot {}: {}", snapshot.version(), problems);
       return ApplyOutcome.refused(ApplyOutcome.Kind.INVALID, inForce, problems);

@@ -50,11 +50,8 @@ public class BackendServerGroupSpec {
   private Algorithm algorithm = Algorithm.ROUND_ROBIN;
 
   @Size(max = 500)
-  @ValidationRule(
-      value = "self.all(m, self.exists_one(n, n.address == m.address && n.port == m.port))",
-      message = "each address and port may appear only once in members",
-      reason = "FieldValueDuplicate")
-  @JsonPropertyDescription("The backend servers, at most 500.")
+  @ListMapKeys({"address", "port"})
+  @JsonPropertyDescription("The backend servers, at most 500; each address and port once.")
   private List<Member> members = new ArrayList<>();
 
   @JsonPropertyDescription("Active health checking of the members. Checks are on by default.")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** What the operator and the data plane report about a group. */
 public class BackendServerGroupStatus {
@@ -51,5 +52,19 @@ public class BackendServerGroupStatus {
 
   public void setMembers(List<MemberStatus> members) {
     this.members = members;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BackendServerGroupStatus other
+        && Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(healthy, other.healthy)
+        && Objects.equals(members, other.members);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, healthy, members);
   }
 }

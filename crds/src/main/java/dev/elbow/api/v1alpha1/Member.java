@@ -5,12 +5,14 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** A backend server given by its IP address. */
 public class Member {
 
   @Required
+  @Size(max = 45)
   @ValidationRule(
       value = "isIP(self)",
       message = "address must be an IPv4 or IPv6 address, such as 10.0.0.12 or fd00::12",

@@ -6,7 +6,10 @@ import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.io.File;
+import java.lang.reflect.Field;
+import java.lang.reflect.ParameterizedType;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -33,9 +36,55 @@ public final class GenerateCrds {
         .inOutputDir(out)
         .forCRDVersions("v1")
         .withParallelGenerationEnabled(false)
-        .withPostProcessor(new DeclaredColumnOrder())
+        .withPostProcessor(
+            new CRDPostProcessor() {
+              @Override
+              public HasMetadata process(HasMetadata crd, String version) {
+                return new ListMapLists()
+                    .process(new DeclaredColumnOrder().process(crd, version), version);
+              }
+            })
         .customResourceClasses(KINDS)
         .generate();
+  }
+
+  /** Turns the spec lists marked {@link ListMapKeys} into Kubernetes map lists. */
+  static final class ListMapLists implements CRDPostProcessor {
+    @Override
+    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+      CustomResourceDefinition definition = (CustomResourceDefinition) crd;
+      Class<?> spec = specClass(definition);
+      for (Field field : spec.getDeclaredFields()) {
+        ListMapKeys keys = field.getAnnotation(ListMapKeys.class);
+        if (keys == null) {
+          continue;
+        }
+        for (var version : definition.getSpec().getVersions()) {
+          JSONSchemaProps list =
+              version
+                  .getSchema()
+                  .getOpenAPIV3Schema()
+                  .getProperties()
+                  .get("spec")
+                  .getProperties()
+                  .get(field.getName());
+          list.setXKubernetesListType("map");
+          list.setXKubernetesListMapKeys(List.of(keys.value()));
+        }
+      }
+      return crd;
+    }
+
+    /** The S of {@code CustomResource<S, T>}; getSpec() is erased to Object. */
+    private static Class<?> specClass(CustomResourceDefinition definition) {
+      ParameterizedType resource = (ParameterizedType) kind(definition).getGenericSuperclass();
+      return (Class<?>) resource.getActualTypeArguments()[0];
+    }
+  }
+
+  private static Class<?> kind(CustomResourceDefinition definition) {
+    String kind = definition.getSpec().getNames().getKind();
+    return KINDS.stream().filter(k -> k.getSimpleName().equals(kind)).findFirst().orElseThrow();
   }
 
   /**

@@ -156,7 +156,9 @@ class AdminApiTest {
     assertThat(SnapshotJson.read(response.body(), ApplyResult.class).errors())
         .anySatisfy(
             e ->
-                assertThat(e).startsWith("listeners[0].protocol: UDP listeners are not supported"));
+                assertThat(e)
+                    .isEqualTo(
+                        "listeners[0].protocol: UDP is not supported yet for listeners; use HTTP or TCP"));
   }
 
   @Test

@@ -1,0 +1,79 @@
+package dev.elbow.operator.reconcile;
+
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.BackendServerGroupStatus;
+import dev.elbow.operator.ConfigCoordinator;
+import dev.elbow.operator.status.GroupStatusFactory;
+import dev.elbow.operator.translate.Judged;
+import dev.elbow.operator.translate.ResourceKey;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes a BackendServerGroup's status. Every change to a group asks the coordinator for a sync;
+ * the status itself comes from the coordinator's latest view (verdict, what the data planes serve,
+ * member health), and the coordinator triggers this reconciler again whenever any of that changes.
+ * Deletes trigger it too, so a deleted group leaves the snapshot at once, without a finalizer.
+ */
+@ControllerConfiguration(name = "backendservergroup", triggerReconcilerOnAllEvents = true)
+public final class BackendServerGroupReconciler implements Reconciler<BackendServerGroup> {
+
+  private final ConfigCoordinator coordinator;
+  private final Clock clock;
+
+  public BackendServerGroupReconciler(ConfigCoordinator coordinator, Clock clock) {
+    this.coordinator = coordinator;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, BackendServerGroup>> prepareEventSources(
+      EventSourceContext<BackendServerGroup> context) {
+    SimpleInboundEventSource<BackendServerGroup> coordinatorEvents =
+        new SimpleInboundEventSource<>("coordinator");
+    coordinator.attachGroups(
+        () -> context.getPrimaryCache().list(),
+        key ->
+            context.getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).orElse(null),
+        key -> coordinatorEvents.propagateEvent(new ResourceID(key.name(), key.namespace())));
+    return List.of(coordinatorEvents);
+  }
+
+  @Override
+  public UpdateControl<BackendServerGroup> reconcile(
+      BackendServerGroup group, Context<BackendServerGroup> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      coordinator.requestSync();
+      return UpdateControl.noUpdate();
+    }
+    ResourceKey key = ResourceKey.of(group);
+    long generation = Objects.requireNonNullElse(group.getMetadata().getGeneration(), 0L);
+    Judged judged = coordinator.groupVerdict(key);
+    if (judged == null || judged.generation() != generation) {
+      // Not translated at this generation yet; the coordinator calls back when it is.
+      coordinator.requestSync();
+      return UpdateControl.noUpdate();
+    }
+    BackendServerGroupStatus status =
+        GroupStatusFactory.build(
+            group,
+            judged.verdict(),
+            coordinator.groupProgramming(key, generation),
+            coordinator.health(key),
+            clock.instant());
+    if (status.equals(group.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    group.setStatus(status);
+    return UpdateControl.patchStatus(group);
+  }
+}

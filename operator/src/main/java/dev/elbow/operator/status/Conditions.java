@@ -1,0 +1,60 @@
+package dev.elbow.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds status conditions the Kubernetes way: a condition's {@code lastTransitionTime} moves only
+ * when its status flips, not when its reason or message changes.
+ */
+public final class Conditions {
+
+  public static final String ACCEPTED = "Accepted";
+  public static final String READY = "Ready";
+
+  private Conditions() {}
+
+  /**
+   * A condition as it should be now.
+   *
+   * @param previous the resource's conditions as they are, to carry transition times over
+   */
+  public static Condition of(
+      List<Condition> previous,
+      String type,
+      boolean status,
+      String reason,
+      String message,
+      long generation,
+      Instant now) {
+    String statusText = status ? "True" : "False";
+    String since =
+        previous == null
+            ? null
+            : previous.stream()
+                .filter(c -> type.equals(c.getType()) && statusText.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(statusText)
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(
+            since != null ? since : now.truncatedTo(ChronoUnit.SECONDS).toString())
+        .build();
+  }
+
+  /** The conditions in a fixed order, for stable status objects. */
+  public static List<Condition> list(Condition... conditions) {
+    return new ArrayList<>(List.of(conditions));
+  }
+}

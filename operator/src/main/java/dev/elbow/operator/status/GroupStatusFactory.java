@@ -1,0 +1,144 @@
+package dev.elbow.operator.status;
+
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.BackendServerGroupStatus;
+import dev.elbow.api.v1alpha1.Member;
+import dev.elbow.api.v1alpha1.MemberStatus;
+import dev.elbow.operator.translate.Verdict;
+import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.MemberConfig;
+import dev.elbow.snapshot.MemberHealth;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/** Computes a BackendServerGroup's status. Pure: everything it needs comes in as arguments. */
+public final class GroupStatusFactory {
+
+  private static final int MEMBERS_NAMED_IN_MESSAGES = 5;
+
+  private GroupStatusFactory() {}
+
+  /**
+   * @param health each member's health keyed by {@code address:port} as the data planes report it;
+   *     members missing here are reported Unknown
+   */
+  public static BackendServerGroupStatus build(
+      BackendServerGroup group,
+      Verdict verdict,
+      Programming programming,
+      Map<String, MemberHealth> health,
+      Instant now) {
+    long generation = Objects.requireNonNullElse(group.getMetadata().getGeneration(), 0L);
+    List<Condition> previous = group.getStatus() == null ? null : group.getStatus().getConditions();
+
+    List<MemberStatus> members = new ArrayList<>();
+    List<Member> specMembers =
+        group.getSpec() == null || group.getSpec().getMembers() == null
+            ? List.of()
+            : group.getSpec().getMembers();
+    int inService = 0;
+    for (Member member : specMembers) {
+      int port = member.getPort() == null ? 0 : member.getPort();
+      MemberHealth reported =
+          verdict.accepted()
+              ? health.get(new MemberConfig(member.getAddress(), port, 0).endpoint())
+              : null;
+      HealthState state = reported == null ? HealthState.UNKNOWN : reported.state();
+      String reason =
+          reported != null
+              ? reported.reason()
+              : verdict.accepted() ? "not checked yet" : "group not accepted";
+      String since =
+          reported == null || reported.since() == null
+              ? null
+              : reported.since().truncatedTo(ChronoUnit.SECONDS).toString();
+      if (MemberStates.inService(state) && !Integer.valueOf(0).equals(member.getWeight())) {
+        inService++;
+      }
+      members.add(
+          new MemberStatus(member.getAddress(), port, MemberStates.of(state), reason, since));
+    }
+
+    Condition accepted =
+        Conditions.of(
+            previous,
+            Conditions.ACCEPTED,
+            verdict.accepted(),
+            verdict.reason(),
+            verdict.message(),
+            generation,
+            now);
+    Condition ready = ready(previous, verdict, programming, members, inService, generation, now);
+
+    BackendServerGroupStatus status = new BackendServerGroupStatus();
+    status.setObservedGeneration(generation);
+    status.setConditions(Conditions.list(accepted, ready));
+    status.setMembers(members);
+    status.setHealthy(inService + "/" + members.size());
+    return status;
+  }
+
+  private static Condition ready(
+      List<Condition> previous,
+      Verdict verdict,
+      Programming programming,
+      List<MemberStatus> members,
+      int inService,
+      long generation,
+      Instant now) {
+    if (!verdict.accepted()) {
+      return Conditions.of(
+          previous,
+          Conditions.READY,
+          false,
+          "NotAccepted",
+          "the group is not accepted; see the Accepted condition",
+          generation,
+          now);
+    }
+    if (programming.state() != Programming.State.PROGRAMMED) {
+      return Conditions.of(
+          previous,
+          Conditions.READY,
+          false,
+          programming.reason(),
+          programming.message(),
+          generation,
+          now);
+    }
+    if (inService == 0) {
+      String why =
+          members.isEmpty()
+              ? "the group has no members"
+              : "no member takes traffic: "
+                  + members.stream()
+                      .limit(MEMBERS_NAMED_IN_MESSAGES)
+                      .map(
+                          m ->
+                              m.getAddress()
+                                  + ":"
+                                  + m.getPort()
+                                  + " "
+                                  + m.getHealth()
+                                  + (m.getReason() == null ? "" : " (" + m.getReason() + ")"))
+                      .collect(Collectors.joining(", "))
+                  + (members.size() > MEMBERS_NAMED_IN_MESSAGES ? ", ..." : "");
+      return Conditions.of(
+          previous, Conditions.READY, false, "NoHealthyMembers", why, generation, now);
+    }
+    return Conditions.of(
+        previous,
+        Conditions.READY,
+        true,
+        "Ready",
+        inService + " of " + members.size() + " members take traffic",
+        generation,
+        now);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.elbow.operator.translate;
+
+import dev.elbow.snapshot.Snapshot;
+import java.util.Map;
+
+/**
+ * The result of translating all resources: the snapshot for the data planes (still without a
+ * version; the coordinator stamps it) and the verdict on every resource, with the generation it was
+ * made for, so a reconciler can tell whether the verdict is about the spec it sees.
+ *
+ * @param snapshot the accepted groups and listeners, version 0
+ * @param groups the verdict on every BackendServerGroup
+ * @param listeners the verdict on every Listener
+ */
+public record Translation(
+    Snapshot snapshot, Map<ResourceKey, Judged> groups, Map<ResourceKey, Judged> listeners) {
+
+  /** Nothing translated yet. */
+  public static final Translation EMPTY = new Translation(Snapshot.EMPTY, Map.of(), Map.of());
+
+  public Translation {
+    groups = Map.copyOf(groups);
+    listeners = Map.copyOf(listeners);
+  }
+}

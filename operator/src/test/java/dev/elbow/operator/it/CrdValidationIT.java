@@ -1,0 +1,215 @@
+package dev.elbow.operator.it;
+
+import static dev.elbow.operator.it.Resources.check;
+import static dev.elbow.operator.it.Resources.group;
+import static dev.elbow.operator.it.Resources.listener;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elbow.api.v1alpha1.Algorithm;
+import dev.elbow.api.v1alpha1.BackendProtocol;
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.HealthCheck;
+import dev.elbow.api.v1alpha1.HealthCheckProtocol;
+import dev.elbow.api.v1alpha1.ListenerProtocol;
+import dev.elbow.api.v1alpha1.Member;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The API server itself refuses bad objects, with messages that name the field. */
+class CrdValidationIT {
+
+  private static KubernetesClient kube;
+  private static String namespace;
+
+  @BeforeAll
+  static void cluster() {
+    kube = KubeCluster.client();
+    namespace = KubeCluster.newNamespace("crd");
+  }
+
+  private static BackendServerGroup validGroup(String name) {
+    return group(
+        namespace,
+        name,
+        BackendProtocol.HTTP,
+        check(5, 3, 3, 3, "/healthz"),
+        List.of(new Member("10.0.0.1", 8080, 1)));
+  }
+
+  private static void assertRefused(BackendServerGroup group, String... messageParts) {
+    assertThatThrownBy(() -> kube.resource(group).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .message()
+        .contains(messageParts);
+  }
+
+  private static BackendServerGroup with(String name, Consumer<BackendServerGroup> change) {
+    BackendServerGroup group = validGroup(name);
+    change.accept(group);
+    return group;
+  }
+
+  @Test
+  void acceptsAValidGroupAndFillsInDefaults() {
+    BackendServerGroup minimal =
+        group(
+            namespace,
+            "minimal",
+            BackendProtocol.TCP,
+            null,
+            List.of(new Member("10.0.0.1", 5432, 1)));
+    minimal.getSpec().setAlgorithm(null);
+    minimal.getSpec().getMembers().get(0).setWeight(null);
+    BackendServerGroup created = kube.resource(minimal).create();
+    assertThat(created.getSpec().getAlgorithm()).isEqualTo(Algorithm.ROUND_ROBIN);
+    assertThat(created.getSpec().getMembers().get(0).getWeight()).isEqualTo(1);
+    assertThat(created.getSpec().isRemovalProtection()).isFalse();
+
+    BackendServerGroup checked =
+        kube.resource(with("checked", g -> g.getSpec().setHealthCheck(new HealthCheck()))).create();
+    HealthCheck defaults = checked.getSpec().getHealthCheck();
+    assertThat(defaults.getEnabled()).isTrue();
+    assertThat(defaults.getIntervalSeconds()).isEqualTo(5);
+    assertThat(defaults.getTimeoutSeconds()).isEqualTo(3);
+    assertThat(defaults.getUnhealthyThreshold()).isEqualTo(3);
+  }
+
+  @Test
+  void refusesATimeoutThatIsNotBelowTheInterval() {
+    assertRefused(
+        with("slow", g -> g.getSpec().setHealthCheck(check(3, 3, 3, 3, null))),
+        "spec.healthCheck.timeoutSeconds",
+        "timeoutSeconds must be less than intervalSeconds");
+  }
+
+  @Test
+  void refusesHttpFieldsOnTcpChecks() {
+    BackendServerGroup tcp =
+        group(
+            namespace,
+            "tcp-path",
+            BackendProtocol.TCP,
+            check(5, 3, 3, 3, "/healthz"),
+            List.of(new Member("10.0.0.1", 5432, 1)));
+    assertRefused(tcp, "spec.healthCheck", "apply only to HTTP and HTTPS health checks");
+
+    BackendServerGroup explicitTcp = validGroup("http-group-tcp-check");
+    explicitTcp.getSpec().getHealthCheck().setProtocol(HealthCheckProtocol.TCP);
+    assertRefused(explicitTcp, "spec.healthCheck", "apply only to HTTP and HTTPS health checks");
+  }
+
+  @Test
+  void refusesUdpChecksOnTcpGroupsAndQuicHashingOnTcp() {
+    assertRefused(
+        with(
+            "udp-check",
+            g -> {
+              g.getSpec().getHealthCheck().setProtocol(HealthCheckProtocol.UDP);
+              g.getSpec().getHealthCheck().setPath(null);
+            }),
+        "spec.healthCheck.protocol",
+        "must be UDP for UDP and QUIC groups");
+    assertRefused(
+        with("quic-hash", g -> g.getSpec().setAlgorithm(Algorithm.QUIC_CID)),
+        "spec.algorithm",
+        "QUIC_CID needs protocol QUIC");
+  }
+
+  @Test
+  void refusesBadMembers() {
+    assertRefused(
+        with("host-name", g -> g.getSpec().getMembers().get(0).setAddress("db.example.com")),
+        "spec.members[0].address",
+        "must be an IPv4 or IPv6 address");
+    assertRefused(
+        with("heavy", g -> g.getSpec().getMembers().get(0).setWeight(101)),
+        "spec.members[0].weight");
+    assertRefused(
+        with("no-port", g -> g.getSpec().getMembers().get(0).setPort(0)), "spec.members[0].port");
+    assertRefused(
+        with(
+            "twice",
+            g ->
+                g.getSpec()
+                    .setMembers(
+                        new ArrayList<>(
+                            List.of(
+                                new Member("10.0.0.1", 80, 1), new Member("10.0.0.1", 80, 2))))),
+        "spec.members",
+        "Duplicate value");
+  }
+
+  @Test
+  void refusesOutOfRangeHealthChecks() {
+    assertRefused(
+        with("interval", g -> g.getSpec().getHealthCheck().setIntervalSeconds(51)),
+        "spec.healthCheck.intervalSeconds");
+    assertRefused(
+        with("threshold", g -> g.getSpec().getHealthCheck().setUnhealthyThreshold(11)),
+        "spec.healthCheck.unhealthyThreshold");
+    assertRefused(
+        with("codes", g -> g.getSpec().getHealthCheck().setExpectedCodes("2xx")),
+        "spec.healthCheck.expectedCodes");
+    assertRefused(
+        with("path", g -> g.getSpec().getHealthCheck().setPath("healthz")),
+        "spec.healthCheck.path");
+  }
+
+  @Test
+  void refusesBadListeners() {
+    assertThatThrownBy(
+            () ->
+                kube.resource(listener(namespace, "zero", ListenerProtocol.TCP, 0, "db")).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.port");
+    assertThatThrownBy(
+            () ->
+                kube.resource(
+                        listener(namespace, "badname", ListenerProtocol.TCP, 80, "Not_A_Name"))
+                    .create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.backendGroup");
+  }
+
+  @Test
+  void kubectlGetShowsTheDeclaredColumns() throws Exception {
+    kube.resource(validGroup("columns")).create();
+    kube.resource(listener(namespace, "columns", ListenerProtocol.HTTP, 8080, "columns")).create();
+    assertThat(columns("backendservergroups"))
+        .containsExactly("Name", "Protocol", "Algorithm", "Healthy", "Ready", "Age");
+    assertThat(columns("listeners"))
+        .containsExactly("Name", "Protocol", "Port", "Group", "Ready", "Age");
+  }
+
+  /** The column names the API server renders for kubectl (the Table form of a list). */
+  private static List<String> columns(String plural) throws Exception {
+    HttpRequest request =
+        kube.getHttpClient()
+            .newHttpRequestBuilder()
+            .uri(
+                kube.getMasterUrl()
+                    + "apis/elbow.dev/v1alpha1/namespaces/"
+                    + namespace
+                    + "/"
+                    + plural)
+            .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+            .build();
+    HttpResponse<String> response = kube.getHttpClient().sendAsync(request, String.class).get();
+    JsonNode table = new ObjectMapper().readTree(response.body());
+    List<String> names = new ArrayList<>();
+    table.get("columnDefinitions").forEach(c -> names.add(c.get("name").asText()));
+    assertThat(table.get("rows")).isNotEmpty();
+    return names;
+  }
+}

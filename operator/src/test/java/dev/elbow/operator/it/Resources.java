@@ -1,0 +1,60 @@
+package dev.elbow.operator.it;
+
+import dev.elbow.api.v1alpha1.BackendProtocol;
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.BackendServerGroupSpec;
+import dev.elbow.api.v1alpha1.HealthCheck;
+import dev.elbow.api.v1alpha1.Listener;
+import dev.elbow.api.v1alpha1.ListenerProtocol;
+import dev.elbow.api.v1alpha1.ListenerSpec;
+import dev.elbow.api.v1alpha1.Member;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
+import java.util.Optional;
+
+/** Builders for the custom resources the integration tests apply. */
+final class Resources {
+
+  private Resources() {}
+
+  static BackendServerGroup group(
+      String namespace,
+      String name,
+      BackendProtocol protocol,
+      HealthCheck check,
+      List<Member> members) {
+    BackendServerGroup group = new BackendServerGroup();
+    group.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    BackendServerGroupSpec spec = new BackendServerGroupSpec();
+    spec.setProtocol(protocol);
+    spec.setMembers(members);
+    spec.setHealthCheck(check);
+    group.setSpec(spec);
+    return group;
+  }
+
+  static HealthCheck check(int interval, int timeout, int healthy, int unhealthy, String path) {
+    HealthCheck check = new HealthCheck();
+    check.setIntervalSeconds(interval);
+    check.setTimeoutSeconds(timeout);
+    check.setHealthyThreshold(healthy);
+    check.setUnhealthyThreshold(unhealthy);
+    check.setPath(path);
+    return check;
+  }
+
+  static Listener listener(
+      String namespace, String name, ListenerProtocol protocol, int port, String group) {
+    Listener listener = new Listener();
+    listener.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    listener.setSpec(new ListenerSpec(protocol, port, group));
+    return listener;
+  }
+
+  static Optional<Condition> condition(List<Condition> conditions, String type) {
+    return conditions == null
+        ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.elbow.operator.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.Listener;
+import dev.elbow.snapshot.SnapshotJson;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs the translator over {@code translation/CASE/input.yaml} and compares the snapshot and the
+ * verdicts with {@code snapshot.json} and {@code verdicts.json} beside it. After a deliberate
+ * change, refresh the expected files with {@code -Delbow.fixtures.update=true} and review the diff.
+ */
+class TranslatorFixtureTest {
+
+  private static final Path FIXTURES = Path.of("src/test/resources/translation");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @ParameterizedTest
+  @ValueSource(strings = {"accepted", "listener-verdicts", "group-verdicts"})
+  void translatesAsTheFixtureSays(String fixture) throws IOException {
+    Path dir = FIXTURES.resolve(fixture);
+    List<BackendServerGroup> groups = new ArrayList<>();
+    List<Listener> listeners = new ArrayList<>();
+    for (String document : Files.readString(dir.resolve("input.yaml")).split("(?m)^---$")) {
+      if (document.contains("kind: BackendServerGroup")) {
+        groups.add(Serialization.unmarshal(document, BackendServerGroup.class));
+      } else if (document.contains("kind: Listener")) {
+        listeners.add(Serialization.unmarshal(document, Listener.class));
+      }
+    }
+
+    Translation translation = Translator.translate(groups, listeners);
+
+    JsonNode snapshot = JSON.readTree(SnapshotJson.toBytes(translation.snapshot()));
+    // Through text, so numbers compare as the JSON they are, not as Java ints and longs.
+    JsonNode verdicts =
+        JSON.readTree(
+            JSON.writeValueAsString(
+                Map.of(
+                    "groups", stringKeys(translation.groups()),
+                    "listeners", stringKeys(translation.listeners()))));
+    if (Boolean.getBoolean("elbow.fixtures.update")) {
+      Files.writeString(dir.resolve("snapshot.json"), JSON.writeValueAsString(snapshot) + "\n");
+      Files.writeString(dir.resolve("verdicts.json"), JSON.writeValueAsString(verdicts) + "\n");
+    }
+    assertThat(snapshot).isEqualTo(JSON.readTree(dir.resolve("snapshot.json").toFile()));
+    assertThat(verdicts).isEqualTo(JSON.readTree(dir.resolve("verdicts.json").toFile()));
+  }
+
+  private static Map<String, Judged> stringKeys(Map<ResourceKey, Judged> judged) {
+    Map<String, Judged> out = new TreeMap<>();
+    judged.forEach((key, value) -> out.put(key.toString(), value));
+    return out;
+  }
+}
