@@ -22,12 +22,14 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,9 @@ public final class DataPlane implements AutoCloseable {
   private final ListenerPorts ports;
   private final HealthChecker healthChecker;
   private final AdminServer admin;
+  private final String instance = UUID.randomUUID().toString();
   private final AtomicLong revision = new AtomicLong(1);
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private volatile RoutingTable table = RoutingTable.EMPTY;
 
@@ -183,6 +187,11 @@ public final class DataPlane implements AutoCloseable {
     changeListeners.add(listener);
   }
 
+  /** Identifies this run of the data plane; see {@link DataPlaneStatus#instance()}. */
+  public String instance() {
+    return instance;
+  }
+
   /** A number that grows whenever {@link #status()} changes. */
   public long revision() {
     return revision.get();
@@ -200,7 +209,7 @@ public final class DataPlane implements AutoCloseable {
       }
       groups.add(new GroupHealth(group.name(), members));
     }
-    return new DataPlaneStatus(current.snapshot().version(), currentRevision, groups);
+    return new DataPlaneStatus(instance, current.snapshot().version(), currentRevision, groups);
   }
 
   /** The ports with an open listener socket. */
@@ -215,11 +224,15 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
+  /** Closes every port and connection and stops the event loops; later calls do nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     admin.close();
     healthChecker.close();
-    applier.submit(ports::close);
+    applier.execute(ports::close);
     applier.shutdown();
     try {
       applier.awaitTermination(10, TimeUnit.SECONDS);

@@ -33,6 +33,7 @@ class SnapshotJsonTest {
   void statusSurvivesTheWire() throws IOException {
     DataPlaneStatus status =
         new DataPlaneStatus(
+            "e3b0c442",
             4,
             9,
             List.of(

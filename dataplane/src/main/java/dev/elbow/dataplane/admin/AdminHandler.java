@@ -101,8 +101,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (after < 0 || waitSeconds == 0) {
       replyJson(ctx, keepAlive, HttpResponseStatus.OK, dataPlane.status());
     } else {
+      List<String> instance = uri.parameters().get("instance");
       watchers.watch(
-          after, waitSeconds, status -> replyJson(ctx, keepAlive, HttpResponseStatus.OK, status));
+          instance == null ? null : instance.get(0),
+          after,
+          waitSeconds,
+          status -> replyJson(ctx, keepAlive, HttpResponseStatus.OK, status));
     }
   }
 

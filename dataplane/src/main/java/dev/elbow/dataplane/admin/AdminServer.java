@@ -7,8 +7,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /healthz}: 200 while the process runs (no token; for probes)
  *   <li>{@code PUT /v1/snapshot}: apply a snapshot; 200, 400, 401, 409 or 422 with an {@code
  *       ApplyResult}
- *   <li>{@code GET /v1/status?after=R&waitSeconds=S}: the {@code DataPlaneStatus}; with {@code
- *       after}, waits up to S seconds (at most 60) until the revision passes R
+ *   <li>{@code GET /v1/status?after=R&instance=I&waitSeconds=S}: the {@code DataPlaneStatus}; with
+ *       {@code after}, waits up to S seconds (at most 60) until the revision passes R, unless I
+ *       names another instance (the caller saw this data plane before a restart)
  * </ul>
  */
 public final class AdminServer implements AutoCloseable {
@@ -33,6 +37,8 @@ public final class AdminServer implements AutoCloseable {
   private final DataPlaneOptions options;
   private final EventLoopGroup loop;
   private final StatusWatchers watchers;
+  // Closed explicitly on close: an event loop that shuts down leaves its channels open.
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private Channel server;
 
   public AdminServer(DataPlane dataPlane, DataPlaneOptions options) {
@@ -54,6 +60,7 @@ public final class AdminServer implements AutoCloseable {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    connections.add(ch);
                     ch.pipeline()
                         .addLast(
                             new HttpServerCodec(),
@@ -75,6 +82,7 @@ public final class AdminServer implements AutoCloseable {
     if (server != null) {
       server.close().syncUninterruptibly();
     }
+    connections.close().awaitUninterruptibly();
     loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -30,11 +30,16 @@ final class StatusWatchers {
   /**
    * Replies at once if the revision already passed {@code after}, else when it does or when {@code
    * waitSeconds} have gone by, whichever is first.
+   *
+   * @param instance the data plane instance {@code after} belongs to, or null; a revision of
+   *     another instance (one from before a restart) says nothing about this one, so the reply is
+   *     immediate
    */
-  void watch(long after, int waitSeconds, Consumer<DataPlaneStatus> reply) {
+  void watch(String instance, long after, int waitSeconds, Consumer<DataPlaneStatus> reply) {
     loop.execute(
         () -> {
-          if (dataPlane.revision() > after) {
+          if (dataPlane.revision() > after
+              || (instance != null && !instance.equals(dataPlane.instance()))) {
             reply.accept(dataPlane.status());
             return;
           }

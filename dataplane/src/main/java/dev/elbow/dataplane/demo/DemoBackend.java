@@ -136,6 +136,11 @@ public final class DemoBackend implements AutoCloseable {
 
   private final class HttpAnswer extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       String path = request.uri();
       HttpResponseStatus status = HttpResponseStatus.OK;
@@ -174,6 +179,11 @@ public final class DemoBackend implements AutoCloseable {
   }
 
   private final class LineAnswer extends SimpleChannelInboundHandler<ByteBuf> {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // health checks reset their connections; that is no news
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
       requests.incrementAndGet();

@@ -32,7 +32,8 @@ public final class HealthChecker implements AutoCloseable {
   private final Map<HealthStatus, CheckTask> tasks = new IdentityHashMap<>();
 
   /**
-   * @param onGroupHealthChange called with the group's name whenever a member's state changes
+   * @param onGroupHealthChange called with the group's name whenever a member's state, or the
+   *     reason it is unhealthy, changes
    */
   public HealthChecker(
       EventLoopGroup loops,

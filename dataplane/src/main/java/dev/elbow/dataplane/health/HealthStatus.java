@@ -60,17 +60,18 @@ public final class HealthStatus {
    * Counts a failed check.
    *
    * @param why what went wrong, kept as the reason while the member is unhealthy
-   * @return true if the state changed
+   * @return true if the state changed, or the reason of an unhealthy member did
    */
   public boolean recordFailure(String why, Instant now) {
     successesInARow = 0;
     failuresInARow++;
+    boolean newReason = !why.equals(reason);
     reason = why;
     if (state == HealthState.UNKNOWN
         || (state == HealthState.HEALTHY && failuresInARow >= unhealthyThreshold)) {
       return moveTo(HealthState.UNHEALTHY, now);
     }
-    return false;
+    return state == HealthState.UNHEALTHY && newReason;
   }
 
   private boolean moveTo(HealthState next, Instant now) {

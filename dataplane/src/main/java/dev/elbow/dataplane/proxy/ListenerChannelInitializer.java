@@ -6,6 +6,7 @@ import dev.elbow.dataplane.routing.ListenerRoute;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -20,14 +21,20 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
 
   private final ProxyContext proxy;
   private final int port;
+  private final ChannelGroup accepted;
 
-  public ListenerChannelInitializer(ProxyContext proxy, int port) {
+  /**
+   * @param accepted every accepted connection joins this group, so shutting down can close them
+   */
+  public ListenerChannelInitializer(ProxyContext proxy, int port, ChannelGroup accepted) {
     this.proxy = proxy;
     this.port = port;
+    this.accepted = accepted;
   }
 
   @Override
   protected void initChannel(Channel ch) {
+    accepted.add(ch);
     ListenerRoute route = proxy.routes().get().route(port);
     if (route == null) {
       ch.close(); // accepted just as the listener was removed

@@ -8,6 +8,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +33,8 @@ public final class ListenerPorts implements AutoCloseable {
   private final String bindAddress;
   private final ProxyContext proxy;
   private final Map<Integer, Channel> open = new HashMap<>();
+  // Event loops that shut down do not close their channels; the data plane does it on close.
+  private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   public ListenerPorts(
       Transport transport, EventLoopGroup loops, String bindAddress, ProxyContext proxy) {
@@ -105,12 +110,14 @@ public final class ListenerPorts implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ListenerChannelInitializer(proxy, port));
+        .childHandler(new ListenerChannelInitializer(proxy, port, accepted));
   }
 
+  /** Closes every listener port and every connection accepted on one. */
   @Override
   public void close() {
     open.values().forEach(ch -> ch.close().awaitUninterruptibly());
     open.clear();
+    accepted.close().awaitUninterruptibly();
   }
 }

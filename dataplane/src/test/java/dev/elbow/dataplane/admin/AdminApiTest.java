@@ -218,6 +218,45 @@ class AdminApiTest {
   }
 
   @Test
+  void aWatchFromBeforeARestartIsAnsweredAtOnce() throws Exception {
+    long revision = dataPlane.dataPlane().revision();
+    HttpResponse<byte[]> response =
+        get(
+            "/v1/status?after=" + (revision + 100) + "&instance=some-earlier-run&waitSeconds=30",
+            TestDataPlane.TOKEN);
+    DataPlaneStatus status = SnapshotJson.read(response.body(), DataPlaneStatus.class);
+    assertThat(status.instance())
+        .isEqualTo(dataPlane.dataPlane().instance())
+        .isNotEqualTo("some-earlier-run");
+  }
+
+  @Test
+  void closingTheDataPlaneClosesWaitingWatchers() throws Exception {
+    try (java.net.Socket socket =
+        new java.net.Socket("127.0.0.1", dataPlane.dataPlane().adminPort())) {
+      socket.setSoTimeout(10_000);
+      long after = dataPlane.dataPlane().revision();
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /v1/status?after="
+                      + after
+                      + "&waitSeconds=60 HTTP/1.1\r\nHost: x\r\n"
+                      + "Authorization: Bearer "
+                      + TestDataPlane.TOKEN
+                      + "\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      await()
+          .during(Duration.ofMillis(200))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> socket.getInputStream().available() == 0);
+      dataPlane.close();
+      // The watcher learns at once that this data plane is gone, instead of waiting out its poll.
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void unknownPathsAre404() throws Exception {
     assertThat(get("/v2/whatever", TestDataPlane.TOKEN).statusCode()).isEqualTo(404);
   }

@@ -37,6 +37,16 @@ class HealthStatusTest {
   }
 
   @Test
+  void aNewReasonForAnUnhealthyMemberIsNews() {
+    HealthStatus status = HealthStatus.checked(3, 1, T0);
+    status.recordFailure("connection refused", T0);
+    assertThat(status.recordFailure("connection refused", T0.plusSeconds(1))).isFalse();
+    assertThat(status.recordFailure("HTTP 503", T0.plusSeconds(2))).isTrue();
+    assertThat(status.reason()).isEqualTo("HTTP 503");
+    assertThat(status.report("10.0.0.1", 80).since()).isEqualTo(T0);
+  }
+
+  @Test
   void aSuccessBreaksTheRun() {
     HealthStatus status = HealthStatus.checked(1, 2, T0);
     status.recordSuccess(T0);

@@ -18,9 +18,19 @@ public final class TestDataPlane implements AutoCloseable {
   }
 
   public static TestDataPlane start() {
+    return start(0);
+  }
+
+  /** A data plane whose admin API listens on this port (0 picks a free one). */
+  public static TestDataPlane start(int adminPort) {
+    return start("127.0.0.1", adminPort);
+  }
+
+  /** A data plane whose admin API listens on this address and port. */
+  public static TestDataPlane start(String adminAddress, int adminPort) {
     DataPlaneOptions options =
-        DataPlaneOptions.defaults(0, TOKEN)
-            .withAdminAddress("127.0.0.1")
+        DataPlaneOptions.defaults(adminPort, TOKEN)
+            .withAdminAddress(adminAddress)
             .withListenAddress("127.0.0.1")
             .withIoThreads(2);
     return new TestDataPlane(DataPlane.start(options));

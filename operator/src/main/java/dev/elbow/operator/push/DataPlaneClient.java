@@ -63,12 +63,18 @@ public final class DataPlaneClient {
 
   /**
    * The data plane's status; with {@code after >= 0}, waits up to {@code waitSeconds} for a
-   * revision newer than {@code after}.
+   * revision newer than {@code after}, which the status of {@code instance} carried.
    */
-  public CompletableFuture<DataPlaneStatus> status(URI dataPlane, long after, int waitSeconds) {
+  public CompletableFuture<DataPlaneStatus> status(
+      URI dataPlane, String instance, long after, int waitSeconds) {
+    String query =
+        "?after="
+            + after
+            + "&waitSeconds="
+            + waitSeconds
+            + (instance == null ? "" : "&instance=" + instance);
     HttpRequest request =
-        HttpRequest.newBuilder(
-                dataPlane.resolve("/v1/status?after=" + after + "&waitSeconds=" + waitSeconds))
+        HttpRequest.newBuilder(dataPlane.resolve("/v1/status" + query))
             .timeout(Duration.ofSeconds(waitSeconds + 15L))
             .header("Authorization", authorization)
             .GET()

@@ -64,7 +64,7 @@ public final class DataPlaneLink implements AutoCloseable {
 
   /** Starts the status watch; pushes start with the first {@link #offer}. */
   public void start() {
-    watch(-1);
+    watch(null, -1);
   }
 
   /** The snapshot this data plane should serve from now on. */
@@ -97,6 +97,7 @@ public final class DataPlaneLink implements AutoCloseable {
     }
     pushing = true;
     DesiredSnapshot sending = desired;
+    log.debug("pushing snapshot {} to {}", sending.version(), uri);
     client
         .push(uri, sending.json())
         .whenComplete((result, error) -> pushed(sending, result, error));
@@ -158,14 +159,14 @@ public final class DataPlaneLink implements AutoCloseable {
     pushIfNeeded();
   }
 
-  private void watch(long after) {
+  private void watch(String instance, long after) {
     synchronized (this) {
       if (closed) {
         return;
       }
     }
     client
-        .status(uri, after, WATCH_SECONDS)
+        .status(uri, instance, after, WATCH_SECONDS)
         .whenComplete(
             (status, error) -> {
               if (error != null) {
@@ -176,9 +177,15 @@ public final class DataPlaneLink implements AutoCloseable {
                 lastError = String.valueOf(error.getCause() != null ? error.getCause() : error);
                 log.debug(
                     "status of {} unavailable, retrying in {} ms: {}", uri, retryIn, lastError);
-                timers.schedule(() -> watch(-1), retryIn, TimeUnit.MILLISECONDS);
+                timers.schedule(() -> watch(null, -1), retryIn, TimeUnit.MILLISECONDS);
                 return;
               }
+              log.debug(
+                  "status of {}: instance {}, version {}, revision {}",
+                  uri,
+                  status.instance(),
+                  status.appliedVersion(),
+                  status.revision());
               synchronized (this) {
                 watchFailures = 0;
                 if (status.appliedVersion() < acked) {
@@ -197,7 +204,7 @@ public final class DataPlaneLink implements AutoCloseable {
               lastStatus = status;
               events.status(this, status);
               pushIfNeeded();
-              watch(status.revision());
+              watch(status.instance(), status.revision());
             });
   }
 
