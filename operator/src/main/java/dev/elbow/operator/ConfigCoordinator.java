@@ -7,7 +7,6 @@ import dev.elbow.operator.push.DataPlaneEndpoints;
 import dev.elbow.operator.push.DataPlaneLink;
 import dev.elbow.operator.push.DesiredSnapshot;
 import dev.elbow.operator.push.HealthView;
-import dev.elbow.operator.status.MemberCounts;
 import dev.elbow.operator.status.Programming;
 import dev.elbow.operator.translate.Judged;
 import dev.elbow.operator.translate.ResourceKey;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -44,15 +42,14 @@ import org.slf4j.LoggerFactory;
  * <p>Any change to a resource asks for a sync. Syncs are debounced and run one at a time on this
  * class's own thread: translate everything from the informer caches, stamp a new version if the
  * snapshot changed, and hand it to a {@link DataPlaneLink} per data plane. What the links report
- * back (versions applied, health, refusals) lands on the same thread. After every change the
- * coordinator works out which resources' status inputs changed and triggers exactly those
- * reconciles; the reconcilers only read the published {@link View}.
+ * back (versions applied, health, refusals) lands on the same thread, so none of this state needs a
+ * lock. After every change the coordinator publishes a {@link ServingView} for the reconcilers and
+ * triggers exactly the reconciles whose status inputs changed ({@link StatusTriggers}).
  */
 public final class ConfigCoordinator implements DataPlaneLink.Events, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ConfigCoordinator.class);
   private static final long DEBOUNCE_MILLIS = 50;
-  private static final long QUARANTINE_MILLIS = 60_000;
 
   private final DataPlaneClient client;
   private final DataPlaneEndpoints endpoints;
@@ -68,36 +65,14 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   // Owned by the executor thread.
   private final Map<URI, DataPlaneLink> links = new HashMap<>();
-  private final TreeMap<Long, Served> pushed = new TreeMap<>();
-  private final Map<ResourceKey, Quarantine> quarantinedGroups = new HashMap<>();
-  private final Map<ResourceKey, Quarantine> quarantinedListeners = new HashMap<>();
+  private final TreeMap<Long, ServingView.Served> pushed = new TreeMap<>();
+  private final Refusals refusals = new Refusals();
+  private final StatusTriggers triggers = new StatusTriggers();
   private Translation translation = Translation.EMPTY;
   private DesiredSnapshot desired;
   private long lastVersion;
-  private Map<ResourceKey, Object> firedGroupInputs = Map.of();
-  private Map<ResourceKey, Object> firedListenerInputs = Map.of();
 
-  private volatile View view = View.EMPTY;
-
-  /** Which generation of each resource a snapshot version carries. */
-  private record Served(Map<ResourceKey, Long> groups, Map<ResourceKey, Long> listeners) {}
-
-  /** A resource a data plane refused, kept out of snapshots for a while. */
-  private record Quarantine(long generation, String message, long since) {}
-
-  /** What reconcilers read: immutable, replaced whole. */
-  record View(
-      Translation translation,
-      Served served,
-      Map<ResourceKey, Quarantine> rejectedGroups,
-      Map<ResourceKey, Quarantine> rejectedListeners,
-      int dataPlanes,
-      long desiredVersion,
-      Map<String, Map<String, MemberHealth>> health) {
-    static final View EMPTY =
-        new View(
-            Translation.EMPTY, new Served(Map.of(), Map.of()), Map.of(), Map.of(), 0, 0, Map.of());
-  }
+  private volatile ServingView view = ServingView.EMPTY;
 
   public ConfigCoordinator(DataPlaneClient client, DataPlaneEndpoints endpoints, Clock clock) {
     this.client = client;
@@ -127,14 +102,9 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     this.groupTrigger = trigger;
   }
 
-  /** A group as the operator's cache has it, or null. */
-  public BackendServerGroup group(ResourceKey key) {
-    return groupLookup.apply(key);
-  }
-
   /** Connects the listener cache and the way to trigger a listener's reconcile. */
-  public void attachListeners(Supplier<Stream<Listener>> cache, Consumer<ResourceKey> trigger) {
-    this.listeners = cache;
+  public void attachListeners(Supplier<Stream<Listener>> all, Consumer<ResourceKey> trigger) {
+    this.listeners = all;
     this.listenerTrigger = trigger;
   }
 
@@ -152,49 +122,32 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   // ---- queries, from reconciler threads ----
 
+  /** A group as the operator's cache has it, or null. */
+  public BackendServerGroup group(ResourceKey key) {
+    return groupLookup.apply(key);
+  }
+
   /** The latest verdict on a group, with the generation it judged; null if not judged yet. */
   public Judged groupVerdict(ResourceKey key) {
-    return view.translation().groups().get(key);
+    return view.groupVerdict(key);
   }
 
   /** The latest verdict on a listener, with the generation it judged; null if not judged yet. */
   public Judged listenerVerdict(ResourceKey key) {
-    return view.translation().listeners().get(key);
+    return view.listenerVerdict(key);
   }
 
   public Programming groupProgramming(ResourceKey key, long generation) {
-    View v = view;
-    return programming(v, v.served().groups().get(key), v.rejectedGroups().get(key), generation);
+    return view.groupProgramming(key, generation);
   }
 
   public Programming listenerProgramming(ResourceKey key, long generation) {
-    View v = view;
-    return programming(
-        v, v.served().listeners().get(key), v.rejectedListeners().get(key), generation);
-  }
-
-  private static Programming programming(
-      View v, Long served, Quarantine rejected, long generation) {
-    if (v.dataPlanes() == 0) {
-      return new Programming(
-          Programming.State.NO_DATA_PLANE,
-          "no data plane is known to the operator yet; check that the data plane pods are ready");
-    }
-    if (rejected != null && rejected.generation() == generation) {
-      return new Programming(
-          Programming.State.REJECTED, "the data plane refused it: " + rejected.message());
-    }
-    if (served != null && served == generation) {
-      return Programming.programmed();
-    }
-    return new Programming(
-        Programming.State.PENDING,
-        "waiting for the data planes to apply snapshot " + v.desiredVersion());
+    return view.listenerProgramming(key, generation);
   }
 
   /** The merged member health of a group, keyed by {@code address:port}. */
   public Map<String, MemberHealth> health(ResourceKey group) {
-    return view.health().getOrDefault(group.toString(), Map.of());
+    return view.health(group);
   }
 
   // ---- the work, on the executor thread ----
@@ -202,13 +155,13 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   private void sync() {
     syncScheduled.set(false);
     if (groups == null || listeners == null) {
-      return;
+      return; // the controllers are not registered yet
     }
     List<BackendServerGroup> allGroups = groups.get().toList();
     List<Listener> allListeners = listeners.get().toList();
     translation = Translator.translate(allGroups, allListeners);
-    releaseQuarantine();
-    Snapshot snapshot = withoutQuarantined(translation.snapshot());
+    refusals.release(translation, clock.millis());
+    Snapshot snapshot = refusals.filter(translation.snapshot());
     if (desired == null || !snapshot.sameConfigAs(desired.snapshot())) {
       stamp(snapshot);
     }
@@ -228,59 +181,18 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     links.values().forEach(link -> link.offer(desired));
   }
 
-  private Served served(Snapshot snapshot) {
+  private ServingView.Served served(Snapshot snapshot) {
     Map<ResourceKey, Long> servedGroups = new HashMap<>();
     for (GroupConfig group : snapshot.groups()) {
-      ResourceKey key = parse(group.name());
+      ResourceKey key = ResourceKey.parse(group.name());
       servedGroups.put(key, translation.groups().get(key).generation());
     }
     Map<ResourceKey, Long> servedListeners = new HashMap<>();
     for (ListenerConfig listener : snapshot.listeners()) {
-      ResourceKey key = parse(listener.name());
+      ResourceKey key = ResourceKey.parse(listener.name());
       servedListeners.put(key, translation.listeners().get(key).generation());
     }
-    return new Served(servedGroups, servedListeners);
-  }
-
-  private Snapshot withoutQuarantined(Snapshot snapshot) {
-    if (quarantinedGroups.isEmpty() && quarantinedListeners.isEmpty()) {
-      return snapshot;
-    }
-    List<GroupConfig> keptGroups =
-        snapshot.groups().stream()
-            .filter(g -> !quarantinedGroups.containsKey(parse(g.name())))
-            .toList();
-    Set<String> keptGroupNames = new java.util.HashSet<>();
-    keptGroups.forEach(g -> keptGroupNames.add(g.name()));
-    List<ListenerConfig> keptListeners =
-        snapshot.listeners().stream()
-            .filter(l -> !quarantinedListeners.containsKey(parse(l.name())))
-            .filter(l -> keptGroupNames.contains(l.group()))
-            .toList();
-    return new Snapshot(0, keptListeners, keptGroups);
-  }
-
-  /** Lets a refused resource try again once it changed, or after a while (ports free up). */
-  private void releaseQuarantine() {
-    long now = clock.millis();
-    quarantinedGroups
-        .entrySet()
-        .removeIf(
-            e -> {
-              Judged judged = translation.groups().get(e.getKey());
-              return judged == null
-                  || judged.generation() != e.getValue().generation()
-                  || now - e.getValue().since() > QUARANTINE_MILLIS;
-            });
-    quarantinedListeners
-        .entrySet()
-        .removeIf(
-            e -> {
-              Judged judged = translation.listeners().get(e.getKey());
-              return judged == null
-                  || judged.generation() != e.getValue().generation()
-                  || now - e.getValue().since() > QUARANTINE_MILLIS;
-            });
+    return new ServingView.Served(servedGroups, servedListeners);
   }
 
   private void updateLinks(Set<URI> uris) {
@@ -317,13 +229,11 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   /** Publishes a new view and triggers the reconciles whose inputs changed. */
   private void publish(List<BackendServerGroup> allGroups, List<Listener> allListeners) {
-    long minAcked = Long.MAX_VALUE;
-    for (DataPlaneLink link : links.values()) {
-      minAcked = Math.min(minAcked, link.ackedVersion());
-    }
-    Served served = new Served(Map.of(), Map.of());
+    ServingView.Served served = ServingView.Served.NONE;
     if (!links.isEmpty()) {
-      Map.Entry<Long, Served> floor = pushed.floorEntry(minAcked);
+      long oldest =
+          links.values().stream().mapToLong(DataPlaneLink::ackedVersion).min().orElseThrow();
+      Map.Entry<Long, ServingView.Served> floor = pushed.floorEntry(oldest);
       if (floor != null) {
         served = floor.getValue();
         pushed.headMap(floor.getKey()).clear(); // no data plane is that far behind any more
@@ -335,60 +245,15 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
         reports.add(link.lastStatus());
       }
     }
-    View next =
-        new View(
+    view =
+        new ServingView(
             translation,
             served,
-            Map.copyOf(quarantinedGroups),
-            Map.copyOf(quarantinedListeners),
+            refusals.snapshot(),
             links.size(),
             desired == null ? 0 : desired.version(),
             HealthView.merge(reports));
-    view = next;
-    fireChanged(next, allGroups, allListeners);
-  }
-
-  private void fireChanged(
-      View v, List<BackendServerGroup> allGroups, List<Listener> allListeners) {
-    Map<ResourceKey, Object> groupInputs = new HashMap<>();
-    Map<ResourceKey, BackendServerGroup> groupsByKey = new HashMap<>();
-    for (BackendServerGroup group : allGroups) {
-      ResourceKey key = ResourceKey.of(group);
-      groupsByKey.put(key, group);
-      Judged judged = v.translation().groups().get(key);
-      long generation = judged == null ? -1 : judged.generation();
-      groupInputs.put(
-          key, List.of(String.valueOf(judged), groupProgramming(key, generation), health(key)));
-    }
-    Map<ResourceKey, Object> listenerInputs = new HashMap<>();
-    for (Listener listener : allListeners) {
-      ResourceKey key = ResourceKey.of(listener);
-      Judged judged = v.translation().listeners().get(key);
-      long generation = judged == null ? -1 : judged.generation();
-      ResourceKey groupKey =
-          new ResourceKey(
-              key.namespace(),
-              listener.getSpec() == null
-                  ? ""
-                  : String.valueOf(listener.getSpec().getBackendGroup()));
-      int inService = MemberCounts.inService(groupsByKey.get(groupKey), health(groupKey));
-      listenerInputs.put(
-          key, List.of(String.valueOf(judged), listenerProgramming(key, generation), inService));
-    }
-    groupInputs.forEach(
-        (key, inputs) -> {
-          if (!Objects.equals(firedGroupInputs.get(key), inputs)) {
-            groupTrigger.accept(key);
-          }
-        });
-    listenerInputs.forEach(
-        (key, inputs) -> {
-          if (!Objects.equals(firedListenerInputs.get(key), inputs)) {
-            listenerTrigger.accept(key);
-          }
-        });
-    firedGroupInputs = groupInputs;
-    firedListenerInputs = listenerInputs;
+    triggers.fire(view, allGroups, allListeners, groupTrigger, listenerTrigger);
   }
 
   // ---- link events, from link threads; handled on the executor ----
@@ -403,8 +268,8 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     executor.execute(
         () -> {
           if (desired != null && appliedVersion >= desired.version()) {
-            // The data plane serves a version from an earlier operator run with a faster
-            // clock: continue numbering above it.
+            // The data plane serves a version from an earlier operator run with a faster clock:
+            // continue numbering above it.
             lastVersion = appliedVersion;
             stamp(desired.snapshot());
           }
@@ -419,34 +284,20 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
           if (desired == null || version != desired.version()) {
             return;
           }
-          long now = clock.millis();
-          for (String error : errors) {
-            quarantine(error, desired.snapshot(), now);
+          List<String> unexplained =
+              refusals.record(errors, desired.snapshot(), translation, clock.millis());
+          if (!unexplained.isEmpty()) {
+            log.error(
+                "data plane {} refused snapshot {} for reasons no resource explains: {}",
+                link.uri(),
+                version,
+                unexplained);
           }
+          // Leave the refused resources out and try again; retry them once their time is up.
+          executor.schedule(
+              this::requestSync, Refusals.RETRY_AFTER_MILLIS + 1_000, TimeUnit.MILLISECONDS);
           sync();
         });
-  }
-
-  /** Maps an error such as {@code listeners[2].port: ...} back to the resource it is about. */
-  private void quarantine(String error, Snapshot snapshot, long now) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("^(listeners|groups)\\[(\\d+)]").matcher(error);
-    if (!m.find()) {
-      log.warn("data plane error names no resource: {}", error);
-      return;
-    }
-    int index = Integer.parseInt(m.group(2));
-    String message = error.substring(error.indexOf(':') + 1).trim();
-    if (m.group(1).equals("listeners") && index < snapshot.listeners().size()) {
-      ResourceKey key = parse(snapshot.listeners().get(index).name());
-      quarantinedListeners.put(
-          key, new Quarantine(translation.listeners().get(key).generation(), message, now));
-    } else if (m.group(1).equals("groups") && index < snapshot.groups().size()) {
-      ResourceKey key = parse(snapshot.groups().get(index).name());
-      quarantinedGroups.put(
-          key, new Quarantine(translation.groups().get(key).generation(), message, now));
-    }
-    executor.schedule(this::requestSync, QUARANTINE_MILLIS + 1_000, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -454,21 +305,14 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     executor.execute(this::publishFromCaches);
   }
 
-  private static ResourceKey parse(String namespacedName) {
-    int slash = namespacedName.indexOf('/');
-    return new ResourceKey(namespacedName.substring(0, slash), namespacedName.substring(slash + 1));
-  }
-
   @Override
   public void close() {
     endpoints.close();
-    executor
-        .submit(
-            () -> {
-              links.values().forEach(DataPlaneLink::close);
-              links.clear();
-            })
-        .isDone();
+    executor.execute(
+        () -> {
+          links.values().forEach(DataPlaneLink::close);
+          links.clear();
+        });
     executor.shutdown();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);

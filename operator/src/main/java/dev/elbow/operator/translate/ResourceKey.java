@@ -18,6 +18,15 @@ public record ResourceKey(String namespace, String name) implements Comparable<R
     return new ResourceKey(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
   }
 
+  /** The key written {@code namespace/name}, as snapshots name resources. */
+  public static ResourceKey parse(String namespacedName) {
+    int slash = namespacedName.indexOf('/');
+    if (slash <= 0) {
+      throw new IllegalArgumentException("not namespace/name: " + namespacedName);
+    }
+    return new ResourceKey(namespacedName.substring(0, slash), namespacedName.substring(slash + 1));
+  }
+
   @Override
   public int compareTo(ResourceKey other) {
     return ORDER.compare(this, other);

@@ -26,6 +26,8 @@ import dev.elbow.snapshot.HealthState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -267,6 +269,47 @@ class EndToEndIT {
 
   @Test
   @Order(6)
+  void aListenerOnAPortTakenOutsideIsRefusedByTheDataPlaneAndTheRestStillApplies()
+      throws Exception {
+    try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int taken = squatter.getLocalPort();
+      kube.resource(listener(namespace, "squatted", ListenerProtocol.TCP, taken, "db")).create();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Listener squatted = listenerNamed("squatted");
+                assertThat(squatted.getStatus()).isNotNull();
+                Condition ready = conditionOf(squatted.getStatus().getConditions(), "Ready");
+                assertThat(ready.getStatus()).isEqualTo("False");
+                assertThat(ready.getReason()).isEqualTo("Rejected");
+                assertThat(ready.getMessage()).contains("cannot listen on 127.0.0.1:" + taken);
+              });
+      // The refused listener does not hold up the others: a new one is served.
+      int other = FreePorts.next();
+      kube.resource(listener(namespace, "db2", ListenerProtocol.TCP, other, "db")).create();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          conditionOf(listenerNamed("db2").getStatus().getConditions(), "Ready")
+                              .getStatus())
+                      .isEqualTo("True"));
+      assertThat(TcpTestClient.backendOf(other)).isIn("a", "b", "c");
+      kube.resource(listenerNamed("squatted")).delete();
+      kube.resource(listenerNamed("db2")).delete();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(dataPlane.dataPlane().openPorts())
+                      .containsExactlyInAnyOrder(httpPort, tcpPort));
+    }
+  }
+
+  @Test
+  @Order(7)
   void deletingAListenerClosesItsPort() {
     kube.resource(listenerNamed("web")).delete();
     await()

@@ -1,0 +1,72 @@
+package dev.elbow.operator;
+
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.Listener;
+import dev.elbow.operator.status.MemberCounts;
+import dev.elbow.operator.translate.Judged;
+import dev.elbow.operator.translate.ResourceKey;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Decides whose status needs writing after a change: a resource's reconcile is triggered when
+ * anything its status is computed from changed since the last trigger (its verdict, what the data
+ * planes serve, its members' health, or for a listener, how many members of its group serve).
+ */
+final class StatusTriggers {
+
+  private Map<ResourceKey, Object> lastGroupInputs = Map.of();
+  private Map<ResourceKey, Object> lastListenerInputs = Map.of();
+
+  void fire(
+      ServingView view,
+      List<BackendServerGroup> groups,
+      List<Listener> listeners,
+      Consumer<ResourceKey> groupTrigger,
+      Consumer<ResourceKey> listenerTrigger) {
+    Map<ResourceKey, BackendServerGroup> groupsByKey = new HashMap<>();
+    Map<ResourceKey, Object> groupInputs = new HashMap<>();
+    for (BackendServerGroup group : groups) {
+      ResourceKey key = ResourceKey.of(group);
+      groupsByKey.put(key, group);
+      Judged judged = view.groupVerdict(key);
+      long generation = judged == null ? -1 : judged.generation();
+      groupInputs.put(
+          key,
+          List.of(
+              String.valueOf(judged), view.groupProgramming(key, generation), view.health(key)));
+    }
+    Map<ResourceKey, Object> listenerInputs = new HashMap<>();
+    for (Listener listener : listeners) {
+      ResourceKey key = ResourceKey.of(listener);
+      Judged judged = view.listenerVerdict(key);
+      long generation = judged == null ? -1 : judged.generation();
+      String groupName =
+          listener.getSpec() == null ? "" : String.valueOf(listener.getSpec().getBackendGroup());
+      ResourceKey groupKey = new ResourceKey(key.namespace(), groupName);
+      int inService = MemberCounts.inService(groupsByKey.get(groupKey), view.health(groupKey));
+      listenerInputs.put(
+          key,
+          List.of(String.valueOf(judged), view.listenerProgramming(key, generation), inService));
+    }
+    trigger(groupInputs, lastGroupInputs, groupTrigger);
+    trigger(listenerInputs, lastListenerInputs, listenerTrigger);
+    lastGroupInputs = groupInputs;
+    lastListenerInputs = listenerInputs;
+  }
+
+  private static void trigger(
+      Map<ResourceKey, Object> now,
+      Map<ResourceKey, Object> before,
+      Consumer<ResourceKey> trigger) {
+    now.forEach(
+        (key, inputs) -> {
+          if (!Objects.equals(before.get(key), inputs)) {
+            trigger.accept(key);
+          }
+        });
+  }
+}

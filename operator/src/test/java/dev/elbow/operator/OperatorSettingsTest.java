@@ -1,0 +1,46 @@
+package dev.elbow.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OperatorSettingsTest {
+
+  @Test
+  void readsAServiceToDiscover() {
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "ELBOW_ADMIN_TOKEN",
+                "t",
+                "ELBOW_DATAPLANE_SERVICE",
+                "elbow-system/elbow-dataplane"));
+    assertThat(settings.serviceNamespace()).isEqualTo("elbow-system");
+    assertThat(settings.serviceName()).isEqualTo("elbow-dataplane");
+    assertThat(settings.adminPortName()).isEqualTo("admin");
+    assertThat(settings.describeDataPlanes()).contains("elbow-system/elbow-dataplane");
+  }
+
+  @Test
+  void readsFixedEndpoints() {
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "ELBOW_ADMIN_TOKEN",
+                "t",
+                "ELBOW_DATAPLANE_ENDPOINTS",
+                "http://10.0.0.1:9901, http://10.0.0.2:9901"));
+    assertThat(settings.endpoints()).isNotNull();
+  }
+
+  @Test
+  void saysWhichVariableIsMissing() {
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("ELBOW_DATAPLANE_SERVICE", "a/b")))
+        .hasMessageContaining("ELBOW_ADMIN_TOKEN");
+    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("ELBOW_ADMIN_TOKEN", "t")))
+        .hasMessageContaining("ELBOW_DATAPLANE_SERVICE");
+  }
+}

@@ -1,0 +1,118 @@
+package dev.elbow.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elbow.api.v1alpha1.BackendProtocol;
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.BackendServerGroupSpec;
+import dev.elbow.api.v1alpha1.BackendServerGroupStatus;
+import dev.elbow.api.v1alpha1.Member;
+import dev.elbow.api.v1alpha1.MemberStatus;
+import dev.elbow.operator.translate.Verdict;
+import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.MemberHealth;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GroupStatusFactoryTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+
+  private static BackendServerGroup group() {
+    BackendServerGroup group = new BackendServerGroup();
+    group.setMetadata(
+        new ObjectMetaBuilder().withNamespace("ns").withName("web").withGeneration(5L).build());
+    BackendServerGroupSpec spec = new BackendServerGroupSpec();
+    spec.setProtocol(BackendProtocol.HTTP);
+    spec.setMembers(
+        List.of(
+            new Member("10.0.0.1", 80, 1),
+            new Member("10.0.0.2", 80, 1),
+            new Member("10.0.0.3", 80, 0)));
+    group.setSpec(spec);
+    return group;
+  }
+
+  private static Condition condition(BackendServerGroupStatus status, String type) {
+    return status.getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void reportsEachMembersHealthAndCountsThoseInService() {
+    Map<String, MemberHealth> health =
+        Map.of(
+            "10.0.0.1:80", new MemberHealth("10.0.0.1", 80, HealthState.HEALTHY, null, NOW),
+            "10.0.0.2:80", new MemberHealth("10.0.0.2", 80, HealthState.UNHEALTHY, "HTTP 503", NOW),
+            "10.0.0.3:80", new MemberHealth("10.0.0.3", 80, HealthState.HEALTHY, null, NOW));
+
+    BackendServerGroupStatus status =
+        GroupStatusFactory.build(
+            group(), Verdict.accepted("3 members"), Programming.programmed(), health, NOW);
+
+    assertThat(status.getObservedGeneration()).isEqualTo(5);
+    assertThat(status.getMembers())
+        .containsExactly(
+            new MemberStatus("10.0.0.1", 80, "Healthy", null, "2026-11-25T10:00:00Z"),
+            new MemberStatus("10.0.0.2", 80, "Unhealthy", "HTTP 503", "2026-11-25T10:00:00Z"),
+            new MemberStatus("10.0.0.3", 80, "Healthy", null, "2026-11-25T10:00:00Z"));
+    // The weight-0 member is healthy but takes no traffic.
+    assertThat(status.getHealthy()).isEqualTo("1/3");
+    assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Ready").getMessage()).isEqualTo("1 of 3 members take traffic");
+  }
+
+  @Test
+  void isNotReadyWithoutAMemberInServiceAndSaysWhy() {
+    Map<String, MemberHealth> health =
+        Map.of(
+            "10.0.0.1:80",
+            new MemberHealth("10.0.0.1", 80, HealthState.UNHEALTHY, "connection refused", NOW));
+    BackendServerGroupStatus status =
+        GroupStatusFactory.build(
+            group(), Verdict.accepted("3 members"), Programming.programmed(), health, NOW);
+    Condition ready = condition(status, "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("NoHealthyMembers");
+    assertThat(ready.getMessage())
+        .startsWith(
+            "no member takes traffic: 10.0.0.1:80 Unhealthy (connection refused), 10.0.0.2:80 Unknown (not checked yet)");
+  }
+
+  @Test
+  void notAcceptedMeansNotReady() {
+    BackendServerGroupStatus status =
+        GroupStatusFactory.build(
+            group(),
+            Verdict.rejected("UnsupportedProtocol", "spec.protocol: ..."),
+            Programming.programmed(),
+            Map.of(),
+            NOW);
+    assertThat(condition(status, "Accepted").getStatus()).isEqualTo("False");
+    assertThat(condition(status, "Accepted").getReason()).isEqualTo("UnsupportedProtocol");
+    assertThat(condition(status, "Ready").getReason()).isEqualTo("NotAccepted");
+    assertThat(status.getMembers())
+        .extracting(MemberStatus::getReason)
+        .containsOnly("group not accepted");
+  }
+
+  @Test
+  void waitsForTheDataPlanes() {
+    BackendServerGroupStatus status =
+        GroupStatusFactory.build(
+            group(),
+            Verdict.accepted("3 members"),
+            new Programming(
+                Programming.State.PENDING, "waiting for the data planes to apply snapshot 9"),
+            Map.of(),
+            NOW);
+    assertThat(condition(status, "Ready").getReason()).isEqualTo("Pending");
+    assertThat(condition(status, "Ready").getMessage()).contains("snapshot 9");
+  }
+}
