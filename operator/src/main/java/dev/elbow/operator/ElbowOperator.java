@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,19 @@ public final class ElbowOperator implements AutoCloseable {
    */
   public static ElbowOperator start(
       KubernetesClient client, DataPlaneEndpoints dataPlanes, String adminToken) {
+    return start(client, dataPlanes, adminToken, Set.of());
+  }
+
+  /**
+   * Starts reconciling the resources of some namespaces only.
+   *
+   * @param namespaces the namespaces to watch; empty means all
+   */
+  public static ElbowOperator start(
+      KubernetesClient client,
+      DataPlaneEndpoints dataPlanes,
+      String adminToken,
+      Set<String> namespaces) {
     Clock clock = Clock.systemUTC();
     ExecutorService httpExecutor =
         Executors.newCachedThreadPool(
@@ -53,8 +67,16 @@ public final class ElbowOperator implements AutoCloseable {
         new ConfigCoordinator(new DataPlaneClient(adminToken, httpExecutor), dataPlanes, clock);
     Operator operator =
         new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new BackendServerGroupReconciler(coordinator, clock));
-    operator.register(new ListenerReconciler(coordinator, clock));
+    if (namespaces.isEmpty()) {
+      operator.register(new BackendServerGroupReconciler(coordinator, clock));
+      operator.register(new ListenerReconciler(coordinator, clock));
+    } else {
+      operator.register(
+          new BackendServerGroupReconciler(coordinator, clock),
+          o -> o.settingNamespaces(namespaces));
+      operator.register(
+          new ListenerReconciler(coordinator, clock), o -> o.settingNamespaces(namespaces));
+    }
     operator.start();
     coordinator.start();
     coordinator.requestSync();
@@ -71,7 +93,8 @@ public final class ElbowOperator implements AutoCloseable {
   public static void main(String[] args) throws InterruptedException {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    ElbowOperator running = start(client, settings.dataPlanes(client), settings.adminToken());
+    ElbowOperator running =
+        start(client, settings.dataPlanes(client), settings.adminToken(), settings.namespaces());
     log.info("elbow operator running; data planes: {}", settings.describeDataPlanes());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,7 @@ import java.util.stream.Collectors;
  *       ready pods get the snapshots; with {@code ELBOW_DATAPLANE_ADMIN_PORT_NAME} (default {@code
  *       admin}) naming its admin port
  *   <li>{@code ELBOW_DATAPLANE_ENDPOINTS}: instead, a comma-separated list of admin API URLs
+ *   <li>{@code ELBOW_WATCH_NAMESPACES}: comma-separated namespaces to watch; all when unset
  * </ul>
  *
  * @param adminToken the bearer token of the data planes' admin API
@@ -29,13 +31,15 @@ import java.util.stream.Collectors;
  * @param serviceNamespace namespace of the data plane Service
  * @param serviceName name of the data plane Service
  * @param adminPortName name of the admin port in the Service
+ * @param namespaces the namespaces whose resources the operator reconciles; empty for all
  */
 public record OperatorSettings(
     String adminToken,
     String endpoints,
     String serviceNamespace,
     String serviceName,
-    String adminPortName) {
+    String adminPortName,
+    Set<String> namespaces) {
 
   /**
    * Reads the settings.
@@ -69,7 +73,11 @@ public record OperatorSettings(
         endpoints == null || endpoints.isBlank() ? null : endpoints,
         namespaced.length == 2 ? namespaced[0] : null,
         namespaced.length == 2 ? namespaced[1] : null,
-        env.getOrDefault("ELBOW_DATAPLANE_ADMIN_PORT_NAME", "admin"));
+        env.getOrDefault("ELBOW_DATAPLANE_ADMIN_PORT_NAME", "admin"),
+        Arrays.stream(env.getOrDefault("ELBOW_WATCH_NAMESPACES", "").split(","))
+            .map(String::trim)
+            .filter(n -> !n.isEmpty())
+            .collect(Collectors.toSet()));
   }
 
   /** Where the data planes are, as these settings say. */

@@ -21,6 +21,7 @@ class OperatorSettingsTest {
     assertThat(settings.serviceName()).isEqualTo("elbow-dataplane");
     assertThat(settings.adminPortName()).isEqualTo("admin");
     assertThat(settings.describeDataPlanes()).contains("elbow-system/elbow-dataplane");
+    assertThat(settings.namespaces()).isEmpty();
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +64,8 @@ class DataPlaneDiscoveryIT {
         ElbowOperator.start(
             kube,
             new ServiceDataPlaneEndpoints(kube, namespace, SERVICE, "admin"),
-            TestDataPlane.TOKEN);
+            TestDataPlane.TOKEN,
+            Set.of(namespace));
   }
 
   @AfterEach

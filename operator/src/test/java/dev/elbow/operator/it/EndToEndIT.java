@@ -73,7 +73,10 @@ class EndToEndIT {
     dataPlane = TestDataPlane.start();
     operator =
         ElbowOperator.start(
-            kube, new StaticDataPlaneEndpoints(Set.of(dataPlane.adminUri())), TestDataPlane.TOKEN);
+            kube,
+            new StaticDataPlaneEndpoints(Set.of(dataPlane.adminUri())),
+            TestDataPlane.TOKEN,
+            Set.of(namespace));
     httpPort = FreePorts.next();
     tcpPort = FreePorts.next();
   }
