@@ -75,7 +75,8 @@ public final class DataPlane implements AutoCloseable {
             () -> table,
             new BackendConnector(options.transport(), options.connectTimeoutMillis()),
             options.tcpIdleSeconds(),
-            options.httpIdleSeconds());
+            options.httpIdleSeconds(),
+            options.responseTimeoutSeconds());
     this.ports = new ListenerPorts(options.transport(), workers, options.listenAddress(), proxy);
     this.healthChecker =
         new HealthChecker(workers, options.transport(), clock, this::onGroupHealthChange);

@@ -3,7 +3,7 @@ package dev.elbow.dataplane;
 import dev.elbow.dataplane.transport.Transport;
 
 /**
- * How a data plane is started.
+ * How a data plane is started. Start from {@link #defaults} and change what differs.
  *
  * @param listenAddress address the listener ports bind to, e.g. 0.0.0.0
  * @param adminAddress address of the admin API
@@ -14,6 +14,8 @@ import dev.elbow.dataplane.transport.Transport;
  * @param connectTimeoutMillis how long a connect to a member may take before the retry
  * @param tcpIdleSeconds TCP connections idle for this long are closed (ELB default 300)
  * @param httpIdleSeconds client HTTP connections idle for this long are closed (ELB default 60)
+ * @param responseTimeoutSeconds a member that sends nothing for this long during an exchange gets
+ *     the client a 504 (ELB default 60); pooled connections idle this long are closed
  */
 public record DataPlaneOptions(
     String listenAddress,
@@ -24,7 +26,8 @@ public record DataPlaneOptions(
     Transport transport,
     int connectTimeoutMillis,
     int tcpIdleSeconds,
-    int httpIdleSeconds) {
+    int httpIdleSeconds,
+    int responseTimeoutSeconds) {
 
   public DataPlaneOptions {
     if (adminToken == null || adminToken.isBlank()) {
@@ -36,7 +39,7 @@ public record DataPlaneOptions(
   /** Defaults for a data plane on all addresses, with this admin port and token. */
   public static DataPlaneOptions defaults(int adminPort, String adminToken) {
     return new DataPlaneOptions(
-        "0.0.0.0", "0.0.0.0", adminPort, adminToken, 0, Transport.best(), 5_000, 300, 60);
+        "0.0.0.0", "0.0.0.0", adminPort, adminToken, 0, Transport.best(), 5_000, 300, 60, 60);
   }
 
   public DataPlaneOptions withListenAddress(String address) {
@@ -49,7 +52,8 @@ public record DataPlaneOptions(
         transport,
         connectTimeoutMillis,
         tcpIdleSeconds,
-        httpIdleSeconds);
+        httpIdleSeconds,
+        responseTimeoutSeconds);
   }
 
   public DataPlaneOptions withAdminAddress(String address) {
@@ -62,7 +66,8 @@ public record DataPlaneOptions(
         transport,
         connectTimeoutMillis,
         tcpIdleSeconds,
-        httpIdleSeconds);
+        httpIdleSeconds,
+        responseTimeoutSeconds);
   }
 
   public DataPlaneOptions withIoThreads(int threads) {
@@ -75,7 +80,8 @@ public record DataPlaneOptions(
         transport,
         connectTimeoutMillis,
         tcpIdleSeconds,
-        httpIdleSeconds);
+        httpIdleSeconds,
+        responseTimeoutSeconds);
   }
 
   public DataPlaneOptions withTransport(Transport chosen) {
@@ -88,6 +94,21 @@ public record DataPlaneOptions(
         chosen,
         connectTimeoutMillis,
         tcpIdleSeconds,
-        httpIdleSeconds);
+        httpIdleSeconds,
+        responseTimeoutSeconds);
+  }
+
+  public DataPlaneOptions withResponseTimeoutSeconds(int seconds) {
+    return new DataPlaneOptions(
+        listenAddress,
+        adminAddress,
+        adminPort,
+        adminToken,
+        ioThreads,
+        transport,
+        connectTimeoutMillis,
+        tcpIdleSeconds,
+        httpIdleSeconds,
+        seconds);
   }
 }

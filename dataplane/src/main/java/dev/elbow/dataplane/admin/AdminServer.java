@@ -64,8 +64,9 @@ public final class AdminServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(
                             new HttpServerCodec(),
+                            new AdminAuthorization(options.adminToken()),
                             new HttpObjectAggregator(MAX_BODY_BYTES),
-                            new AdminHandler(dataPlane, options.adminToken(), watchers));
+                            new AdminHandler(dataPlane, watchers));
                   }
                 })
             .bind(new InetSocketAddress(options.adminAddress(), options.adminPort()))

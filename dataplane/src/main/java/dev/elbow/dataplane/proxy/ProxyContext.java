@@ -10,9 +10,11 @@ import java.util.function.Supplier;
  * @param connector opens connections to members
  * @param tcpIdleSeconds a TCP connection with no traffic either way for this long is closed
  * @param httpIdleSeconds a client HTTP connection idle between requests for this long is closed
+ * @param responseTimeoutSeconds a member silent this long during an exchange gets the client a 504
  */
 public record ProxyContext(
     Supplier<RoutingTable> routes,
     BackendConnector connector,
     int tcpIdleSeconds,
-    int httpIdleSeconds) {}
+    int httpIdleSeconds,
+    int responseTimeoutSeconds) {}

@@ -194,6 +194,32 @@ class HttpProxyTest {
   }
 
   @Test
+  void aMemberThatStopsAnsweringGetsTheClientA504() throws Exception {
+    dataPlane.close();
+    dataPlane =
+        TestDataPlane.start(
+            dev.elbow.dataplane.DataPlaneOptions.defaults(0, TestDataPlane.TOKEN)
+                .withResponseTimeoutSeconds(1));
+    try (java.net.ServerSocket mute =
+        new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+      // Accepts connections (the kernel does) and never answers.
+      dataPlane.apply(
+          new Snapshot(
+              1,
+              List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/mute")),
+              List.of(
+                  group(
+                      "ns/mute",
+                      BackendProtocol.HTTP,
+                      HealthCheckConfig.DISABLED,
+                      List.of(member(mute.getLocalPort(), 1))))));
+      HttpResponse<String> response = client.get(uri("/"));
+      assertThat(response.statusCode()).isEqualTo(504);
+      assertThat(response.body()).contains("did not answer within 1s");
+    }
+  }
+
+  @Test
   void noRequestFailsWhenAMemberStopsBetweenRequests() {
     // Health checks are slow here on purpose: the proxy must cope before they notice.
     dataPlane.apply(snapshot(1, httpCheck(50, 5, 10)));

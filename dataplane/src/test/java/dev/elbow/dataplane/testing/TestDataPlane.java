@@ -28,11 +28,12 @@ public final class TestDataPlane implements AutoCloseable {
 
   /** A data plane whose admin API listens on this address and port. */
   public static TestDataPlane start(String adminAddress, int adminPort) {
-    DataPlaneOptions options =
-        DataPlaneOptions.defaults(adminPort, TOKEN)
-            .withAdminAddress(adminAddress)
-            .withListenAddress("127.0.0.1")
-            .withIoThreads(2);
+    return start(DataPlaneOptions.defaults(adminPort, TOKEN).withAdminAddress(adminAddress));
+  }
+
+  /** A data plane with these options, bound to loopback with two event loops. */
+  public static TestDataPlane start(DataPlaneOptions base) {
+    DataPlaneOptions options = base.withListenAddress("127.0.0.1").withIoThreads(2);
     return new TestDataPlane(DataPlane.start(options));
   }
 

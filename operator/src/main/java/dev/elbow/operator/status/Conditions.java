@@ -1,5 +1,6 @@
 package dev.elbow.operator.status;
 
+import dev.elbow.operator.translate.Verdict;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Builds status conditions the Kubernetes way: a condition's {@code lastTransitionTime} moves only
@@ -51,6 +53,37 @@ public final class Conditions {
         .withLastTransitionTime(
             since != null ? since : now.truncatedTo(ChronoUnit.SECONDS).toString())
         .build();
+  }
+
+  /**
+   * The Ready condition of a resource that is not accepted, or not served yet by every data plane;
+   * empty when it is both, and readiness depends on the resource itself.
+   *
+   * @param kind "group" or "listener", for the message
+   */
+  public static Optional<Condition> notReadyYet(
+      List<Condition> previous,
+      String kind,
+      Verdict verdict,
+      Programming programming,
+      long generation,
+      Instant now) {
+    if (!verdict.accepted()) {
+      return Optional.of(
+          of(
+              previous,
+              READY,
+              false,
+              "NotAccepted",
+              "the " + kind + " is not accepted; see the Accepted condition",
+              generation,
+              now));
+    }
+    if (programming.state() != Programming.State.PROGRAMMED) {
+      return Optional.of(
+          of(previous, READY, false, programming.reason(), programming.message(), generation, now));
+    }
+    return Optional.empty();
   }
 
   /** The conditions in a fixed order, for stable status objects. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Computes a BackendServerGroup's status. Pure: everything it needs comes in as arguments. */
@@ -92,25 +93,10 @@ public final class GroupStatusFactory {
       int inService,
       long generation,
       Instant now) {
-    if (!verdict.accepted()) {
-      return Conditions.of(
-          previous,
-          Conditions.READY,
-          false,
-          "NotAccepted",
-          "the group is not accepted; see the Accepted condition",
-          generation,
-          now);
-    }
-    if (programming.state() != Programming.State.PROGRAMMED) {
-      return Conditions.of(
-          previous,
-          Conditions.READY,
-          false,
-          programming.reason(),
-          programming.message(),
-          generation,
-          now);
+    Optional<Condition> notYet =
+        Conditions.notReadyYet(previous, "group", verdict, programming, generation, now);
+    if (notYet.isPresent()) {
+      return notYet.get();
     }
     if (inService == 0) {
       String why =

@@ -35,50 +35,30 @@ public final class ListenerStatusFactory {
             verdict.message(),
             generation,
             now);
-    Condition ready;
-    if (!verdict.accepted()) {
-      ready =
-          Conditions.of(
-              previous,
-              Conditions.READY,
-              false,
-              "NotAccepted",
-              "the listener is not accepted; see the Accepted condition",
-              generation,
-              now);
-    } else if (programming.state() != Programming.State.PROGRAMMED) {
-      ready =
-          Conditions.of(
-              previous,
-              Conditions.READY,
-              false,
-              programming.reason(),
-              programming.message(),
-              generation,
-              now);
-    } else if (groupMembersInService == 0) {
-      ready =
-          Conditions.of(
-              previous,
-              Conditions.READY,
-              false,
-              "NoHealthyMembers",
-              "BackendServerGroup "
-                  + listener.getSpec().getBackendGroup()
-                  + " has no member that takes traffic; clients are refused until one is healthy",
-              generation,
-              now);
-    } else {
-      ready =
-          Conditions.of(
-              previous,
-              Conditions.READY,
-              true,
-              "Ready",
-              "serving port " + listener.getSpec().getPort() + " on every data plane",
-              generation,
-              now);
-    }
+    Condition ready =
+        Conditions.notReadyYet(previous, "listener", verdict, programming, generation, now)
+            .orElseGet(
+                () ->
+                    groupMembersInService == 0
+                        ? Conditions.of(
+                            previous,
+                            Conditions.READY,
+                            false,
+                            "NoHealthyMembers",
+                            "BackendServerGroup "
+                                + listener.getSpec().getBackendGroup()
+                                + " has no member that takes traffic; clients are refused until one"
+                                + " is healthy",
+                            generation,
+                            now)
+                        : Conditions.of(
+                            previous,
+                            Conditions.READY,
+                            true,
+                            "Ready",
+                            "serving port " + listener.getSpec().getPort() + " on every data plane",
+                            generation,
+                            now));
     ListenerStatus status = new ListenerStatus();
     status.setObservedGeneration(generation);
     status.setConditions(Conditions.list(accepted, ready));

@@ -84,10 +84,15 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && exchange == null) {
-      ctx.close(); // idle in the pool for too long
-    } else {
+    if (!(evt instanceof IdleStateEvent)) {
       ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    HttpProxyFrontend current = exchange;
+    exchange = null;
+    ctx.close(); // idle in the pool for too long, or a member that stopped answering
+    if (current != null) {
+      current.onBackendTimeout(ctx.channel());
     }
   }
 }

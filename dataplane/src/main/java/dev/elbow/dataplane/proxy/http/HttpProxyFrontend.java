@@ -10,8 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -21,9 +19,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(HttpProxyFrontend.class);
-
-  /** Idle pooled connections to members are closed after this long. */
-  private static final int BACKEND_IDLE_SECONDS = 60;
 
   private final ProxyContext proxy;
   private final int port;
@@ -150,51 +143,30 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
    */
   private void sendTo(Member chosen, boolean replay) {
     member = chosen;
-    Channel pooled = BackendPool.current().acquire(chosen.socketAddress());
-    if (pooled != null) {
-      startExchange(pooled, replay);
-      return;
-    }
-    proxy
-        .connector()
-        .connect(
-            ctx.channel().eventLoop(),
-            group,
-            chosen,
-            () -> backendInitializer(chosen),
-            false,
-            new BackendConnector.Callback() {
-              @Override
-              public void connected(Channel channel, Member connectedTo) {
-                member = connectedTo;
-                if (!ctx.channel().isActive()) {
-                  channel.close();
-                  return;
-                }
-                startExchange(channel, replay);
-              }
+    BackendConnections.acquire(
+        proxy,
+        ctx.channel().eventLoop(),
+        group,
+        chosen,
+        new BackendConnector.Callback() {
+          @Override
+          public void connected(Channel channel, Member connectedTo) {
+            member = connectedTo;
+            if (!ctx.channel().isActive()) {
+              BackendConnections.release(connectedTo, channel, false);
+              return;
+            }
+            startExchange(channel, replay);
+          }
 
-              @Override
-              public void failed(Member lastTried, Throwable cause) {
-                log.debug("{}: cannot reach {}: {}", group.name(), lastTried, cause.toString());
-                respondWithError(
-                    HttpResponseStatus.BAD_GATEWAY,
-                    "no member of group " + group.name() + " accepted a connection");
-              }
-            });
-  }
-
-  private static ChannelInitializer<Channel> backendInitializer(Member target) {
-    return new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        ch.pipeline()
-            .addLast(
-                new IdleStateHandler(0, 0, BACKEND_IDLE_SECONDS, TimeUnit.SECONDS),
-                new HttpClientCodec(),
-                new HttpBackendHandler(target.socketAddress()));
-      }
-    };
+          @Override
+          public void failed(Member lastTried, Throwable cause) {
+            log.debug("{}: cannot reach {}: {}", group.name(), lastTried, cause.toString());
+            respondWithError(
+                HttpResponseStatus.BAD_GATEWAY,
+                "no member of group " + group.name() + " accepted a connection");
+          }
+        });
   }
 
   private void startExchange(Channel channel, boolean replay) {
@@ -320,13 +292,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private void finishExchange() {
     Channel used = backend;
     backend = null;
-    used.pipeline().get(HttpBackendHandler.class).detach();
-    if (backendKeepAlive) {
-      BackendPool.current().release(member.socketAddress(), used);
-      used.read(); // so the pool notices when the member closes the idle connection
-    } else {
-      used.close();
-    }
+    BackendConnections.release(member, used, backendKeepAlive);
     endExchangeWithClient();
   }
 
@@ -368,6 +334,21 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     respondWithError(HttpResponseStatus.BAD_GATEWAY, "member " + member + " closed the connection");
   }
 
+  /** The member sent nothing for the response timeout during an exchange. */
+  void onBackendTimeout(Channel channel) {
+    if (channel != backend) {
+      return;
+    }
+    backend = null;
+    if (responseStarted) {
+      ctx.close();
+      return;
+    }
+    respondWithError(
+        HttpResponseStatus.GATEWAY_TIMEOUT,
+        "member " + member + " did not answer within " + proxy.responseTimeoutSeconds() + "s");
+  }
+
   private static boolean isIdempotent(HttpMethod method) {
     return method.equals(HttpMethod.GET)
         || method.equals(HttpMethod.HEAD)
@@ -401,8 +382,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (backend != null) {
       // The client left mid-exchange; the backend connection is in an unknown state.
-      backend.pipeline().get(HttpBackendHandler.class).detach();
-      backend.close();
+      BackendConnections.release(member, backend, false);
       backend = null;
     }
     ctx.fireChannelInactive();

@@ -1,0 +1,75 @@
+package dev.elbow.dataplane.admin;
+
+import dev.elbow.snapshot.SnapshotJson;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+
+/**
+ * Checks the bearer token of every admin request but the health probe, as soon as its head arrives:
+ * a caller without the token is answered 401 and disconnected before any of its body is read, so it
+ * cannot make the data plane buffer a large upload.
+ */
+final class AdminAuthorization extends ChannelInboundHandlerAdapter {
+
+  static final String OPEN_PATH = "/healthz";
+
+  private final byte[] expected;
+  private boolean rejecting;
+
+  AdminAuthorization(String token) {
+    this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      rejecting =
+          !OPEN_PATH.equals(new QueryStringDecoder(request.uri()).path()) && !authorized(request);
+      if (rejecting) {
+        ReferenceCountUtil.release(msg);
+        ctx.writeAndFlush(unauthorized()).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+    }
+    if (rejecting) {
+      ReferenceCountUtil.release(msg); // the rest of a refused request
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private boolean authorized(HttpRequest request) {
+    String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    // Constant time, so the token cannot be guessed byte by byte from response times.
+    return header != null
+        && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected);
+  }
+
+  private static FullHttpResponse unauthorized() {
+    byte[] body = SnapshotJson.toBytes(Map.of("error", "a valid bearer token is required"));
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED, Unpooled.wrappedBuffer(body));
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"elbow\"")
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return response;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.elbow.dataplane.proxy.http;
+
+import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.Member;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands out HTTP connections to members for one exchange at a time: a keep-alive connection from
+ * the event loop's {@link BackendPool} when there is one, else a new connection (with the
+ * connector's one retry on another member), and takes them back afterwards.
+ */
+final class BackendConnections {
+
+  private BackendConnections() {}
+
+  /**
+   * Gets a connection to {@code first}, or to another member if connecting to it fails, and reports
+   * it through {@code callback} on the loop's thread.
+   */
+  static void acquire(
+      ProxyContext proxy,
+      EventLoop loop,
+      GroupRuntime group,
+      Member first,
+      BackendConnector.Callback callback) {
+    Channel pooled = BackendPool.current().acquire(first.socketAddress());
+    if (pooled != null) {
+      callback.connected(pooled, first);
+      return;
+    }
+    proxy
+        .connector()
+        .connect(
+            loop,
+            group,
+            first,
+            () -> initializer(first, proxy.responseTimeoutSeconds()),
+            false,
+            callback);
+  }
+
+  /** Takes a connection back after an exchange: into the pool if it can carry another. */
+  static void release(Member member, Channel channel, boolean reusable) {
+    channel.pipeline().get(HttpBackendHandler.class).detach();
+    if (reusable) {
+      BackendPool.current().release(member.socketAddress(), channel);
+      channel.read(); // so the pool notices when the member closes the idle connection
+    } else {
+      channel.close();
+    }
+  }
+
+  /**
+   * A connection idle for {@code idleSeconds} is closed: in the pool, because the member may have
+   * forgotten it; during an exchange, because the member stopped answering.
+   */
+  private static ChannelInitializer<Channel> initializer(Member target, int idleSeconds) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline()
+            .addLast(
+                new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS),
+                new HttpClientCodec(),
+                new HttpBackendHandler(target.socketAddress()));
+      }
+    };
+  }
+}
