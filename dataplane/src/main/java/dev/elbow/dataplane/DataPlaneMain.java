@@ -57,11 +57,13 @@ public final class DataPlaneMain {
       fail("no admin token: set ELBOW_ADMIN_TOKEN or pass --admin-token-file FILE");
     }
     DataPlaneOptions options =
-        DataPlaneOptions.defaults(adminPort, token)
-            .withAdminAddress(adminAddress)
-            .withListenAddress(listenAddress)
-            .withIoThreads(ioThreads)
-            .withTransport(transport);
+        DataPlaneOptions.builder(token)
+            .adminPort(adminPort)
+            .adminAddress(adminAddress)
+            .listenAddress(listenAddress)
+            .ioThreads(ioThreads)
+            .transport(transport)
+            .build();
     DataPlane dataPlane = DataPlane.start(options);
     if (snapshotFile != null) {
       applyFile(dataPlane, snapshotFile);

@@ -3,7 +3,7 @@ package dev.elbow.dataplane;
 import dev.elbow.dataplane.transport.Transport;
 
 /**
- * How a data plane is started. Start from {@link #defaults} and change what differs.
+ * How a data plane is started; see {@link #builder}.
  *
  * @param listenAddress address the listener ports bind to, e.g. 0.0.0.0
  * @param adminAddress address of the admin API
@@ -36,79 +36,85 @@ public record DataPlaneOptions(
     }
   }
 
-  /** Defaults for a data plane on all addresses, with this admin port and token. */
-  public static DataPlaneOptions defaults(int adminPort, String adminToken) {
-    return new DataPlaneOptions(
-        "0.0.0.0", "0.0.0.0", adminPort, adminToken, 0, Transport.best(), 5_000, 300, 60, 60);
+  /** Options with ELB's defaults, on all addresses, with this admin token; change the rest. */
+  public static Builder builder(String adminToken) {
+    return new Builder(adminToken);
   }
 
-  public DataPlaneOptions withListenAddress(String address) {
-    return new DataPlaneOptions(
-        address,
-        adminAddress,
-        adminPort,
-        adminToken,
-        ioThreads,
-        transport,
-        connectTimeoutMillis,
-        tcpIdleSeconds,
-        httpIdleSeconds,
-        responseTimeoutSeconds);
-  }
+  /** Builds {@link DataPlaneOptions}; every setter has the meaning of the record component. */
+  public static final class Builder {
+    private final String adminToken;
+    private String listenAddress = "0.0.0.0";
+    private String adminAddress = "0.0.0.0";
+    private int adminPort = 9901;
+    private int ioThreads;
+    private Transport transport = Transport.best();
+    private int connectTimeoutMillis = 5_000;
+    private int tcpIdleSeconds = 300;
+    private int httpIdleSeconds = 60;
+    private int responseTimeoutSeconds = 60;
 
-  public DataPlaneOptions withAdminAddress(String address) {
-    return new DataPlaneOptions(
-        listenAddress,
-        address,
-        adminPort,
-        adminToken,
-        ioThreads,
-        transport,
-        connectTimeoutMillis,
-        tcpIdleSeconds,
-        httpIdleSeconds,
-        responseTimeoutSeconds);
-  }
+    private Builder(String adminToken) {
+      this.adminToken = adminToken;
+    }
 
-  public DataPlaneOptions withIoThreads(int threads) {
-    return new DataPlaneOptions(
-        listenAddress,
-        adminAddress,
-        adminPort,
-        adminToken,
-        threads,
-        transport,
-        connectTimeoutMillis,
-        tcpIdleSeconds,
-        httpIdleSeconds,
-        responseTimeoutSeconds);
-  }
+    public Builder listenAddress(String value) {
+      listenAddress = value;
+      return this;
+    }
 
-  public DataPlaneOptions withTransport(Transport chosen) {
-    return new DataPlaneOptions(
-        listenAddress,
-        adminAddress,
-        adminPort,
-        adminToken,
-        ioThreads,
-        chosen,
-        connectTimeoutMillis,
-        tcpIdleSeconds,
-        httpIdleSeconds,
-        responseTimeoutSeconds);
-  }
+    public Builder adminAddress(String value) {
+      adminAddress = value;
+      return this;
+    }
 
-  public DataPlaneOptions withResponseTimeoutSeconds(int seconds) {
-    return new DataPlaneOptions(
-        listenAddress,
-        adminAddress,
-        adminPort,
-        adminToken,
-        ioThreads,
-        transport,
-        connectTimeoutMillis,
-        tcpIdleSeconds,
-        httpIdleSeconds,
-        seconds);
+    public Builder adminPort(int value) {
+      adminPort = value;
+      return this;
+    }
+
+    public Builder ioThreads(int value) {
+      ioThreads = value;
+      return this;
+    }
+
+    public Builder transport(Transport value) {
+      transport = value;
+      return this;
+    }
+
+    public Builder connectTimeoutMillis(int value) {
+      connectTimeoutMillis = value;
+      return this;
+    }
+
+    public Builder tcpIdleSeconds(int value) {
+      tcpIdleSeconds = value;
+      return this;
+    }
+
+    public Builder httpIdleSeconds(int value) {
+      httpIdleSeconds = value;
+      return this;
+    }
+
+    public Builder responseTimeoutSeconds(int value) {
+      responseTimeoutSeconds = value;
+      return this;
+    }
+
+    public DataPlaneOptions build() {
+      return new DataPlaneOptions(
+          listenAddress,
+          adminAddress,
+          adminPort,
+          adminToken,
+          ioThreads,
+          transport,
+          connectTimeoutMillis,
+          tcpIdleSeconds,
+          httpIdleSeconds,
+          responseTimeoutSeconds);
+    }
   }
 }

@@ -196,10 +196,7 @@ class HttpProxyTest {
   @Test
   void aMemberThatStopsAnsweringGetsTheClientA504() throws Exception {
     dataPlane.close();
-    dataPlane =
-        TestDataPlane.start(
-            dev.elbow.dataplane.DataPlaneOptions.defaults(0, TestDataPlane.TOKEN)
-                .withResponseTimeoutSeconds(1));
+    dataPlane = TestDataPlane.start(TestDataPlane.options().responseTimeoutSeconds(1));
     try (java.net.ServerSocket mute =
         new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
       // Accepts connections (the kernel does) and never answers.

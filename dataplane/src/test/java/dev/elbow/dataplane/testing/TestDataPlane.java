@@ -28,13 +28,20 @@ public final class TestDataPlane implements AutoCloseable {
 
   /** A data plane whose admin API listens on this address and port. */
   public static TestDataPlane start(String adminAddress, int adminPort) {
-    return start(DataPlaneOptions.defaults(adminPort, TOKEN).withAdminAddress(adminAddress));
+    return start(options().adminAddress(adminAddress).adminPort(adminPort));
   }
 
-  /** A data plane with these options, bound to loopback with two event loops. */
-  public static TestDataPlane start(DataPlaneOptions base) {
-    DataPlaneOptions options = base.withListenAddress("127.0.0.1").withIoThreads(2);
-    return new TestDataPlane(DataPlane.start(options));
+  /** Options for a test data plane: loopback, two event loops, an admin port picked freely. */
+  public static DataPlaneOptions.Builder options() {
+    return DataPlaneOptions.builder(TOKEN)
+        .adminAddress("127.0.0.1")
+        .adminPort(0)
+        .listenAddress("127.0.0.1")
+        .ioThreads(2);
+  }
+
+  public static TestDataPlane start(DataPlaneOptions.Builder options) {
+    return new TestDataPlane(DataPlane.start(options.build()));
   }
 
   public DataPlane dataPlane() {
