@@ -26,8 +26,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,16 +39,18 @@ import org.slf4j.LoggerFactory;
  * current, and the admin API that feeds it snapshots.
  *
  * <p>Snapshots are applied one at a time on a dedicated thread, never on an event loop: validate,
- * build the new table, open new ports, swap the table in with one volatile write, then close the
- * ports that went away. A snapshot that fails any step changes nothing.
+ * build the new table, swap it in with one volatile write, open the new ports and close the ones
+ * that went away. An invalid snapshot changes nothing; a port that cannot be opened is reported in
+ * status and retried, without holding up the rest.
  */
 public final class DataPlane implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
+  private static final int PORT_RETRY_SECONDS = 5;
 
   private final Clock clock;
   private final EventLoopGroup workers;
-  private final ExecutorService applier;
+  private final ScheduledExecutorService applier;
   private final ListenerPorts ports;
   private final HealthChecker healthChecker;
   private final AdminServer admin;
@@ -64,7 +66,7 @@ public final class DataPlane implements AutoCloseable {
         options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = options.transport().newEventLoopGroup(threads, "elbow-io");
     this.applier =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "elbow-snapshot-applier");
               t.setDaemon(true);
@@ -91,6 +93,8 @@ public final class DataPlane implements AutoCloseable {
   static DataPlane start(DataPlaneOptions options, Clock clock) {
     DataPlane dataPlane = new DataPlane(options, clock);
     dataPlane.admin.start();
+    dataPlane.applier.scheduleWithFixedDelay(
+        dataPlane::retryFailedPorts, PORT_RETRY_SECONDS, PORT_RETRY_SECONDS, TimeUnit.SECONDS);
     log.info(
         "data plane up: admin API on {}:{}, {} transport",
         options.adminAddress(),
@@ -151,16 +155,12 @@ public final class DataPlane implements AutoCloseable {
                   + ", the version in force"));
     }
     RoutingTable next = RoutingTable.build(snapshot, current, clock.instant());
-    problems = ports.openNew(snapshot);
-    if (!problems.isEmpty()) {
-      log.warn("refused snapshot {}: {}", snapshot.version(), problems);
-      return ApplyOutcome.refused(ApplyOutcome.Kind.INVALID, inForce, problems);
-    }
+    // Swap first, so a connection accepted on a new port finds its route.
     table = next;
     // A health change between building the table and swapping it in went to the old groups.
     next.groups().forEach(GroupRuntime::refresh);
+    ports.converge(snapshot);
     healthChecker.update(next);
-    ports.closeRemoved(snapshot);
     log.info(
         "applied snapshot {}: {} listeners, {} groups",
         snapshot.version(),
@@ -168,6 +168,13 @@ public final class DataPlane implements AutoCloseable {
         snapshot.groups().size());
     changed();
     return new ApplyOutcome(ApplyOutcome.Kind.APPLIED, ApplyResult.applied(snapshot.version()));
+  }
+
+  /** Ports that could not be opened are tried again until they open or leave the snapshot. */
+  private void retryFailedPorts() {
+    if (ports.retryFailed(table.snapshot())) {
+      changed();
+    }
   }
 
   private void onGroupHealthChange(String groupName) {
@@ -210,7 +217,8 @@ public final class DataPlane implements AutoCloseable {
       }
       groups.add(new GroupHealth(group.name(), members));
     }
-    return new DataPlaneStatus(instance, current.snapshot().version(), currentRevision, groups);
+    return new DataPlaneStatus(
+        instance, current.snapshot().version(), currentRevision, ports.states(), groups);
   }
 
   /** The ports with an open listener socket. */

@@ -9,11 +9,17 @@ import java.util.List;
  *     its revisions start over
  * @param appliedVersion version of the snapshot it serves; 0 before the first one
  * @param revision grows whenever anything in this report changes, so a watcher can wait for news
+ * @param listeners whether each listener of the applied snapshot has its port open
  * @param groups the health of every group in the applied snapshot
  */
 public record DataPlaneStatus(
-    String instance, long appliedVersion, long revision, List<GroupHealth> groups) {
+    String instance,
+    long appliedVersion,
+    long revision,
+    List<ListenerState> listeners,
+    List<GroupHealth> groups) {
   public DataPlaneStatus {
+    listeners = listeners == null ? List.of() : List.copyOf(listeners);
     groups = groups == null ? List.of() : List.copyOf(groups);
   }
 }

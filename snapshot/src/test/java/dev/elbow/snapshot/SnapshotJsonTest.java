@@ -37,6 +37,9 @@ class SnapshotJsonTest {
             4,
             9,
             List.of(
+                new ListenerState(
+                    "ns/l", 80, false, "cannot listen on 0.0.0.0:80: Permission denied")),
+            List.of(
                 new GroupHealth(
                     "ns/g",
                     List.of(

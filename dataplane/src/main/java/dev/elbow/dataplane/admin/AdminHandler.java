@@ -39,8 +39,33 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.watchers = watchers;
   }
 
+  private boolean readPending;
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    readNext(ctx);
+    ctx.fireChannelActive();
+  }
+
+  private void readNext(ChannelHandlerContext ctx) {
+    ctx.executor()
+        .execute(
+            () -> {
+              readPending = true;
+              ctx.read();
+            });
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (readPending) {
+      ctx.read(); // a read cycle without a whole request: keep reading
+    }
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    readPending = false;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     String path = uri.path();
@@ -130,7 +155,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     send(ctx, keepAlive, response);
   }
 
-  private static void replyJson(
+  private void replyJson(
       ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
     send(ctx, keepAlive, json(status, body));
   }
@@ -140,7 +165,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         status, HttpHeaderValues.APPLICATION_JSON.toString(), SnapshotJson.toBytes(body));
   }
 
-  private static void reply(
+  private void reply(
       ChannelHandlerContext ctx,
       boolean keepAlive,
       HttpResponseStatus status,
@@ -159,12 +184,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return response;
   }
 
-  private static void send(
-      ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+  private void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
     HttpUtil.setKeepAlive(response, keepAlive);
     var written = ctx.writeAndFlush(response);
     if (!keepAlive) {
       written.addListener(ChannelFutureListener.CLOSE);
+    } else {
+      // One request at a time: a pipelined request is read only after this one is answered, so
+      // answers that come from other threads cannot overtake each other.
+      readNext(ctx);
     }
   }
 

@@ -11,6 +11,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,7 @@ public final class AdminServer implements AutoCloseable {
             .group(loop)
             .channel(options.transport().serverChannelType())
             .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.AUTO_READ, false)
             .childHandler(
                 new ChannelInitializer<>() {
                   @Override
@@ -66,6 +68,7 @@ public final class AdminServer implements AutoCloseable {
                             new HttpServerCodec(),
                             new AdminAuthorization(options.adminToken()),
                             new HttpObjectAggregator(MAX_BODY_BYTES),
+                            new FlowControlHandler(),
                             new AdminHandler(dataPlane, watchers));
                   }
                 })

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>HTTP: answers every request with its name as the body and {@code x-backend: NAME}; echoes
  *       the body of requests that have one; echoes the X-Forwarded-* headers it received as {@code
- *       x-seen-forwarded-for/proto/port}. {@code /status/NNN} answers with that status.
+ *       x-seen-forwarded-for/proto/port} (several lines joined by " | ") and the Host header as
+ *       {@code x-seen-host}. {@code /status/NNN} answers with that status.
  *   <li>TCP: answers each line with {@code NAME: line}.
  * </ul>
  *
@@ -164,11 +166,14 @@ public final class DemoBackend implements AutoCloseable {
           .set("x-backend", name)
           .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       for (String header : new String[] {"for", "proto", "port"}) {
-        String seen = request.headers().get("x-forwarded-" + header);
-        if (seen != null) {
-          response.headers().set("x-seen-forwarded-" + header, seen);
+        List<String> seen = request.headers().getAll("x-forwarded-" + header);
+        if (!seen.isEmpty()) {
+          response.headers().set("x-seen-forwarded-" + header, String.join(" | ", seen));
         }
       }
+      response
+          .headers()
+          .set("x-seen-host", String.valueOf(request.headers().get(HttpHeaderNames.HOST)));
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       HttpUtil.setKeepAlive(response, keepAlive);
       var written = ctx.writeAndFlush(response);

@@ -51,7 +51,6 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
       case HTTP ->
           ch.pipeline()
               .addLast(
-                  new IdleStateHandler(0, 0, proxy.httpIdleSeconds(), TimeUnit.SECONDS),
                   new HttpServerCodec(),
                   new FlowControlHandler(),
                   new HttpProxyFrontend(proxy, port));

@@ -2,6 +2,7 @@ package dev.elbow.dataplane.proxy;
 
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerState;
 import dev.elbow.snapshot.Snapshot;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -20,8 +21,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The listener sockets that are open. Applying a snapshot opens the ports it adds and closes the
- * ports it drops; ports that stay are not touched, and neither are their connections.
+ * The listener sockets. {@link #converge} opens the ports a snapshot has and closes the ports it no
+ * longer has; ports that stay are not touched, and neither are their connections.
+ *
+ * <p>A port that cannot be opened (another process holds it, say) does not hold up the rest of the
+ * snapshot: it is reported in the listener's state and tried again at the next {@link #converge} or
+ * {@link #retryFailed}, so it opens once it is free.
  *
  * <p>Only the snapshot applier thread calls this class; it blocks on binds, which is fine there and
  * never happens on an event loop.
@@ -33,8 +38,10 @@ public final class ListenerPorts implements AutoCloseable {
   private final String bindAddress;
   private final ProxyContext proxy;
   private final Map<Integer, Channel> open = new HashMap<>();
+  private final Map<Integer, String> failed = new HashMap<>();
   // Event loops that shut down do not close their channels; the data plane does it on close.
   private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private volatile List<ListenerState> states = List.of();
 
   public ListenerPorts(
       Transport transport, EventLoopGroup loops, String bindAddress, ProxyContext proxy) {
@@ -44,48 +51,16 @@ public final class ListenerPorts implements AutoCloseable {
     this.proxy = proxy;
   }
 
-  /**
-   * Opens every port of the snapshot that is not open yet. All or nothing: if one port cannot be
-   * opened, the ones opened by this call are closed again.
-   *
-   * @return the problems, one per port that failed, as {@code listeners[i].port: ...}; empty on
-   *     success
-   */
-  public List<String> openNew(Snapshot snapshot) {
-    List<String> problems = new ArrayList<>();
-    List<Integer> opened = new ArrayList<>();
-    for (int i = 0; i < snapshot.listeners().size(); i++) {
-      int port = snapshot.listeners().get(i).port();
-      if (open.containsKey(port)) {
-        continue;
-      }
-      ChannelFuture bind = bootstrap(port).bind(new InetSocketAddress(bindAddress, port));
-      bind.awaitUninterruptibly();
-      if (bind.isSuccess()) {
-        open.put(port, bind.channel());
-        opened.add(port);
-      } else {
-        problems.add(
-            "listeners["
-                + i
-                + "].port: cannot listen on "
-                + bindAddress
-                + ":"
-                + port
-                + ": "
-                + bind.cause().getMessage());
-      }
-    }
-    if (!problems.isEmpty()) {
-      opened.forEach(port -> open.remove(port).close().awaitUninterruptibly());
-    }
-    return problems;
-  }
-
-  /** Closes the ports the snapshot no longer has. Their established connections may finish. */
-  public void closeRemoved(Snapshot snapshot) {
+  /** Opens the snapshot's ports that are not open and closes the ones it dropped. */
+  public void converge(Snapshot snapshot) {
     Set<Integer> wanted =
         snapshot.listeners().stream().map(ListenerConfig::port).collect(Collectors.toSet());
+    failed.keySet().retainAll(wanted);
+    for (int port : wanted) {
+      if (!open.containsKey(port)) {
+        bind(port);
+      }
+    }
     open.keySet()
         .removeIf(
             port -> {
@@ -95,6 +70,51 @@ public final class ListenerPorts implements AutoCloseable {
               open.get(port).close().awaitUninterruptibly();
               return true;
             });
+    states = states(snapshot);
+  }
+
+  /**
+   * Tries the ports that could not be opened once more.
+   *
+   * @return true if any of them opened
+   */
+  public boolean retryFailed(Snapshot snapshot) {
+    if (failed.isEmpty()) {
+      return false;
+    }
+    boolean opened = false;
+    for (int port : List.copyOf(failed.keySet())) {
+      opened |= bind(port);
+    }
+    states = states(snapshot);
+    return opened;
+  }
+
+  private boolean bind(int port) {
+    ChannelFuture bind = bootstrap(port).bind(new InetSocketAddress(bindAddress, port));
+    bind.awaitUninterruptibly();
+    if (bind.isSuccess()) {
+      open.put(port, bind.channel());
+      failed.remove(port);
+      return true;
+    }
+    failed.put(
+        port, "cannot listen on " + bindAddress + ":" + port + ": " + bind.cause().getMessage());
+    return false;
+  }
+
+  private List<ListenerState> states(Snapshot snapshot) {
+    List<ListenerState> result = new ArrayList<>(snapshot.listeners().size());
+    for (ListenerConfig listener : snapshot.listeners()) {
+      String reason = failed.get(listener.port());
+      result.add(new ListenerState(listener.name(), listener.port(), reason == null, reason));
+    }
+    return List.copyOf(result);
+  }
+
+  /** Whether each listener of the last converged snapshot has its port open; any thread. */
+  public List<ListenerState> states() {
+    return states;
   }
 
   /** The ports that are open, for reports and tests. */

@@ -174,21 +174,31 @@ class AdminApiTest {
   }
 
   @Test
-  void refusesAPortThatIsTakenAndChangesNothing() throws Exception {
+  void aPortThatIsTakenIsReportedAndOpensOnceFree() throws Exception {
     int taken = FreePorts.next();
-    try (var occupant =
-        new java.net.ServerSocket(taken, 1, java.net.InetAddress.getLoopbackAddress())) {
+    java.net.ServerSocket occupant =
+        new java.net.ServerSocket(taken, 1, java.net.InetAddress.getLoopbackAddress());
+    try {
+      // The snapshot is applied; only the one listener waits for its port.
       HttpResponse<byte[]> response =
           put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(1, taken)));
-      assertThat(response.statusCode()).isEqualTo(422);
-      assertThat(SnapshotJson.read(response.body(), ApplyResult.class).errors())
+      assertThat(response.statusCode()).isEqualTo(200);
+      DataPlaneStatus status = dataPlane.dataPlane().status();
+      assertThat(status.appliedVersion()).isEqualTo(1);
+      assertThat(status.listeners())
           .singleElement()
           .satisfies(
-              e ->
-                  assertThat(e)
-                      .startsWith("listeners[0].port: cannot listen on 127.0.0.1:" + taken));
-      assertThat(dataPlane.dataPlane().status().appliedVersion()).isZero();
+              l -> {
+                assertThat(l.open()).isFalse();
+                assertThat(l.reason()).startsWith("cannot listen on 127.0.0.1:" + taken);
+              });
+    } finally {
+      occupant.close();
     }
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> dataPlane.dataPlane().status().listeners().get(0).open());
+    assertThat(dataPlane.dataPlane().openPorts()).containsExactly(taken);
   }
 
   @Test
@@ -254,6 +264,24 @@ class AdminApiTest {
       // The watcher learns at once that this data plane is gone, instead of waiting out its poll.
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
     }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() {
+    String request =
+        "GET /v1/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + TestDataPlane.TOKEN
+            + "\r\n\r\n";
+    String health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    String answers =
+        dev.elbow.dataplane.testing.RawHttp.exchange(
+            dataPlane.dataPlane().adminPort(), request + health + request, 1_000);
+    int first = answers.indexOf("\"instance\"");
+    int second = answers.indexOf("ok\n");
+    int third = answers.indexOf("\"instance\"", second);
+    assertThat(first).isPositive();
+    assertThat(second).isGreaterThan(first);
+    assertThat(third).isGreaterThan(second);
   }
 
   @Test

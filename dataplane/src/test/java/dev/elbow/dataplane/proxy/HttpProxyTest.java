@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.HttpTestClient;
+import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.HealthCheckConfig;
@@ -213,6 +214,112 @@ class HttpProxyTest {
       HttpResponse<String> response = client.get(uri("/"));
       assertThat(response.statusCode()).isEqualTo(504);
       assertThat(response.body()).contains("did not answer within 1s");
+    }
+  }
+
+  @Test
+  void aConnectionHeaderCannotStripTheFramingAndSmuggleARequest() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    String hidden = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+    String answer =
+        RawHttp.exchange(
+            port,
+            "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: content-length, transfer-encoding\r\n"
+                + "Content-Length: "
+                + hidden.length()
+                + "\r\n\r\n"
+                + hidden,
+            1_000);
+    // The would-be second request reaches the member as the body it is, and is echoed back.
+    assertThat(answer).startsWith("HTTP/1.1 200").endsWith(hidden);
+    assertThat(a.served() + b.served() + c.served()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesConnect() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    String answer =
+        RawHttp.exchange(
+            port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 1_000);
+    assertThat(answer).startsWith("HTTP/1.1 405");
+    assertThat(a.served() + b.served() + c.served()).isZero();
+  }
+
+  @Test
+  void aMalformedRequestBodyIsRefusedNotForwardedAsComplete() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    String answer =
+        RawHttp.exchange(
+            port,
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n",
+            1_000);
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("malformed request body");
+    assertThat(a.served() + b.served() + c.served()).isZero();
+  }
+
+  @Test
+  void aMemberThatAnswersWithSomethingElseThanHttpGetsTheClientA502() throws Exception {
+    try (java.net.ServerSocket garbage = RawHttp.server(request -> "HELLO THERE\r\n\r\n")) {
+      dataPlane.apply(
+          new Snapshot(
+              1,
+              List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/bad")),
+              List.of(
+                  group(
+                      "ns/bad",
+                      BackendProtocol.HTTP,
+                      HealthCheckConfig.DISABLED,
+                      List.of(member(garbage.getLocalPort(), 1))))));
+      HttpResponse<String> response = client.get(uri("/"));
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(response.body()).contains("malformed response");
+    }
+  }
+
+  @Test
+  void http10ClientsAreServedAndTheMemberStillGetsAHost() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    String answer = RawHttp.exchange(port, "GET / HTTP/1.0\r\n\r\n", 2_000);
+    assertThat(answer).startsWith("HTTP/1.1 200").contains("x-seen-host: 127.0.0.1:" + port);
+    assertThat(answer).doesNotContainIgnoringCase("transfer-encoding");
+  }
+
+  @Test
+  void keepsEveryForwardedForLine() {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    String answer =
+        RawHttp.exchange(
+            port,
+            "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.1\r\nX-Forwarded-For: 203.0.113.2\r\n"
+                + "Connection: close\r\n\r\n",
+            2_000);
+    assertThat(answer).contains("x-seen-forwarded-for: 203.0.113.1, 203.0.113.2, 127.0.0.1");
+  }
+
+  @Test
+  void aClientTricklingItsRequestHeadIsCutOff() throws Exception {
+    dataPlane.close();
+    dataPlane = TestDataPlane.start(TestDataPlane.options().httpIdleSeconds(1));
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      long start = System.nanoTime();
+      // A byte every 200 ms keeps an idle timer happy; the head deadline is not reset by it.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                try {
+                  out.write('X');
+                  out.flush();
+                  return false;
+                } catch (java.io.IOException closed) {
+                  return true;
+                }
+              });
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
   }
 

@@ -16,7 +16,7 @@ class HealthViewTest {
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
   private static DataPlaneStatus report(MemberHealth... members) {
-    return new DataPlaneStatus("i", 1, 1, List.of(new GroupHealth("ns/web", List.of(members))));
+    return new DataPlaneStatus("i", 1, 1, List.of(), List.of(new GroupHealth("ns/web", List.of(members))));
   }
 
   private static MemberHealth member(String address, HealthState state, String reason) {
@@ -45,7 +45,7 @@ class HealthViewTest {
         HealthView.merge(
             List.of(
                 report(member("10.0.0.1", HealthState.HEALTHY, null)),
-                new DataPlaneStatus("j", 0, 1, List.of())));
+                new DataPlaneStatus("j", 0, 1, List.of(), List.of())));
     assertThat(merged.get("ns/web").get("10.0.0.1:80").state()).isEqualTo(HealthState.UNKNOWN);
   }
 

@@ -18,19 +18,28 @@ import java.util.concurrent.TimeUnit;
  */
 final class BackendConnections {
 
+  /**
+   * Idle pooled connections are closed after this long: shorter than most servers' keep-alive
+   * timeouts, so the proxy rarely reuses a connection the member is just closing.
+   */
+  static final int POOL_IDLE_SECONDS = 15;
+
   private BackendConnections() {}
 
   /**
    * Gets a connection to {@code first}, or to another member if connecting to it fails, and reports
    * it through {@code callback} on the loop's thread.
+   *
+   * @param fresh true to open a new connection even if the pool has one
    */
   static void acquire(
       ProxyContext proxy,
       EventLoop loop,
       GroupRuntime group,
       Member first,
+      boolean fresh,
       BackendConnector.Callback callback) {
-    Channel pooled = BackendPool.current().acquire(first.socketAddress());
+    Channel pooled = fresh ? null : BackendPool.current().acquire(first.socketAddress());
     if (pooled != null) {
       callback.connected(pooled, first);
       return;
@@ -58,16 +67,18 @@ final class BackendConnections {
   }
 
   /**
-   * A connection idle for {@code idleSeconds} is closed: in the pool, because the member may have
-   * forgotten it; during an exchange, because the member stopped answering.
+   * A connection with nothing read for {@code responseTimeoutSeconds} during an exchange has a
+   * member that stopped answering; one idle in the pool for {@link #POOL_IDLE_SECONDS} is closed.
    */
-  private static ChannelInitializer<Channel> initializer(Member target, int idleSeconds) {
+  private static ChannelInitializer<Channel> initializer(
+      Member target, int responseTimeoutSeconds) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         ch.pipeline()
             .addLast(
-                new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS),
+                new IdleStateHandler(
+                    responseTimeoutSeconds, 0, POOL_IDLE_SECONDS, TimeUnit.SECONDS),
                 new HttpClientCodec(),
                 new HttpBackendHandler(target.socketAddress()));
       }

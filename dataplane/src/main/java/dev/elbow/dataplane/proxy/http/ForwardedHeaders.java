@@ -5,6 +5,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 
 /**
  * Tells the backend who the client is, the way AWS load balancers and NGINX do: the client's
@@ -23,8 +24,11 @@ final class ForwardedHeaders {
   static void apply(HttpHeaders headers, SocketAddress client, String proto, int port) {
     if (client instanceof InetSocketAddress inet && inet.getAddress() != null) {
       String address = NetUtil.toAddressString(inet.getAddress());
-      String existing = headers.get(X_FORWARDED_FOR);
-      headers.set(X_FORWARDED_FOR, existing == null ? address : existing + ", " + address);
+      List<String> existing = headers.getAll(X_FORWARDED_FOR);
+      // Several X-Forwarded-For lines are one list (RFC 9110 section 5.3); keep them all.
+      headers.set(
+          X_FORWARDED_FOR,
+          existing.isEmpty() ? address : String.join(", ", existing) + ", " + address);
     }
     headers.set(X_FORWARDED_PROTO, proto);
     headers.set(X_FORWARDED_PORT, port);

@@ -2,8 +2,14 @@ package dev.elbow.dataplane.proxy.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -11,7 +17,8 @@ import java.net.InetSocketAddress;
 /**
  * The last handler of a connection to a member. While a client request uses the connection it
  * passes the response to that request's {@link HttpProxyFrontend}; while the connection waits in
- * the {@link BackendPool} it only watches for the member closing it.
+ * the {@link BackendPool} it only watches for the member closing it. Anything that is not a
+ * well-formed HTTP response fails the exchange, and the connection is never reused.
  */
 final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
@@ -38,11 +45,40 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (msg instanceof HttpResponse response) {
-      exchange.onResponseHead(response);
+    if (!(msg instanceof HttpObject object)) {
+      ReferenceCountUtil.release(msg);
+      fail(ctx, "sent something that is not HTTP");
+      return;
     }
-    if (msg instanceof HttpContent content) {
+    DecoderResult result = object.decoderResult();
+    if (result.isFailure()) {
+      ReferenceCountUtil.release(msg);
+      fail(ctx, "sent a malformed response (" + result.cause().getMessage() + ")");
+      return;
+    }
+    if (msg instanceof FullHttpResponse full) {
+      // Head and body in one object: hand them over as the two parts the frontend expects.
+      exchange.onResponseHead(
+          new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers()));
+      if (exchange != null) {
+        exchange.onResponseContent(
+            new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+      } else {
+        full.release();
+      }
+    } else if (msg instanceof HttpResponse response) {
+      exchange.onResponseHead(response);
+    } else if (msg instanceof HttpContent content) {
       exchange.onResponseContent(content);
+    }
+  }
+
+  private void fail(ChannelHandlerContext ctx, String why) {
+    HttpProxyFrontend current = exchange;
+    exchange = null;
+    ctx.close();
+    if (current != null) {
+      current.onBackendFailed(ctx.channel(), why);
     }
   }
 
@@ -63,10 +99,8 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    HttpProxyFrontend current = exchange;
-    exchange = null;
-    if (current != null) {
-      current.onBackendClosed(ctx.channel(), null);
+    if (exchange != null) {
+      fail(ctx, "closed the connection");
     } else {
       BackendPool.current().remove(member, ctx.channel());
     }
@@ -74,24 +108,21 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    HttpProxyFrontend current = exchange;
-    exchange = null;
-    ctx.close();
-    if (current != null) {
-      current.onBackendClosed(ctx.channel(), cause);
-    }
+    fail(ctx, "failed: " + cause.getMessage());
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (!(evt instanceof IdleStateEvent)) {
+    if (!(evt instanceof IdleStateEvent idle)) {
       ctx.fireUserEventTriggered(evt);
       return;
     }
-    HttpProxyFrontend current = exchange;
-    exchange = null;
-    ctx.close(); // idle in the pool for too long, or a member that stopped answering
-    if (current != null) {
+    if (exchange == null) {
+      ctx.close(); // idle in the pool for too long: the member may have forgotten it
+    } else if (idle.state() == IdleState.READER_IDLE) {
+      HttpProxyFrontend current = exchange;
+      exchange = null;
+      ctx.close();
       current.onBackendTimeout(ctx.channel());
     }
   }

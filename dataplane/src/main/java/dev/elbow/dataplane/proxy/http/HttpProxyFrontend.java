@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -18,19 +19,21 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Proxies the HTTP/1.1 requests of one client connection, one exchange at a time.
  *
- * <p>For each request it picks a member, takes a keep-alive connection to it from the event loop's
- * {@link BackendPool} (or opens one, with one retry on another member), and streams the request
- * there and the response back, chunk by chunk: nothing is aggregated. Both channels have auto-read
- * off and the {@code FlowControlHandler} in front of this handler hands over one message per read,
- * so each side reads only while the other side is writable, and pipelined requests wait their turn.
+ * <p>For each request it picks a member, takes a keep-alive connection to it ({@link
+ * BackendConnections}), and streams the request there and the response back, chunk by chunk:
+ * nothing is aggregated. Both channels have auto-read off and the {@code FlowControlHandler} in
+ * front of this handler hands over one message per read, so each side reads only while the other
+ * side is writable, and pipelined requests wait their turn. Anything malformed on either side ends
+ * the exchange with an error response or a close, and never goes back into the pool.
  */
 public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
@@ -38,6 +41,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext proxy;
   private final int port;
+  private final HeadDeadline headDeadline;
   private ChannelHandlerContext ctx;
 
   // The exchange in progress. Every field is touched only on this connection's event loop, which
@@ -62,6 +66,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   public HttpProxyFrontend(ProxyContext proxy, int port) {
     this.proxy = proxy;
     this.port = port;
+    this.headDeadline = new HeadDeadline(proxy.httpIdleSeconds());
   }
 
   @Override
@@ -71,6 +76,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    headDeadline.start(ctx);
     readClient();
   }
 
@@ -82,6 +88,9 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (backend != null && !requestDone) {
+      backend.flush(); // body chunks are written as they come and flushed once per read
+    }
     // A read may end with no message at all (the flow-control handler counts a read cycle as an
     // answer); ask again, or the connection would stall.
     if (clientReadPending) {
@@ -101,6 +110,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private void onRequestHead(HttpRequest head) {
+    headDeadline.headArrived();
     request = head;
     clientVersion = head.protocolVersion();
     requestDone = false;
@@ -117,6 +127,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     clientKeepAlive = HttpUtil.isKeepAlive(head);
     requestHasBody =
         HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
+    if (HttpMethod.CONNECT.equals(head.method())) {
+      // A tunnel would hand a pooled backend connection over to raw bytes.
+      respondWithError(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not supported");
+      return;
+    }
     ListenerRoute route = proxy.routes().get().route(port);
     if (route == null) {
       clientKeepAlive = false;
@@ -132,22 +147,29 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     HopByHopHeaders.strip(head.headers());
     ForwardedHeaders.apply(head.headers(), ctx.channel().remoteAddress(), "http", port);
+    if (!head.headers().contains(HttpHeaderNames.HOST)) {
+      // An HTTP/1.0 client may send none; HTTP/1.1, which the member gets, requires one.
+      InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+      head.headers().set(HttpHeaderNames.HOST, NetUtil.toSocketAddressString(local));
+    }
     head.setProtocolVersion(HttpVersion.HTTP_1_1);
-    sendTo(chosen, false);
+    sendTo(chosen, false, false);
   }
 
   /**
    * Sends the request head to the member over a pooled or a new connection.
    *
    * @param replay true when retrying a body-less request whose end was already read
+   * @param fresh true to skip the pool (the retry after a pooled connection failed)
    */
-  private void sendTo(Member chosen, boolean replay) {
+  private void sendTo(Member chosen, boolean replay, boolean fresh) {
     member = chosen;
     BackendConnections.acquire(
         proxy,
         ctx.channel().eventLoop(),
         group,
         chosen,
+        fresh,
         new BackendConnector.Callback() {
           @Override
           public void connected(Channel channel, Member connectedTo) {
@@ -173,13 +195,17 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     backend = channel;
     channel.pipeline().get(HttpBackendHandler.class).attach(this);
     channel.read(); // a response may start before the request body ends
+    channel.write(request, channel.voidPromise());
     if (replay) {
-      channel.write(request);
       channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
       return;
     }
-    channel.writeAndFlush(request, channel.voidPromise());
+    // The body, or just its end for a body-less request, is usually queued already: reading it
+    // now lets head and end go out in one write.
     readClientWhenBackendWritable();
+    if (backend == channel && !requestDone) {
+      channel.flush(); // the body is still coming: send the head meanwhile
+    }
   }
 
   private void onRequestContent(HttpContent content) {
@@ -190,13 +216,27 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       readClient();
       return;
     }
-    backend.writeAndFlush(content, backend.voidPromise());
+    if (content.decoderResult().isFailure()) {
+      // A broken body must not reach the member as if it had ended well.
+      ReferenceCountUtil.release(content);
+      abandonBackend();
+      requestHasBody = true;
+      clientKeepAlive = false;
+      if (responseStarted) {
+        ctx.close();
+      } else {
+        respondWithError(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+      }
+      return;
+    }
     if (content instanceof LastHttpContent) {
       requestDone = true;
+      backend.writeAndFlush(content, backend.voidPromise());
       if (responseDone) {
         finishExchange();
       }
     } else {
+      backend.write(content, backend.voidPromise());
       readClientWhenBackendWritable();
     }
   }
@@ -204,9 +244,12 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private void readClientWhenBackendWritable() {
     if (backend.isWritable()) {
       readClient();
-    } else {
-      waitingForBackendWritable = true;
+      return;
     }
+    // Wait first, then flush: the flush may drain the buffer at once and report the backend
+    // writable again from inside this call.
+    waitingForBackendWritable = true;
+    backend.flush();
   }
 
   void onBackendWritable() {
@@ -218,42 +261,40 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   void onResponseHead(HttpResponse response) {
     int code = response.status().code();
-    if (code >= 100 && code < 200 && code != 101) {
-      informational = true; // 100 Continue and the like: pass on, the real response follows
-      ctx.write(response);
+    if (code >= 100 && code < 200) {
+      if (code == 101) {
+        // The request's Upgrade header was removed, so this member breaks the protocol.
+        ReferenceCountUtil.release(response);
+        onBackendFailed(backend, "switched protocols unasked");
+        return;
+      }
+      informational = true; // 100 Continue and the like: the real response follows
+      if (!clientVersion.equals(HttpVersion.HTTP_1_0)) {
+        ctx.write(response); // HTTP/1.0 clients must not get them
+      }
       return;
     }
     responseStarted = true;
     backendKeepAlive = HttpUtil.isKeepAlive(response);
-    HopByHopHeaders.strip(response.headers());
-    if (!HttpUtil.isContentLengthSet(response)
-        && !HttpUtil.isTransferEncodingChunked(response)
-        && mayHaveBody(response)) {
-      // The member delimits this body by closing. HTTP/1.1 clients get it re-framed as chunks
-      // and keep their connection; HTTP/1.0 clients get it delimited by our close.
-      if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
-        clientKeepAlive = false;
-      } else {
-        HttpUtil.setTransferEncodingChunked(response, true);
-      }
-    }
-    HttpUtil.setKeepAlive(response.headers(), clientVersion, clientKeepAlive);
-    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    clientKeepAlive =
+        ResponseHeads.prepare(response, request.method(), clientVersion, clientKeepAlive);
     ctx.write(response);
   }
 
-  private boolean mayHaveBody(HttpResponse response) {
-    int code = response.status().code();
-    return code != 204 && code != 304 && !HttpMethod.HEAD.equals(request.method());
-  }
-
   void onResponseContent(HttpContent content) {
-    ctx.write(content);
-    if (!(content instanceof LastHttpContent)) {
+    if (informational) {
+      if (content instanceof LastHttpContent) {
+        informational = false;
+      }
+      if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+        ReferenceCountUtil.release(content);
+      } else {
+        ctx.write(content);
+      }
       return;
     }
-    if (informational) {
-      informational = false;
+    ctx.write(content);
+    if (!(content instanceof LastHttpContent)) {
       return;
     }
     responseDone = true;
@@ -301,6 +342,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     waitingForBackendWritable = false;
     waitingForClientWritable = false;
     if (clientKeepAlive) {
+      headDeadline.waitForNextHead();
       ctx.flush();
       readClient(); // the next request, perhaps already waiting in the flow-control queue
     } else {
@@ -308,30 +350,40 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The backend connection closed or failed during an exchange. */
-  void onBackendClosed(Channel channel, Throwable cause) {
+  /** Drops the backend connection of this exchange; it is never reused. */
+  private void abandonBackend() {
+    if (backend != null) {
+      BackendConnections.release(member, backend, false);
+      backend = null;
+    }
+  }
+
+  /**
+   * The backend connection closed, failed, sent something that is not HTTP, or stayed silent past
+   * the response timeout. Before any response byte, a body-less idempotent request is tried once
+   * more, on a fresh connection to another member (or the same one if it is the only one); else the
+   * client gets an error, or a close when part of a response already went out.
+   */
+  void onBackendFailed(Channel channel, String why) {
     if (channel != backend) {
       return;
     }
-    backend = null;
+    abandonBackend();
     if (responseStarted) {
-      // Part of a response is already with the client: closing is the only honest signal left.
-      log.debug("{}: {} closed mid-response", group.name(), member);
+      log.debug("{}: {} failed mid-response: {}", group.name(), member, why);
       ctx.close();
       return;
     }
     if (!retried && !requestHasBody && requestDone && isIdempotent(request.method())) {
       // Typically a pooled connection the member closed just as it was reused: nothing was
-      // processed, so the request may go once more, to another member.
+      // processed, so the request may go once more.
       retried = true;
       Member other = group.pickOtherThan(member);
-      if (other != null) {
-        sendTo(other, true);
-        return;
-      }
+      sendTo(other != null ? other : member, true, true);
+      return;
     }
-    log.debug("{}: {} closed before answering: {}", group.name(), member, String.valueOf(cause));
-    respondWithError(HttpResponseStatus.BAD_GATEWAY, "member " + member + " closed the connection");
+    log.debug("{}: {} failed before answering: {}", group.name(), member, why);
+    respondWithError(HttpResponseStatus.BAD_GATEWAY, "member " + member + " " + why);
   }
 
   /** The member sent nothing for the response timeout during an exchange. */
@@ -339,7 +391,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (channel != backend) {
       return;
     }
-    backend = null;
+    abandonBackend();
     if (responseStarted) {
       ctx.close();
       return;
@@ -368,23 +420,9 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      if (request == null) {
-        ctx.close(); // idle between requests for longer than the keep-alive timeout
-      }
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (backend != null) {
-      // The client left mid-exchange; the backend connection is in an unknown state.
-      BackendConnections.release(member, backend, false);
-      backend = null;
-    }
+    // The client left; a backend connection mid-exchange is in an unknown state.
+    abandonBackend();
     ctx.fireChannelInactive();
   }
 

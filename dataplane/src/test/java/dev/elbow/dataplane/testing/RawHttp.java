@@ -1,0 +1,77 @@
+package dev.elbow.dataplane.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/** Byte-exact HTTP for tests that need what well-behaved clients and servers never send. */
+public final class RawHttp {
+
+  private RawHttp() {}
+
+  /**
+   * Sends {@code request} to the port and returns everything that comes back until the connection
+   * closes or stays quiet for {@code quietMillis}.
+   */
+  public static String exchange(int port, String request, int quietMillis) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return readAll(socket, quietMillis);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What the socket sends until it closes or stays quiet for {@code quietMillis}. */
+  public static String readAll(Socket socket, int quietMillis) throws IOException {
+    socket.setSoTimeout(quietMillis);
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    try {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        received.write(buffer, 0, n);
+      }
+    } catch (SocketTimeoutException quiet) {
+      // nothing more for a while: the answer is complete
+    }
+    return received.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * A one-connection-at-a-time server on loopback that answers each connection with what {@code
+   * answer} makes of the request head it read.
+   */
+  public static ServerSocket server(Function<String, String> answer) throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    Thread thread =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                  byte[] head = new byte[8192];
+                  int n = socket.getInputStream().read(head);
+                  String request = n > 0 ? new String(head, 0, n, StandardCharsets.ISO_8859_1) : "";
+                  socket
+                      .getOutputStream()
+                      .write(answer.apply(request).getBytes(StandardCharsets.ISO_8859_1));
+                  socket.getOutputStream().flush();
+                } catch (IOException e) {
+                  // the test closed the server, or the proxy hung up: next connection
+                }
+              }
+            },
+            "raw-http-server");
+    thread.setDaemon(true);
+    thread.start();
+    return server;
+  }
+}
