@@ -15,6 +15,7 @@ import dev.elbow.operator.translate.Translator;
 import dev.elbow.snapshot.DataPlaneStatus;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerState;
 import dev.elbow.snapshot.MemberHealth;
 import dev.elbow.snapshot.Snapshot;
 import java.net.URI;
@@ -42,20 +43,29 @@ import org.slf4j.LoggerFactory;
  * <p>Any change to a resource asks for a sync. Syncs are debounced and run one at a time on this
  * class's own thread: translate everything from the informer caches, stamp a new version if the
  * snapshot changed, and hand it to a {@link DataPlaneLink} per data plane. What the links report
- * back (versions applied, health, refusals) lands on the same thread, so none of this state needs a
- * lock. After every change the coordinator publishes a {@link ServingView} for the reconcilers and
- * triggers exactly the reconciles whose status inputs changed ({@link StatusTriggers}).
+ * back lands on the same thread, so none of this state needs a lock. After changes the coordinator
+ * publishes a {@link ServingView} for the reconcilers and triggers exactly the reconciles whose
+ * status inputs changed ({@link StatusTriggers}).
  */
 public final class ConfigCoordinator implements DataPlaneLink.Events, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ConfigCoordinator.class);
   private static final long DEBOUNCE_MILLIS = 50;
+  private static final long PUBLISH_DEBOUNCE_MILLIS = 20;
+
+  /** How long a data plane may take to answer before it counts as behind. */
+  private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** Versions kept for data planes that lag; older ones are forgotten. */
+  private static final int MAX_PUSHED = 64;
 
   private final DataPlaneClient client;
   private final DataPlaneEndpoints endpoints;
   private final Clock clock;
   private final ScheduledExecutorService executor;
   private final AtomicBoolean syncScheduled = new AtomicBoolean();
+  private final AtomicBoolean publishScheduled = new AtomicBoolean();
+  private final long startedNanos = System.nanoTime();
 
   private volatile Supplier<Stream<BackendServerGroup>> groups;
   private volatile Function<ResourceKey, BackendServerGroup> groupLookup = key -> null;
@@ -66,13 +76,14 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   // Owned by the executor thread.
   private final Map<URI, DataPlaneLink> links = new HashMap<>();
   private final TreeMap<Long, ServingView.Served> pushed = new TreeMap<>();
-  private final Refusals refusals = new Refusals();
   private final StatusTriggers triggers = new StatusTriggers();
   private Translation translation = Translation.EMPTY;
   private DesiredSnapshot desired;
   private long lastVersion;
+  private boolean synced;
+  private String failure;
 
-  private volatile ServingView view = ServingView.EMPTY;
+  private volatile ServingView view = ServingView.INITIAL;
 
   public ConfigCoordinator(DataPlaneClient client, DataPlaneEndpoints endpoints, Clock clock) {
     this.client = client;
@@ -110,17 +121,46 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   /** Starts following the data plane endpoints. */
   public void start() {
-    endpoints.start(uris -> executor.execute(() -> updateLinks(uris)));
+    endpoints.start(uris -> run(() -> updateLinks(uris)));
+    // Even with no data plane answering, status is written once the grace period is over.
+    executor.schedule(
+        this::requestPublish,
+        GRACE_NANOS + TimeUnit.MILLISECONDS.toNanos(100),
+        TimeUnit.NANOSECONDS);
   }
 
   /** Asks for a sync soon; many requests in a burst make one sync. */
   public void requestSync() {
     if (syncScheduled.compareAndSet(false, true)) {
-      executor.schedule(this::sync, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+      executor.schedule(() -> run(this::sync), DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Asks for a new view soon; link reports in a burst make one. */
+  private void requestPublish() {
+    if (publishScheduled.compareAndSet(false, true)) {
+      executor.schedule(
+          () -> run(this::publishFromCaches), PUBLISH_DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Runs coordinator work, turning a failure into status instead of a silent dead thread. */
+  private void run(Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      log.error("coordinator failed; status will say so until the next sync succeeds", e);
+      failure = e.toString();
+      publishFromCaches();
     }
   }
 
   // ---- queries, from reconciler threads ----
+
+  /** Whether status may be written: the data planes had their chance to answer. */
+  public boolean settled() {
+    return view.settled();
+  }
 
   /** A group as the operator's cache has it, or null. */
   public BackendServerGroup group(ResourceKey key) {
@@ -137,12 +177,12 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     return view.listenerVerdict(key);
   }
 
-  public Programming groupProgramming(ResourceKey key, long generation) {
-    return view.groupProgramming(key, generation);
+  public Programming groupProgramming(ResourceKey key, Judged current) {
+    return view.groupProgramming(key, current);
   }
 
-  public Programming listenerProgramming(ResourceKey key, long generation) {
-    return view.listenerProgramming(key, generation);
+  public Programming listenerProgramming(ResourceKey key, Judged current) {
+    return view.listenerProgramming(key, current);
   }
 
   /** The merged member health of a group, keyed by {@code address:port}. */
@@ -160,10 +200,10 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     List<BackendServerGroup> allGroups = groups.get().toList();
     List<Listener> allListeners = listeners.get().toList();
     translation = Translator.translate(allGroups, allListeners);
-    refusals.release(translation, clock.millis());
-    Snapshot snapshot = refusals.filter(translation.snapshot());
-    if (desired == null || !snapshot.sameConfigAs(desired.snapshot())) {
-      stamp(snapshot);
+    synced = true;
+    failure = null;
+    if (desired == null || !translation.snapshot().sameConfigAs(desired.snapshot())) {
+      stamp(translation.snapshot());
     }
     publish(allGroups, allListeners);
   }
@@ -173,6 +213,9 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     lastVersion = Math.max(lastVersion + 1, clock.millis());
     desired = DesiredSnapshot.of(snapshot.withVersion(lastVersion));
     pushed.put(lastVersion, served(desired.snapshot()));
+    while (pushed.size() > MAX_PUSHED) {
+      pushed.pollFirstEntry();
+    }
     log.info(
         "snapshot {}: {} listeners, {} groups",
         lastVersion,
@@ -182,15 +225,15 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   }
 
   private ServingView.Served served(Snapshot snapshot) {
-    Map<ResourceKey, Long> servedGroups = new HashMap<>();
+    Map<ResourceKey, Judged> servedGroups = new HashMap<>();
     for (GroupConfig group : snapshot.groups()) {
       ResourceKey key = ResourceKey.parse(group.name());
-      servedGroups.put(key, translation.groups().get(key).generation());
+      servedGroups.put(key, translation.groups().get(key));
     }
-    Map<ResourceKey, Long> servedListeners = new HashMap<>();
+    Map<ResourceKey, Judged> servedListeners = new HashMap<>();
     for (ListenerConfig listener : snapshot.listeners()) {
       ResourceKey key = ResourceKey.parse(listener.name());
-      servedListeners.put(key, translation.listeners().get(key).generation());
+      servedListeners.put(key, translation.listeners().get(key));
     }
     return new ServingView.Served(servedGroups, servedListeners);
   }
@@ -218,91 +261,116 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
         }
       }
     }
-    publishFromCaches();
+    requestPublish();
   }
 
   private void publishFromCaches() {
+    publishScheduled.set(false);
     if (groups != null && listeners != null) {
       publish(groups.get().toList(), listeners.get().toList());
     }
   }
 
-  /** Publishes a new view and triggers the reconciles whose inputs changed. */
+  /** Publishes a new view and, once settled, triggers the reconciles whose inputs changed. */
   private void publish(List<BackendServerGroup> allGroups, List<Listener> allListeners) {
+    boolean linksSettled = links.values().stream().allMatch(link -> link.settled(GRACE_NANOS));
+    boolean graceOver = System.nanoTime() - startedNanos > GRACE_NANOS;
+    boolean settled = synced && ((!links.isEmpty() && linksSettled) || graceOver);
+
+    // What every data plane serves: the oldest version among those that answered. A data plane
+    // that has not had its chance yet (a pod just started) does not hold everyone back.
     ServingView.Served served = ServingView.Served.NONE;
-    if (!links.isEmpty()) {
-      long oldest =
-          links.values().stream().mapToLong(DataPlaneLink::ackedVersion).min().orElseThrow();
-      Map.Entry<Long, ServingView.Served> floor = pushed.floorEntry(oldest);
-      if (floor != null) {
-        served = floor.getValue();
-        pushed.headMap(floor.getKey()).clear(); // no data plane is that far behind any more
-      }
+    long oldest =
+        links.values().stream()
+            .filter(link -> link.settled(GRACE_NANOS))
+            .mapToLong(DataPlaneLink::ackedVersion)
+            .min()
+            .orElse(-1);
+    Map.Entry<Long, ServingView.Served> floor = oldest < 0 ? null : pushed.floorEntry(oldest);
+    if (floor != null) {
+      served = floor.getValue();
+      pushed.headMap(floor.getKey()).clear(); // no data plane is that far behind any more
     }
+
     List<DataPlaneStatus> reports = new ArrayList<>();
+    Map<String, String> closedPorts = new HashMap<>();
     for (DataPlaneLink link : links.values()) {
-      if (link.lastStatus() != null) {
-        reports.add(link.lastStatus());
+      DataPlaneStatus status = link.lastStatus();
+      if (status != null) {
+        reports.add(status);
+        for (ListenerState state : status.listeners()) {
+          if (!state.open()) {
+            closedPorts.putIfAbsent(
+                state.name(), "data plane " + link.uri() + ": " + state.reason());
+          }
+        }
       }
     }
     view =
         new ServingView(
+            settled,
             translation,
             served,
-            refusals.snapshot(),
             links.size(),
-            desired == null ? 0 : desired.version(),
+            blocked(),
+            Map.copyOf(closedPorts),
             HealthView.merge(reports));
-    triggers.fire(view, allGroups, allListeners, groupTrigger, listenerTrigger);
+    if (settled) {
+      triggers.fire(view, allGroups, allListeners, groupTrigger, listenerTrigger);
+    }
+  }
+
+  /** Why the newest snapshot is not everywhere yet, if something stands in its way. */
+  private Programming blocked() {
+    if (failure != null) {
+      return new Programming(
+          Programming.State.OPERATOR_ERROR,
+          "the operator failed to sync: " + failure + "; see its log");
+    }
+    if (desired == null) {
+      return null;
+    }
+    for (DataPlaneLink link : links.values()) {
+      List<String> refused = link.rejection(desired.version());
+      if (!refused.isEmpty()) {
+        return new Programming(
+            Programming.State.REJECTED,
+            "data plane "
+                + link.uri()
+                + " refused the configuration: "
+                + String.join("; ", refused));
+      }
+    }
+    for (DataPlaneLink link : links.values()) {
+      String error = link.error();
+      if (error != null && link.ackedVersion() < desired.version()) {
+        return new Programming(
+            Programming.State.UNREACHABLE, "cannot reach data plane " + link.uri() + ": " + error);
+      }
+    }
+    return null;
   }
 
   // ---- link events, from link threads; handled on the executor ----
 
   @Override
-  public void applied(DataPlaneLink link, long version) {
-    executor.execute(this::publishFromCaches);
+  public void changed(DataPlaneLink link) {
+    requestPublish();
   }
 
   @Override
-  public void stale(DataPlaneLink link, long appliedVersion) {
+  public void outnumbered(DataPlaneLink link, long version) {
     executor.execute(
-        () -> {
-          if (desired != null && appliedVersion >= desired.version()) {
-            // The data plane serves a version from an earlier operator run with a faster clock:
-            // continue numbering above it.
-            lastVersion = appliedVersion;
-            stamp(desired.snapshot());
-          }
-          publishFromCaches();
-        });
-  }
-
-  @Override
-  public void rejected(DataPlaneLink link, long version, List<String> errors) {
-    executor.execute(
-        () -> {
-          if (desired == null || version != desired.version()) {
-            return;
-          }
-          List<String> unexplained =
-              refusals.record(errors, desired.snapshot(), translation, clock.millis());
-          if (!unexplained.isEmpty()) {
-            log.error(
-                "data plane {} refused snapshot {} for reasons no resource explains: {}",
-                link.uri(),
-                version,
-                unexplained);
-          }
-          // Leave the refused resources out and try again; retry them once their time is up.
-          executor.schedule(
-              this::requestSync, Refusals.RETRY_AFTER_MILLIS + 1_000, TimeUnit.MILLISECONDS);
-          sync();
-        });
-  }
-
-  @Override
-  public void status(DataPlaneLink link, DataPlaneStatus status) {
-    executor.execute(this::publishFromCaches);
+        () ->
+            run(
+                () -> {
+                  if (desired != null && version >= desired.version()) {
+                    // The data plane serves a version from another operator run (its clock ran
+                    // ahead): number above it, so this run's configuration goes out.
+                    lastVersion = version;
+                    stamp(desired.snapshot());
+                  }
+                }));
   }
 
   @Override

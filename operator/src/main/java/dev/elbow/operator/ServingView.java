@@ -8,35 +8,39 @@ import dev.elbow.snapshot.MemberHealth;
 import java.util.Map;
 
 /**
- * What the reconcilers read to write status: the latest verdicts, which generation of each resource
- * every data plane serves, what the data planes refused, and member health. Immutable; the
- * coordinator publishes a new one after every change.
+ * What the reconcilers read to write status: the latest verdicts, what every data plane serves,
+ * what keeps the rest from being served, and member health. Immutable; the coordinator publishes a
+ * new one after every change.
  *
+ * @param settled false until the data planes had a chance to answer after the operator started;
+ *     until then status is not written, so a restart does not flip every resource to Pending
  * @param translation the latest translation of all resources
- * @param served the generation of each resource that every data plane serves
- * @param refused the resources a data plane refused, and why
+ * @param served which incarnation and generation of each resource every data plane serves
  * @param dataPlanes how many data planes the operator knows
- * @param desiredVersion the version of the snapshot being pushed
+ * @param blocked why the newest configuration is not served everywhere, or null: a refusal, an
+ *     unreachable data plane or an operator failure
+ * @param closedPorts listeners whose port some data plane cannot open, with the reason
  * @param health member health by group name, then by {@code address:port}
  */
 record ServingView(
+    boolean settled,
     Translation translation,
     Served served,
-    Refusals.Snapshot refused,
     int dataPlanes,
-    long desiredVersion,
+    Programming blocked,
+    Map<String, String> closedPorts,
     Map<String, Map<String, MemberHealth>> health) {
 
-  static final ServingView EMPTY =
-      new ServingView(Translation.EMPTY, Served.NONE, Refusals.Snapshot.NONE, 0, 0, Map.of());
+  static final ServingView INITIAL =
+      new ServingView(false, Translation.EMPTY, Served.NONE, 0, null, Map.of(), Map.of());
 
   /**
-   * Which generation of each resource a snapshot version carries.
+   * Which resource incarnations a snapshot version carries.
    *
-   * @param groups generation by group
-   * @param listeners generation by listener
+   * @param groups the verdict of each group in it, for its UID and generation
+   * @param listeners the same for each listener
    */
-  record Served(Map<ResourceKey, Long> groups, Map<ResourceKey, Long> listeners) {
+  record Served(Map<ResourceKey, Judged> groups, Map<ResourceKey, Judged> listeners) {
     static final Served NONE = new Served(Map.of(), Map.of());
   }
 
@@ -48,34 +52,35 @@ record ServingView(
     return translation.listeners().get(key);
   }
 
-  Programming groupProgramming(ResourceKey key, long generation) {
-    return programming(served.groups().get(key), refused.groups().get(key), generation);
+  Programming groupProgramming(ResourceKey key, Judged current) {
+    return programming(served.groups().get(key), current, null);
   }
 
-  Programming listenerProgramming(ResourceKey key, long generation) {
-    return programming(served.listeners().get(key), refused.listeners().get(key), generation);
+  Programming listenerProgramming(ResourceKey key, Judged current) {
+    return programming(served.listeners().get(key), current, closedPorts.get(key.toString()));
   }
 
   Map<String, MemberHealth> health(ResourceKey group) {
     return health.getOrDefault(group.toString(), Map.of());
   }
 
-  private Programming programming(
-      Long servedGeneration, Refusals.Refusal refusal, long generation) {
+  private Programming programming(Judged servedAs, Judged current, String closedPort) {
     if (dataPlanes == 0) {
       return new Programming(
           Programming.State.NO_DATA_PLANE,
           "no data plane is known to the operator yet; check that the data plane pods are ready");
     }
-    if (refusal != null && refusal.generation() == generation) {
-      return new Programming(
-          Programming.State.REJECTED, "the data plane refused it: " + refusal.message());
+    if (servedAs != null
+        && current != null
+        && servedAs.isAbout(current.uid(), current.generation())) {
+      return closedPort == null
+          ? Programming.programmed()
+          : new Programming(Programming.State.PORT_UNAVAILABLE, closedPort);
     }
-    if (servedGeneration != null && servedGeneration == generation) {
-      return Programming.programmed();
+    if (blocked != null) {
+      return blocked;
     }
     return new Programming(
-        Programming.State.PENDING,
-        "waiting for the data planes to apply snapshot " + desiredVersion);
+        Programming.State.PENDING, "waiting for the data planes to apply the latest configuration");
   }
 }

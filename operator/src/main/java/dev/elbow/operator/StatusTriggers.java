@@ -33,24 +33,20 @@ final class StatusTriggers {
       ResourceKey key = ResourceKey.of(group);
       groupsByKey.put(key, group);
       Judged judged = view.groupVerdict(key);
-      long generation = judged == null ? -1 : judged.generation();
       groupInputs.put(
           key,
-          List.of(
-              String.valueOf(judged), view.groupProgramming(key, generation), view.health(key)));
+          List.of(String.valueOf(judged), view.groupProgramming(key, judged), view.health(key)));
     }
     Map<ResourceKey, Object> listenerInputs = new HashMap<>();
     for (Listener listener : listeners) {
       ResourceKey key = ResourceKey.of(listener);
       Judged judged = view.listenerVerdict(key);
-      long generation = judged == null ? -1 : judged.generation();
       String groupName =
           listener.getSpec() == null ? "" : String.valueOf(listener.getSpec().getBackendGroup());
       ResourceKey groupKey = new ResourceKey(key.namespace(), groupName);
       int inService = MemberCounts.inService(groupsByKey.get(groupKey), view.health(groupKey));
       listenerInputs.put(
-          key,
-          List.of(String.valueOf(judged), view.listenerProgramming(key, generation), inService));
+          key, List.of(String.valueOf(judged), view.listenerProgramming(key, judged), inService));
     }
     trigger(groupInputs, lastGroupInputs, groupTrigger);
     trigger(listenerInputs, lastListenerInputs, listenerTrigger);

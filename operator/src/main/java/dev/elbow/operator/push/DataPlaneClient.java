@@ -57,7 +57,9 @@ public final class DataPlaneClient {
     try {
       return SnapshotJson.read(response.body(), ApplyResult.class);
     } catch (IOException | RuntimeException e) {
-      return new ApplyResult(-1, List.of("HTTP " + response.statusCode() + " from the data plane"));
+      // Not an answer the operator understands: the link treats anything but a well-formed
+      // 200, 409 or 422 as a failure and retries with backoff.
+      return new ApplyResult(-1, List.of("unreadable answer, HTTP " + response.statusCode()));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.elbow.operator.push;
 import dev.elbow.snapshot.DataPlaneStatus;
 import java.net.URI;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -11,7 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator's connection to one data plane: pushes the desired snapshot until the data plane has
  * it, and keeps a long-poll on its status open, so health changes arrive at once and a data plane
- * that restarted (and so reports an older version) gets the snapshot again.
+ * that restarted (it reports another instance) gets the snapshot again.
+ *
+ * <p>Only a 200 to a push from this operator run counts as the data plane having a version: a
+ * version reported by status may come from another run, with other content.
  */
 public final class DataPlaneLink implements AutoCloseable {
 
@@ -21,34 +25,35 @@ public final class DataPlaneLink implements AutoCloseable {
 
   /** What a link reports, from its own threads. */
   public interface Events {
-    /** The data plane serves {@code version}. */
-    void applied(DataPlaneLink link, long version);
+    /** Anything about this link changed: a push applied or failed, a status arrived. */
+    void changed(DataPlaneLink link);
 
-    /** The data plane already serves {@code appliedVersion}, which is not older than the push. */
-    void stale(DataPlaneLink link, long appliedVersion);
-
-    /** The data plane refused {@code version}, for these reasons. */
-    void rejected(DataPlaneLink link, long version, List<String> errors);
-
-    /** A new status report arrived. */
-    void status(DataPlaneLink link, DataPlaneStatus status);
+    /**
+     * The data plane serves {@code version}, not older than what the operator pushes: the operator
+     * must number its snapshots above it.
+     */
+    void outnumbered(DataPlaneLink link, long version);
   }
 
   private final URI uri;
   private final DataPlaneClient client;
   private final ScheduledExecutorService timers;
   private final Events events;
+  private final long createdNanos = System.nanoTime();
 
   // Guarded by this.
   private DesiredSnapshot desired;
   private long acked = -1;
   private long rejectedVersion = -1;
+  private List<String> rejection = List.of();
   private boolean pushing;
   private int pushFailures;
   private int watchFailures;
+  private String instance;
+  private String pushError;
+  private String watchError;
   private boolean closed;
   private volatile DataPlaneStatus lastStatus;
-  private volatile String lastError;
 
   public DataPlaneLink(
       URI uri, DataPlaneClient client, ScheduledExecutorService timers, Events events) {
@@ -73,19 +78,35 @@ public final class DataPlaneLink implements AutoCloseable {
     pushIfNeeded();
   }
 
-  /** The version the data plane is known to serve; -1 before it answered. */
+  /** The newest version of this run the data plane accepted; -1 before any. */
   public synchronized long ackedVersion() {
     return acked;
+  }
+
+  /** The errors with which the data plane refused {@code version}, or an empty list. */
+  public synchronized List<String> rejection(long version) {
+    return version == rejectedVersion ? rejection : List.of();
+  }
+
+  /** Why the data plane cannot be reached, or null while it can. */
+  public synchronized String error() {
+    return pushError != null ? pushError : watchError;
+  }
+
+  /**
+   * Whether the link has had its chance: it answered, failed, or has existed long enough that a
+   * data plane still silent should count as behind.
+   */
+  public synchronized boolean settled(long graceNanos) {
+    return acked >= 0
+        || rejectedVersion >= 0
+        || error() != null
+        || System.nanoTime() - createdNanos > graceNanos;
   }
 
   /** The last status report, or null. */
   public DataPlaneStatus lastStatus() {
     return lastStatus;
-  }
-
-  /** Why the last push or watch failed, or null while all is well. */
-  public String lastError() {
-    return lastError;
   }
 
   private synchronized void pushIfNeeded() {
@@ -105,79 +126,60 @@ public final class DataPlaneLink implements AutoCloseable {
 
   private void pushed(DesiredSnapshot sent, DataPlaneClient.PushResult result, Throwable error) {
     long retryIn = 0;
+    long outnumberedBy = -1;
     synchronized (this) {
       pushing = false;
       if (closed) {
         return;
       }
-      if (error != null
-          || (result.httpStatus() != 200
-              && result.httpStatus() != 409
-              && result.httpStatus() != 422)) {
-        lastError =
-            error != null
-                ? String.valueOf(error.getCause() != null ? error.getCause() : error)
-                : "HTTP " + result.httpStatus() + ": " + result.result().errors();
+      int status = error == null ? result.httpStatus() : -1;
+      if (status == 200 && result.result().appliedVersion() == sent.version()) {
+        acked = Math.max(acked, sent.version());
+        pushFailures = 0;
+        pushError = null;
+      } else if (status == 409 && result.result().appliedVersion() >= 0) {
+        outnumberedBy = result.result().appliedVersion();
+        pushError = null;
+      } else if (status == 422) {
+        rejectedVersion = sent.version();
+        rejection = result.result().errors();
+        pushError = null;
+        log.warn("data plane {} refused snapshot {}: {}", uri, sent.version(), rejection);
+      } else {
+        pushError =
+            error != null ? describe(error) : "HTTP " + status + ": " + result.result().errors();
         retryIn = Math.min(MAX_BACKOFF_MILLIS, 250L << Math.min(pushFailures++, 6));
         log.warn(
             "push of snapshot {} to {} failed, retrying in {} ms: {}",
             sent.version(),
             uri,
             retryIn,
-            lastError);
-      } else {
-        pushFailures = 0;
-        lastError = null;
+            pushError);
       }
+    }
+    events.changed(this);
+    if (outnumberedBy >= 0) {
+      events.outnumbered(this, outnumberedBy);
     }
     if (retryIn > 0) {
       timers.schedule(this::pushIfNeeded, retryIn, TimeUnit.MILLISECONDS);
-      return;
+    } else {
+      pushIfNeeded();
     }
-    switch (result.httpStatus()) {
-      case 200 -> {
-        synchronized (this) {
-          acked = Math.max(acked, result.result().appliedVersion());
-        }
-        events.applied(this, result.result().appliedVersion());
-      }
-      case 409 -> {
-        synchronized (this) {
-          acked = result.result().appliedVersion();
-        }
-        events.stale(this, result.result().appliedVersion());
-      }
-      default -> {
-        synchronized (this) {
-          rejectedVersion = sent.version();
-        }
-        log.warn(
-            "data plane {} refused snapshot {}: {}", uri, sent.version(), result.result().errors());
-        events.rejected(this, sent.version(), result.result().errors());
-      }
-    }
-    pushIfNeeded();
   }
 
-  private void watch(String instance, long after) {
+  private void watch(String seenInstance, long after) {
     synchronized (this) {
       if (closed) {
         return;
       }
     }
     client
-        .status(uri, instance, after, WATCH_SECONDS)
+        .status(uri, seenInstance, after, WATCH_SECONDS)
         .whenComplete(
             (status, error) -> {
               if (error != null) {
-                long retryIn;
-                synchronized (this) {
-                  retryIn = Math.min(MAX_BACKOFF_MILLIS, 250L << Math.min(watchFailures++, 6));
-                }
-                lastError = String.valueOf(error.getCause() != null ? error.getCause() : error);
-                log.debug(
-                    "status of {} unavailable, retrying in {} ms: {}", uri, retryIn, lastError);
-                timers.schedule(() -> watch(null, -1), retryIn, TimeUnit.MILLISECONDS);
+                watchFailed(error);
                 return;
               }
               log.debug(
@@ -186,26 +188,52 @@ public final class DataPlaneLink implements AutoCloseable {
                   status.instance(),
                   status.appliedVersion(),
                   status.revision());
+              long outnumberedBy = -1;
               synchronized (this) {
                 watchFailures = 0;
-                if (status.appliedVersion() < acked) {
+                watchError = null;
+                if (instance != null && !Objects.equals(instance, status.instance())) {
                   // The data plane restarted and lost its snapshot: push again.
-                  log.info(
-                      "data plane {} serves version {}, older than {}; pushing again",
-                      uri,
-                      status.appliedVersion(),
-                      acked);
-                  acked = status.appliedVersion();
+                  log.info("data plane {} restarted; pushing again", uri);
+                  acked = -1;
                   rejectedVersion = -1;
-                } else if (acked < 0) {
-                  acked = status.appliedVersion();
+                }
+                instance = status.instance();
+                // Equal is most likely this run's own push, answered before its 200 arrived.
+                if (acked < 0 && desired != null && status.appliedVersion() > desired.version()) {
+                  outnumberedBy = status.appliedVersion();
                 }
               }
               lastStatus = status;
-              events.status(this, status);
+              events.changed(this);
+              if (outnumberedBy >= 0) {
+                events.outnumbered(this, outnumberedBy);
+              }
               pushIfNeeded();
               watch(status.instance(), status.revision());
             });
+  }
+
+  private void watchFailed(Throwable error) {
+    long retryIn;
+    synchronized (this) {
+      retryIn = Math.min(MAX_BACKOFF_MILLIS, 250L << Math.min(watchFailures++, 6));
+      watchError = describe(error);
+    }
+    log.debug("status of {} unavailable, retrying in {} ms: {}", uri, retryIn, watchError);
+    events.changed(this);
+    timers.schedule(() -> watch(null, -1), retryIn, TimeUnit.MILLISECONDS);
+  }
+
+  private static String describe(Throwable error) {
+    Throwable cause = error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (cause instanceof java.net.http.HttpTimeoutException) {
+      return "no answer in time";
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.elbow.operator.reconcile;
 
 import dev.elbow.api.v1alpha1.BackendServerGroup;
-import dev.elbow.api.v1alpha1.BackendServerGroupStatus;
 import dev.elbow.operator.ConfigCoordinator;
 import dev.elbow.operator.status.GroupStatusFactory;
 import dev.elbow.operator.translate.Judged;
@@ -9,6 +8,7 @@ import dev.elbow.operator.translate.ResourceKey;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -17,14 +17,20 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a BackendServerGroup's status. Every change to a group asks the coordinator for a sync;
  * the status itself comes from the coordinator's latest view (verdict, what the data planes serve,
  * member health), and the coordinator triggers this reconciler again whenever any of that changes.
- * Deletes trigger it too, so a deleted group leaves the snapshot at once, without a finalizer.
+ * Deletes trigger it too, so a deleted group leaves the snapshot at once, without a finalizer. A
+ * periodic reconcile is the safety net for a trigger that got lost.
  */
-@ControllerConfiguration(name = "backendservergroup", triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(
+    name = "backendservergroup",
+    triggerReconcilerOnAllEvents = true,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public final class BackendServerGroupReconciler implements Reconciler<BackendServerGroup> {
 
   private final ConfigCoordinator coordinator;
@@ -58,22 +64,24 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
     ResourceKey key = ResourceKey.of(group);
     long generation = Objects.requireNonNullElse(group.getMetadata().getGeneration(), 0L);
     Judged judged = coordinator.groupVerdict(key);
-    if (judged == null || judged.generation() != generation) {
+    if (judged == null || !judged.isAbout(group.getMetadata().getUid(), generation)) {
       // Not translated at this generation yet; the coordinator calls back when it is.
       coordinator.requestSync();
       return UpdateControl.noUpdate();
     }
-    BackendServerGroupStatus status =
+    if (!coordinator.settled()) {
+      return UpdateControl.noUpdate(); // the coordinator triggers every resource once settled
+    }
+    StatusWriter.write(
+        group,
         GroupStatusFactory.build(
             group,
             judged.verdict(),
-            coordinator.groupProgramming(key, generation),
+            coordinator.groupProgramming(key, judged),
             coordinator.health(key),
-            clock.instant());
-    if (status.equals(group.getStatus())) {
-      return UpdateControl.noUpdate();
-    }
-    group.setStatus(status);
-    return UpdateControl.patchStatus(group);
+            clock.instant()),
+        BackendServerGroup::new,
+        context);
+    return UpdateControl.noUpdate();
   }
 }

@@ -1,7 +1,6 @@
 package dev.elbow.operator.reconcile;
 
 import dev.elbow.api.v1alpha1.Listener;
-import dev.elbow.api.v1alpha1.ListenerStatus;
 import dev.elbow.operator.ConfigCoordinator;
 import dev.elbow.operator.status.ListenerStatusFactory;
 import dev.elbow.operator.status.MemberCounts;
@@ -10,6 +9,7 @@ import dev.elbow.operator.translate.ResourceKey;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -18,13 +18,18 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a Listener's status, the same way {@link BackendServerGroupReconciler} does for groups. A
  * listener's verdict depends on other resources (its group, other listeners on its port); the
  * coordinator re-triggers this reconciler when those change.
  */
-@ControllerConfiguration(name = "listener", triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(
+    name = "listener",
+    triggerReconcilerOnAllEvents = true,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public final class ListenerReconciler implements Reconciler<Listener> {
 
   private final ConfigCoordinator coordinator;
@@ -54,24 +59,28 @@ public final class ListenerReconciler implements Reconciler<Listener> {
     ResourceKey key = ResourceKey.of(listener);
     long generation = Objects.requireNonNullElse(listener.getMetadata().getGeneration(), 0L);
     Judged judged = coordinator.listenerVerdict(key);
-    if (judged == null || judged.generation() != generation) {
+    if (judged == null || !judged.isAbout(listener.getMetadata().getUid(), generation)) {
       coordinator.requestSync();
       return UpdateControl.noUpdate();
     }
-    ResourceKey groupKey = new ResourceKey(key.namespace(), listener.getSpec().getBackendGroup());
-    int inService =
-        MemberCounts.inService(coordinator.group(groupKey), coordinator.health(groupKey));
-    ListenerStatus status =
+    if (!coordinator.settled()) {
+      return UpdateControl.noUpdate();
+    }
+    int inService = 0;
+    if (listener.getSpec() != null && listener.getSpec().getBackendGroup() != null) {
+      ResourceKey groupKey = new ResourceKey(key.namespace(), listener.getSpec().getBackendGroup());
+      inService = MemberCounts.inService(coordinator.group(groupKey), coordinator.health(groupKey));
+    }
+    StatusWriter.write(
+        listener,
         ListenerStatusFactory.build(
             listener,
             judged.verdict(),
-            coordinator.listenerProgramming(key, generation),
+            coordinator.listenerProgramming(key, judged),
             inService,
-            clock.instant());
-    if (status.equals(listener.getStatus())) {
-      return UpdateControl.noUpdate();
-    }
-    listener.setStatus(status);
-    return UpdateControl.patchStatus(listener);
+            clock.instant()),
+        Listener::new,
+        context);
+    return UpdateControl.noUpdate();
   }
 }

@@ -33,7 +33,8 @@ public final class Translator {
       ResourceKey key = ResourceKey.of(group);
       GroupRules.Result result = GroupRules.translate(group);
       groupsByKey.put(key, group);
-      groupVerdicts.put(key, new Judged(generation(group), result.verdict()));
+      groupVerdicts.put(
+          key, new Judged(group.getMetadata().getUid(), generation(group), result.verdict()));
       if (result.config() != null) {
         groupConfigs.add(result.config());
       }
@@ -56,7 +57,8 @@ public final class Translator {
               byPort.getOrDefault(
                   listener.getSpec() == null ? null : listener.getSpec().getPort(),
                   List.of(listener)));
-      listenerVerdicts.put(key, new Judged(generation(listener), verdict));
+      listenerVerdicts.put(
+          key, new Judged(listener.getMetadata().getUid(), generation(listener), verdict));
       if (verdict.accepted()) {
         listenerConfigs.add(
             new ListenerConfig(

@@ -272,8 +272,7 @@ class EndToEndIT {
 
   @Test
   @Order(6)
-  void aListenerOnAPortTakenOutsideIsRefusedByTheDataPlaneAndTheRestStillApplies()
-      throws Exception {
+  void aListenerOnAPortTakenOutsideIsReportedAndTheRestStillApplies() throws Exception {
     try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int taken = squatter.getLocalPort();
       kube.resource(listener(namespace, "squatted", ListenerProtocol.TCP, taken, "db")).create();
@@ -285,7 +284,7 @@ class EndToEndIT {
                 assertThat(squatted.getStatus()).isNotNull();
                 Condition ready = conditionOf(squatted.getStatus().getConditions(), "Ready");
                 assertThat(ready.getStatus()).isEqualTo("False");
-                assertThat(ready.getReason()).isEqualTo("Rejected");
+                assertThat(ready.getReason()).isEqualTo("PortUnavailable");
                 assertThat(ready.getMessage()).contains("cannot listen on 127.0.0.1:" + taken);
               });
       // The refused listener does not hold up the others: a new one is served.

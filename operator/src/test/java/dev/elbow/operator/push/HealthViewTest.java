@@ -16,7 +16,8 @@ class HealthViewTest {
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
   private static DataPlaneStatus report(MemberHealth... members) {
-    return new DataPlaneStatus("i", 1, 1, List.of(), List.of(new GroupHealth("ns/web", List.of(members))));
+    return new DataPlaneStatus(
+        "i", 1, 1, List.of(), List.of(new GroupHealth("ns/web", List.of(members))));
   }
 
   private static MemberHealth member(String address, HealthState state, String reason) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,12 +49,11 @@ class TranslatorFixtureTest {
 
     JsonNode snapshot = JSON.readTree(SnapshotJson.toBytes(translation.snapshot()));
     // Through text, so numbers compare as the JSON they are, not as Java ints and longs.
-    JsonNode verdicts =
-        JSON.readTree(
-            JSON.writeValueAsString(
-                Map.of(
-                    "groups", stringKeys(translation.groups()),
-                    "listeners", stringKeys(translation.listeners()))));
+    Map<String, Object> both = new LinkedHashMap<>();
+    both.put("groups", stringKeys(translation.groups()));
+    both.put("listeners", stringKeys(translation.listeners()));
+    // Through text, so numbers compare as the JSON they are, not as Java ints and longs.
+    JsonNode verdicts = JSON.readTree(JSON.writeValueAsString(both));
     if (Boolean.getBoolean("elbow.fixtures.update")) {
       Files.writeString(dir.resolve("snapshot.json"), JSON.writeValueAsString(snapshot) + "\n");
       Files.writeString(dir.resolve("verdicts.json"), JSON.writeValueAsString(verdicts) + "\n");
