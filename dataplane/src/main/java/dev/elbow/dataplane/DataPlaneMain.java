@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp 'dataplane/target/lib/*:dataplane/target/elbow-dataplane.jar' dev.elbow.dataplane.DataPlaneMain \
  *   [--admin-port 9901] [--admin-address 0.0.0.0] [--listen-address 0.0.0.0] \
- *   [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|nio]
+ *   [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]
  * </pre>
  *
  * The admin token comes from {@code --admin-token-file} or the {@code ELBOW_ADMIN_TOKEN}
@@ -96,7 +96,7 @@ public final class DataPlaneMain {
 
   private static String usage() {
     return "usage: DataPlaneMain [--admin-port 9901] [--admin-address ADDR] [--listen-address ADDR]"
-        + " [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|nio]";
+        + " [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]";
   }
 
   private static void fail(String message) {

@@ -66,6 +66,8 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   private final AtomicBoolean syncScheduled = new AtomicBoolean();
   private final AtomicBoolean publishScheduled = new AtomicBoolean();
   private final long startedNanos = System.nanoTime();
+  private volatile boolean started;
+  private volatile long lastSyncNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
   private volatile Supplier<Stream<BackendServerGroup>> groups;
   private volatile Function<ResourceKey, BackendServerGroup> groupLookup = key -> null;
@@ -119,8 +121,13 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     this.listenerTrigger = trigger;
   }
 
-  /** Starts following the data plane endpoints. */
+  /**
+   * Starts syncing and following the data plane endpoints. Call it once the informers of both kinds
+   * have synced their caches.
+   */
   public void start() {
+    started = true;
+    requestSync();
     endpoints.start(uris -> run(() -> updateLinks(uris)));
     // Even with no data plane answering, status is written once the grace period is over.
     executor.schedule(
@@ -129,11 +136,21 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
         TimeUnit.NANOSECONDS);
   }
 
-  /** Asks for a sync soon; many requests in a burst make one sync. */
+  /**
+   * Asks for a sync. A change after a quiet spell is synced at once; changes that follow within
+   * {@link #DEBOUNCE_MILLIS} of a sync are gathered into one more sync at the end of that window,
+   * so a burst of thousands of changes costs a few syncs, and a lone change no waiting.
+   *
+   * <p>Nothing is synced before {@link #start}: until then the informer caches may be partly
+   * filled, and a snapshot made from them would take working listeners off the data planes.
+   */
   public void requestSync() {
-    if (syncScheduled.compareAndSet(false, true)) {
-      executor.schedule(() -> run(this::sync), DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+    if (!started || !syncScheduled.compareAndSet(false, true)) {
+      return;
     }
+    long sinceLast = System.nanoTime() - lastSyncNanos;
+    long wait = Math.max(0, TimeUnit.MILLISECONDS.toNanos(DEBOUNCE_MILLIS) - sinceLast);
+    executor.schedule(() -> run(this::sync), wait, TimeUnit.NANOSECONDS);
   }
 
   /** Asks for a new view soon; link reports in a burst make one. */
@@ -194,6 +211,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   private void sync() {
     syncScheduled.set(false);
+    lastSyncNanos = System.nanoTime();
     if (groups == null || listeners == null) {
       return; // the controllers are not registered yet
     }
@@ -376,16 +394,19 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   @Override
   public void close() {
     endpoints.close();
-    executor.execute(
-        () -> {
-          links.values().forEach(DataPlaneLink::close);
-          links.clear();
-        });
-    executor.shutdown();
     try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+      executor
+          .submit(
+              () -> {
+                links.values().forEach(DataPlaneLink::close);
+                links.clear();
+              })
+          .get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.warn("closing the data plane links failed", e);
     }
+    executor.shutdownNow(); // drops pending debounced work and retries
   }
 }

@@ -77,9 +77,8 @@ public final class ElbowOperator implements AutoCloseable {
       operator.register(
           new ListenerReconciler(coordinator, clock), o -> o.settingNamespaces(namespaces));
     }
-    operator.start();
+    operator.start(); // returns once every informer has synced its cache
     coordinator.start();
-    coordinator.requestSync();
     return new ElbowOperator(operator, coordinator, httpExecutor);
   }
 

@@ -7,8 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -48,12 +46,7 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
                 new IdleStateHandler(0, 0, proxy.tcpIdleSeconds(), TimeUnit.SECONDS),
                 new TcpProxyFrontend(proxy, port));
       }
-      case HTTP ->
-          ch.pipeline()
-              .addLast(
-                  new HttpServerCodec(),
-                  new FlowControlHandler(),
-                  new HttpProxyFrontend(proxy, port));
+      case HTTP -> ch.pipeline().addLast(new HttpProxyFrontend(proxy, port));
       default -> ch.close(); // refused by validation; never in a table
     }
   }

@@ -12,6 +12,7 @@ import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.HttpTestClient;
 import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthState;
@@ -35,7 +36,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The proxy on the best transport here; subclasses run the same tests on the others. */
 class HttpProxyTest {
+
+  /** The transport under test. */
+  protected Transport transport() {
+    return Transport.best();
+  }
 
   private final HttpTestClient client = new HttpTestClient();
   private TestDataPlane dataPlane;
@@ -46,7 +53,7 @@ class HttpProxyTest {
 
   @BeforeEach
   void start() {
-    dataPlane = TestDataPlane.start();
+    dataPlane = TestDataPlane.start(TestDataPlane.options().transport(transport()));
     a = DemoBackend.http("a", 0);
     b = DemoBackend.http("b", 0);
     c = DemoBackend.http("c", 0);
@@ -197,7 +204,9 @@ class HttpProxyTest {
   @Test
   void aMemberThatStopsAnsweringGetsTheClientA504() throws Exception {
     dataPlane.close();
-    dataPlane = TestDataPlane.start(TestDataPlane.options().responseTimeoutSeconds(1));
+    dataPlane =
+        TestDataPlane.start(
+            TestDataPlane.options().transport(transport()).responseTimeoutSeconds(1));
     try (java.net.ServerSocket mute =
         new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
       // Accepts connections (the kernel does) and never answers.
@@ -299,7 +308,8 @@ class HttpProxyTest {
   @Test
   void aClientTricklingItsRequestHeadIsCutOff() throws Exception {
     dataPlane.close();
-    dataPlane = TestDataPlane.start(TestDataPlane.options().httpIdleSeconds(1));
+    dataPlane =
+        TestDataPlane.start(TestDataPlane.options().transport(transport()).httpIdleSeconds(1));
     dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       java.io.OutputStream out = socket.getOutputStream();

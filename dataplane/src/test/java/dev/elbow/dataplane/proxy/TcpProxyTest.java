@@ -12,6 +12,7 @@ import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.TcpTestClient;
 import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthState;
@@ -33,7 +34,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The proxy on the best transport here; subclasses run the same tests on the others. */
 class TcpProxyTest {
+
+  /** The transport under test. */
+  protected Transport transport() {
+    return Transport.best();
+  }
 
   private TestDataPlane dataPlane;
   private DemoBackend a;
@@ -42,7 +49,7 @@ class TcpProxyTest {
 
   @BeforeEach
   void start() {
-    dataPlane = TestDataPlane.start();
+    dataPlane = TestDataPlane.start(TestDataPlane.options().transport(transport()));
     a = DemoBackend.tcp("a", 0);
     b = DemoBackend.tcp("b", 0);
     port = FreePorts.next();

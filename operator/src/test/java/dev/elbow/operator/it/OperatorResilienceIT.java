@@ -24,11 +24,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +97,7 @@ class OperatorResilienceIT {
   }
 
   @Test
-  void aRestartedOperatorNeitherFlipsStatusNorLosesTraffic() {
+  void aRestartedOperatorNeitherFlipsStatusNorLosesTraffic() throws Exception {
     // A data plane that serves a version from a run whose clock was far ahead.
     dataPlane.apply(new Snapshot(Long.MAX_VALUE / 2, List.of(), List.of()));
     createResources();
@@ -108,6 +112,22 @@ class OperatorResilienceIT {
     assertThat(servedVersion).isGreaterThan(Long.MAX_VALUE / 2);
 
     List<String> seen = new CopyOnWriteArrayList<>();
+    AtomicInteger refused = new AtomicInteger();
+    AtomicBoolean probing = new AtomicBoolean(true);
+    // Connects through the listener the whole time the second operator starts: a snapshot made
+    // from half-filled caches would close the port, and a connect would fail.
+    Thread prober =
+        new Thread(
+            () -> {
+              while (probing.get()) {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                  socket.setSoTimeout(1000);
+                } catch (IOException e) {
+                  refused.incrementAndGet();
+                }
+              }
+            });
+    prober.start();
     try (Watch watch =
             kube.resources(Listener.class).inNamespace(namespace).watch(new Recorder(seen));
         ElbowOperator second = operator(dataPlane.adminUri())) {
@@ -126,7 +146,11 @@ class OperatorResilienceIT {
               });
       assertThat(seen).doesNotContain("False");
       assertThat(TcpTestClient.backendOf(port)).isEqualTo("only");
+    } finally {
+      probing.set(false);
+      prober.join();
     }
+    assertThat(refused).hasValue(0);
   }
 
   @Test

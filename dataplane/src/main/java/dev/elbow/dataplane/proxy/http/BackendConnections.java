@@ -7,9 +7,6 @@ import dev.elbow.dataplane.routing.Member;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Hands out HTTP connections to members for one exchange at a time: a keep-alive connection from
@@ -66,10 +63,6 @@ final class BackendConnections {
     }
   }
 
-  /**
-   * A connection with nothing read for {@code responseTimeoutSeconds} during an exchange has a
-   * member that stopped answering; one idle in the pool for {@link #POOL_IDLE_SECONDS} is closed.
-   */
   private static ChannelInitializer<Channel> initializer(
       Member target, int responseTimeoutSeconds) {
     return new ChannelInitializer<>() {
@@ -77,10 +70,8 @@ final class BackendConnections {
       protected void initChannel(Channel ch) {
         ch.pipeline()
             .addLast(
-                new IdleStateHandler(
-                    responseTimeoutSeconds, 0, POOL_IDLE_SECONDS, TimeUnit.SECONDS),
-                new HttpClientCodec(),
-                new HttpBackendHandler(target.socketAddress()));
+                new HttpBackendHandler(
+                    target.socketAddress(), responseTimeoutSeconds, POOL_IDLE_SECONDS));
       }
     };
   }

@@ -1,14 +1,7 @@
 package dev.elbow.dataplane.proxy.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /** The responses the proxy makes itself, when no member could answer. */
@@ -16,18 +9,35 @@ final class ErrorResponses {
 
   private ErrorResponses() {}
 
-  static FullHttpResponse of(
-      HttpResponseStatus status, String message, HttpVersion clientVersion, boolean keepAlive) {
-    ByteBuf body = Unpooled.copiedBuffer(status + ": " + message + "\n", StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-    response
-        .headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-    HttpUtil.setKeepAlive(
-        response.headers(),
-        clientVersion == null ? HttpVersion.HTTP_1_1 : clientVersion,
-        keepAlive);
-    return response;
+  /**
+   * A small plain-text response.
+   *
+   * @param keepAlive whether the client connection stays open afterwards
+   * @param http10Client the client spoke HTTP/1.0, so keeping it open must be said
+   */
+  static ByteBuf of(
+      ByteBufAllocator alloc,
+      int status,
+      String reason,
+      String message,
+      boolean keepAlive,
+      boolean http10Client) {
+    byte[] body = (status + " " + reason + ": " + message + "\n").getBytes(StandardCharsets.UTF_8);
+    String head =
+        "HTTP/1.1 "
+            + status
+            + " "
+            + reason
+            + "\r\n"
+            + "content-type: text/plain; charset=utf-8\r\n"
+            + "content-length: "
+            + body.length
+            + "\r\n"
+            + (!keepAlive
+                ? "connection: close\r\n"
+                : http10Client ? "connection: keep-alive\r\n" : "")
+            + "\r\n";
+    byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+    return alloc.buffer(headBytes.length + body.length).writeBytes(headBytes).writeBytes(body);
   }
 }

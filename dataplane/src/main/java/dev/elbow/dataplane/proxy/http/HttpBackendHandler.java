@@ -1,81 +1,164 @@
 package dev.elbow.dataplane.proxy.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The last handler of a connection to a member. While a client request uses the connection it
- * passes the response to that request's {@link HttpProxyFrontend}; while the connection waits in
- * the {@link BackendPool} it only watches for the member closing it. Anything that is not a
- * well-formed HTTP response fails the exchange, and the connection is never reused.
+ * The only handler of a connection to a member. While a client request uses the connection, it
+ * parses the response head in place ({@link Http1HeadParser}), finds where the body ends ({@link
+ * BodyFramer}) and hands head and body, as slices of the bytes read, to the request's {@link
+ * HttpProxyFrontend}. While the connection waits in the {@link BackendPool} it only watches for the
+ * member closing it.
+ *
+ * <p>Anything that is not a well-formed HTTP/1.1 response fails the exchange, and a connection that
+ * misbehaved, or that carries bytes past the end of a response, is never reused.
+ *
+ * <p>One timer per connection, re-armed rather than rescheduled per read, closes a pooled
+ * connection idle for {@link #poolIdleNanos} and fails an exchange whose member sent nothing for
+ * {@link #responseTimeoutNanos}.
  */
 final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
-  private final InetSocketAddress member;
-  private HttpProxyFrontend exchange;
+  private static final int HEAD = 0;
+  private static final int BODY = 1;
 
-  HttpBackendHandler(InetSocketAddress member) {
+  private final InetSocketAddress member;
+  private final long responseTimeoutNanos;
+  private final long poolIdleNanos;
+  private final Http1Head response = new Http1Head();
+  private final BodyFramer body = new BodyFramer();
+  private ChannelHandlerContext ctx;
+  private ByteBuf in;
+  private int state;
+  private boolean noBody;
+  private boolean reusable;
+  private HttpProxyFrontend exchange;
+  private long lastActivity = System.nanoTime();
+
+  HttpBackendHandler(InetSocketAddress member, int responseTimeoutSeconds, int poolIdleSeconds) {
     this.member = member;
+    this.responseTimeoutNanos = TimeUnit.SECONDS.toNanos(responseTimeoutSeconds);
+    this.poolIdleNanos = TimeUnit.SECONDS.toNanos(poolIdleSeconds);
   }
 
-  void attach(HttpProxyFrontend frontend) {
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    scheduleCheck(Math.min(responseTimeoutNanos, poolIdleNanos));
+  }
+
+  /**
+   * Takes the connection for one exchange.
+   *
+   * @param headRequest the request is a HEAD, so the response has no body whatever it says
+   */
+  void attach(HttpProxyFrontend frontend, boolean headRequest) {
     this.exchange = frontend;
+    this.noBody = headRequest;
+    this.state = HEAD;
+    this.lastActivity = System.nanoTime();
   }
 
   void detach() {
     this.exchange = null;
+    this.lastActivity = System.nanoTime();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf data = (ByteBuf) msg;
+    lastActivity = System.nanoTime();
     if (exchange == null) {
       // A member must not speak while no request is outstanding; such a connection is unusable.
-      ReferenceCountUtil.release(msg);
+      data.release();
       ctx.close();
       return;
     }
-    if (!(msg instanceof HttpObject object)) {
-      ReferenceCountUtil.release(msg);
-      fail(ctx, "sent something that is not HTTP");
-      return;
-    }
-    DecoderResult result = object.decoderResult();
-    if (result.isFailure()) {
-      ReferenceCountUtil.release(msg);
-      fail(ctx, "sent a malformed response (" + result.cause().getMessage() + ")");
-      return;
-    }
-    if (msg instanceof FullHttpResponse full) {
-      // Head and body in one object: hand them over as the two parts the frontend expects.
-      exchange.onResponseHead(
-          new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers()));
-      if (exchange != null) {
-        exchange.onResponseContent(
-            new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
-      } else {
-        full.release();
-      }
-    } else if (msg instanceof HttpResponse response) {
-      exchange.onResponseHead(response);
-    } else if (msg instanceof HttpContent content) {
-      exchange.onResponseContent(content);
-    }
+    in = Cumulation.append(ctx.alloc(), in, data);
+    process();
   }
 
-  private void fail(ChannelHandlerContext ctx, String why) {
+  private void process() {
+    while (exchange != null && in != null && in.isReadable()) {
+      if (state == HEAD) {
+        int end = Http1HeadParser.parse(in, false, response);
+        if (end == Http1HeadParser.NEED_MORE) {
+          return;
+        }
+        if (end < 0) {
+          fail("sent a malformed response");
+          return;
+        }
+        if (!head()) {
+          return;
+        }
+        in.readerIndex(end);
+      } else {
+        int n = body.scan(in);
+        if (n < 0) {
+          fail("sent a malformed chunked body");
+          return;
+        }
+        if (n > 0) {
+          exchange.onResponseBody(in.readRetainedSlice(n));
+        }
+        if (body.done()) {
+          complete();
+          return;
+        }
+      }
+    }
+    in = Cumulation.releaseIfEmpty(in);
+  }
+
+  /** A response head arrived; false if the exchange ended with it. */
+  private boolean head() {
+    int status = response.status;
+    if (status < 200) {
+      if (status == 101) {
+        fail("switched protocols unasked"); // the request's Upgrade header was removed
+        return false;
+      }
+      exchange.onInterimResponse(in, response); // 100 Continue and the like; the answer follows
+      return true;
+    }
+    boolean bodiless = noBody || status == 204 || status == 304;
+    if (bodiless) {
+      body.none();
+    } else if (response.chunked) {
+      body.chunked();
+    } else if (response.contentLength >= 0 && !response.otherCoding) {
+      body.length(response.contentLength);
+    } else {
+      body.untilClose();
+    }
+    reusable = response.keepAlive() && !body.isUntilClose();
+    exchange.onResponseHead(in, response, body.isUntilClose());
+    state = BODY;
+    if (body.done()) {
+      in.readerIndex(response.end);
+      complete();
+      return false;
+    }
+    return true;
+  }
+
+  private void complete() {
+    if (in != null && in.isReadable()) {
+      reusable = false; // bytes past the response: this connection cannot be trusted again
+    }
+    in = Cumulation.releaseIfEmpty(in);
+    HttpProxyFrontend current = exchange;
+    current.onResponseComplete(reusable);
+  }
+
+  private void fail(String why) {
     HttpProxyFrontend current = exchange;
     exchange = null;
+    in = Cumulation.release(in);
     ctx.close();
     if (current != null) {
       current.onBackendFailed(ctx.channel(), why);
@@ -99,30 +182,44 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (exchange != null) {
-      fail(ctx, "closed the connection");
+    if (exchange != null && state == BODY && body.isUntilClose()) {
+      reusable = false;
+      complete(); // the member's close ends this body
+    } else if (exchange != null) {
+      fail("closed the connection");
     } else {
       BackendPool.current().remove(member, ctx.channel());
     }
+    in = Cumulation.release(in);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    fail(ctx, "failed: " + cause.getMessage());
+    if (exchange != null) {
+      fail("failed: " + cause.getMessage());
+    } else {
+      ctx.close();
+    }
   }
 
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (!(evt instanceof IdleStateEvent idle)) {
-      ctx.fireUserEventTriggered(evt);
+  private void scheduleCheck(long delayNanos) {
+    ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void check() {
+    if (!ctx.channel().isOpen()) {
       return;
     }
-    if (exchange == null) {
-      ctx.close(); // idle in the pool for too long: the member may have forgotten it
-    } else if (idle.state() == IdleState.READER_IDLE) {
-      HttpProxyFrontend current = exchange;
-      exchange = null;
-      ctx.close();
+    long idle = System.nanoTime() - lastActivity;
+    long limit = exchange != null ? responseTimeoutNanos : poolIdleNanos;
+    if (idle < limit) {
+      scheduleCheck(limit - idle);
+      return;
+    }
+    HttpProxyFrontend current = exchange;
+    exchange = null;
+    ctx.close();
+    if (current != null) {
       current.onBackendTimeout(ctx.channel());
     }
   }

@@ -5,63 +5,76 @@ import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.NetUtil;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proxies the HTTP/1.1 requests of one client connection, one exchange at a time.
+ * Proxies the HTTP/1.x requests of one client connection, one exchange at a time, working on the
+ * bytes as they arrive: heads are parsed in place ({@link Http1HeadParser}) and written anew
+ * ({@link HeadWriter}); bodies go through untouched, as slices of the buffers read ({@link
+ * BodyFramer} only finds where they end). Nothing is allocated per request beyond pooled buffers.
  *
- * <p>For each request it picks a member, takes a keep-alive connection to it ({@link
- * BackendConnections}), and streams the request there and the response back, chunk by chunk:
- * nothing is aggregated. Both channels have auto-read off and the {@code FlowControlHandler} in
- * front of this handler hands over one message per read, so each side reads only while the other
- * side is writable, and pipelined requests wait their turn. Anything malformed on either side ends
- * the exchange with an error response or a close, and never goes back into the pool.
+ * <p>For each request it picks a member and takes a keep-alive connection to it ({@link
+ * BackendConnections}). Both channels have auto-read off: each side reads only while the other is
+ * writable, and a pipelined request waits in the buffer until the response before it is done.
+ * Anything malformed on either side ends the exchange with an error response or a close, and a
+ * backend connection that saw trouble is never pooled.
  */
 public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(HttpProxyFrontend.class);
+  private static final byte[] HEAD = KnownHeaders.ascii("HEAD");
+  private static final byte[] CONNECT = KnownHeaders.ascii("CONNECT");
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] LAST_CHUNK = KnownHeaders.ascii("0\r\n\r\n");
+
+  // Where the exchange is.
+  private static final int WAIT_HEAD = 0;
+  private static final int CONNECTING = 1;
+  private static final int BODY = 2;
+  private static final int WAIT_RESPONSE = 3;
+  private static final int CLOSING = 4;
+
+  /** Bytes of pipelined requests held while an exchange runs; past this, reading pauses. */
+  private static final int MAX_PENDING_BYTES = 64 * 1024;
 
   private final ProxyContext proxy;
   private final int port;
   private final HeadDeadline headDeadline;
+  private final Http1Head request = new Http1Head();
+  private final BodyFramer requestBody = new BodyFramer();
   private ChannelHandlerContext ctx;
+  private ByteBuf in;
+  private byte[] clientAddress;
+  private byte[] portText;
+  private byte[] hostText;
 
-  // The exchange in progress. Every field is touched only on this connection's event loop, which
-  // is also the event loop of its backend connections.
-  private HttpRequest request;
-  private HttpVersion clientVersion;
+  // The exchange in progress; touched only on this connection's event loop, which is also the
+  // event loop of its backend connections.
+  private int state = WAIT_HEAD;
   private GroupRuntime group;
   private Member member;
   private Channel backend;
-  private boolean requestHasBody;
+  private ByteBuf forwardedHead;
+  private boolean headRequest;
+  private boolean clientHttp10;
+  private boolean replayable;
   private boolean requestDone;
   private boolean responseStarted;
-  private boolean responseDone;
-  private boolean informational;
+  private boolean rechunk;
   private boolean clientKeepAlive;
-  private boolean backendKeepAlive;
   private boolean retried;
   private boolean waitingForBackendWritable;
   private boolean waitingForClientWritable;
-  private boolean clientReadPending;
 
   public HttpProxyFrontend(ProxyContext proxy, int port) {
     this.proxy = proxy;
@@ -76,93 +89,136 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    // What X-Forwarded-For, -Port and a missing Host say, worked out once per connection.
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+    clientAddress = ascii(NetUtil.toAddressString(remote.getAddress()));
+    portText = ascii(Integer.toString(port));
+    hostText = ascii(NetUtil.toSocketAddressString(local));
     headDeadline.start(ctx);
-    readClient();
-  }
-
-  /** Asks for the next message from the client: the next request, or more of its body. */
-  private void readClient() {
-    clientReadPending = true;
     ctx.read();
   }
 
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (backend != null && !requestDone) {
-      backend.flush(); // body chunks are written as they come and flushed once per read
-    }
-    // A read may end with no message at all (the flow-control handler counts a read cycle as an
-    // answer); ask again, or the connection would stall.
-    if (clientReadPending) {
-      ctx.read();
-    }
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    clientReadPending = false;
-    if (msg instanceof HttpRequest head) {
-      onRequestHead(head);
-    }
-    if (msg instanceof HttpContent content) {
-      onRequestContent(content);
+    in = Cumulation.append(ctx.alloc(), in, (ByteBuf) msg);
+    process();
+  }
+
+  /** Does what the pending client bytes allow in the current state. */
+  private void process() {
+    while (true) {
+      if (state == WAIT_HEAD) {
+        if (in == null || !in.isReadable()) {
+          in = Cumulation.releaseIfEmpty(in);
+          ctx.read();
+          return;
+        }
+        int end = Http1HeadParser.parse(in, true, request);
+        if (end == Http1HeadParser.NEED_MORE) {
+          ctx.read();
+          return;
+        }
+        if (end < 0) {
+          refuse(end);
+          return;
+        }
+        onRequestHead(end);
+      } else if (state == BODY) {
+        forwardBody();
+        return;
+      } else {
+        // Waiting for a backend connection or the response. A read stays pending all the same:
+        // with auto-read off, epoll would otherwise disarm and re-arm the socket around every
+        // request, two system calls each. What arrives meanwhile (a pipelined request) waits in
+        // `in`, and past a limit reading stops until the response is out.
+        if (state != CLOSING && (in == null || in.readableBytes() < MAX_PENDING_BYTES)) {
+          ctx.read();
+        }
+        return;
+      }
     }
   }
 
-  private void onRequestHead(HttpRequest head) {
+  private void refuse(int error) {
+    clientKeepAlive = false; // the rest of what the client sent cannot be trusted
+    switch (error) {
+      case Http1HeadParser.TOO_LARGE, Http1HeadParser.TOO_MANY_HEADERS ->
+          respond(431, "Request Header Fields Too Large", "the request head is too large");
+      case Http1HeadParser.BAD_VERSION ->
+          respond(505, "HTTP Version Not Supported", "only HTTP/1.0 and HTTP/1.1 are served here");
+      case Http1HeadParser.UNSUPPORTED_CODING ->
+          respond(501, "Not Implemented", "only chunked transfer coding is accepted");
+      default -> respond(400, "Bad Request", "malformed request");
+    }
+  }
+
+  private void onRequestHead(int end) {
     headDeadline.headArrived();
-    request = head;
-    clientVersion = head.protocolVersion();
+    clientHttp10 = request.http10;
+    clientKeepAlive = request.keepAlive();
+    headRequest = request.methodIs(in, HEAD);
     requestDone = false;
     responseStarted = false;
-    responseDone = false;
-    informational = false;
     retried = false;
-    if (head.decoderResult().isFailure()) {
-      requestHasBody = true; // nothing after a malformed head can be trusted: answer and close
-      clientKeepAlive = false;
-      respondWithError(HttpResponseStatus.BAD_REQUEST, "malformed request");
-      return;
+    if (request.chunked) {
+      requestBody.chunked();
+    } else {
+      requestBody.length(Math.max(0, request.contentLength));
     }
-    clientKeepAlive = HttpUtil.isKeepAlive(head);
-    requestHasBody =
-        HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
-    if (HttpMethod.CONNECT.equals(head.method())) {
+    if (request.methodIs(in, CONNECT)) {
       // A tunnel would hand a pooled backend connection over to raw bytes.
-      respondWithError(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not supported");
+      in.readerIndex(end);
+      respond(405, "Method Not Allowed", "CONNECT is not supported");
       return;
     }
     ListenerRoute route = proxy.routes().get().route(port);
     if (route == null) {
+      in.readerIndex(end);
       clientKeepAlive = false;
-      respondWithError(HttpResponseStatus.SERVICE_UNAVAILABLE, "this listener was removed");
+      respond(503, "Service Unavailable", "this listener was removed");
       return;
     }
     group = route.group();
     Member chosen = group.pick();
     if (chosen == null) {
-      respondWithError(
-          HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy member in group " + group.name());
+      in.readerIndex(end);
+      respond(503, "Service Unavailable", "no healthy member in group " + group.name());
       return;
     }
-    HopByHopHeaders.strip(head.headers());
-    ForwardedHeaders.apply(head.headers(), ctx.channel().remoteAddress(), "http", port);
-    if (!head.headers().contains(HttpHeaderNames.HOST)) {
-      // An HTTP/1.0 client may send none; HTTP/1.1, which the member gets, requires one.
-      InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-      head.headers().set(HttpHeaderNames.HOST, NetUtil.toSocketAddressString(local));
-    }
-    head.setProtocolVersion(HttpVersion.HTTP_1_1);
-    sendTo(chosen, false, false);
+    forwardedHead = ctx.alloc().buffer(end - in.readerIndex() + 256);
+    HeadWriter.request(forwardedHead, in, request, clientAddress, portText, hostText);
+    // Only a request without a body can be sent again after a failure, and only an idempotent one.
+    replayable = !request.hasBody() && isIdempotent();
+    in.readerIndex(end);
+    state = CONNECTING;
+    sendTo(chosen, false);
+  }
+
+  private boolean isIdempotent() {
+    int length = request.methodEnd - request.methodStart;
+    byte first = in.getByte(request.methodStart);
+    // GET, HEAD, PUT, DELETE, OPTIONS and TRACE; POST and PATCH are not.
+    return switch (length) {
+      case 3 -> first == 'G' || first == 'P';
+      case 4 -> first == 'H';
+      case 5 -> first == 'T';
+      case 6 -> first == 'D';
+      case 7 -> first == 'O';
+      default -> false;
+    };
   }
 
   /**
-   * Sends the request head to the member over a pooled or a new connection.
+   * Sends the request head to the member over a pooled or new connection.
    *
-   * @param replay true when retrying a body-less request whose end was already read
    * @param fresh true to skip the pool (the retry after a pooled connection failed)
    */
-  private void sendTo(Member chosen, boolean replay, boolean fresh) {
+  private void sendTo(Member chosen, boolean fresh) {
     member = chosen;
     BackendConnections.acquire(
         proxy,
@@ -178,134 +234,125 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
               BackendConnections.release(connectedTo, channel, false);
               return;
             }
-            startExchange(channel, replay);
+            startExchange(channel);
           }
 
           @Override
           public void failed(Member lastTried, Throwable cause) {
             log.debug("{}: cannot reach {}: {}", group.name(), lastTried, cause.toString());
-            respondWithError(
-                HttpResponseStatus.BAD_GATEWAY,
+            respond(
+                502,
+                "Bad Gateway",
                 "no member of group " + group.name() + " accepted a connection");
           }
         });
   }
 
-  private void startExchange(Channel channel, boolean replay) {
+  private void startExchange(Channel channel) {
     backend = channel;
-    channel.pipeline().get(HttpBackendHandler.class).attach(this);
-    channel.read(); // a response may start before the request body ends
-    channel.write(request, channel.voidPromise());
-    if (replay) {
-      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
-      return;
+    channel.pipeline().get(HttpBackendHandler.class).attach(this, headRequest);
+    channel.read(); // the response may start before the request body ends
+    // Keep the head while the request may have to go again; a body is never sent twice.
+    channel.write(
+        replayable ? forwardedHead.retainedDuplicate() : forwardedHead, channel.voidPromise());
+    if (!replayable) {
+      forwardedHead = null;
     }
-    // The body, or just its end for a body-less request, is usually queued already: reading it
-    // now lets head and end go out in one write.
-    readClientWhenBackendWritable();
-    if (backend == channel && !requestDone) {
-      channel.flush(); // the body is still coming: send the head meanwhile
-    }
-  }
-
-  private void onRequestContent(HttpContent content) {
-    if (backend == null || requestDone) {
-      // The exchange was answered without the member (an error): drop the rest of the request
-      // and read on, to the next request or to the close that the error response asked for.
-      ReferenceCountUtil.release(content);
-      readClient();
-      return;
-    }
-    if (content.decoderResult().isFailure()) {
-      // A broken body must not reach the member as if it had ended well.
-      ReferenceCountUtil.release(content);
-      abandonBackend();
-      requestHasBody = true;
-      clientKeepAlive = false;
-      if (responseStarted) {
-        ctx.close();
-      } else {
-        respondWithError(HttpResponseStatus.BAD_REQUEST, "malformed request body");
-      }
-      return;
-    }
-    if (content instanceof LastHttpContent) {
+    if (requestBody.done()) {
       requestDone = true;
-      backend.writeAndFlush(content, backend.voidPromise());
-      if (responseDone) {
-        finishExchange();
-      }
+      state = WAIT_RESPONSE;
+      channel.flush();
     } else {
-      backend.write(content, backend.voidPromise());
-      readClientWhenBackendWritable();
+      state = BODY;
+      forwardBody();
     }
   }
 
-  private void readClientWhenBackendWritable() {
-    if (backend.isWritable()) {
-      readClient();
-      return;
+  private void forwardBody() {
+    while (in != null && in.isReadable()) {
+      int n = requestBody.scan(in);
+      if (n < 0) {
+        // A broken body must not reach the member as if it had ended well.
+        abandonBackend();
+        clientKeepAlive = false;
+        if (responseStarted) {
+          ctx.close();
+        } else {
+          respond(400, "Bad Request", "malformed request body");
+        }
+        return;
+      }
+      backend.write(in.readRetainedSlice(n), backend.voidPromise());
+      if (requestBody.done()) {
+        requestDone = true;
+        state = WAIT_RESPONSE;
+        backend.flush();
+        return;
+      }
     }
-    // Wait first, then flush: the flush may drain the buffer at once and report the backend
-    // writable again from inside this call.
-    waitingForBackendWritable = true;
+    in = Cumulation.releaseIfEmpty(in);
     backend.flush();
+    if (backend.isWritable()) {
+      ctx.read();
+    } else {
+      waitingForBackendWritable = true;
+    }
   }
 
   void onBackendWritable() {
     if (waitingForBackendWritable) {
       waitingForBackendWritable = false;
-      readClient();
+      ctx.read();
     }
   }
 
-  void onResponseHead(HttpResponse response) {
-    int code = response.status().code();
-    if (code >= 100 && code < 200) {
-      if (code == 101) {
-        // The request's Upgrade header was removed, so this member breaks the protocol.
-        ReferenceCountUtil.release(response);
-        onBackendFailed(backend, "switched protocols unasked");
-        return;
-      }
-      informational = true; // 100 Continue and the like: the real response follows
-      if (!clientVersion.equals(HttpVersion.HTTP_1_0)) {
-        ctx.write(response); // HTTP/1.0 clients must not get them
-      }
-      return;
-    }
+  /** A 1xx response: passed on to HTTP/1.1 clients; the real response follows. */
+  void onInterimResponse(ByteBuf bytes, Http1Head head) {
+    ByteBuf out = ctx.alloc().buffer(head.end - bytes.readerIndex() + 16);
+    HeadWriter.interim(out, bytes, head);
+    ctx.write(out, ctx.voidPromise());
+  }
+
+  void onResponseHead(ByteBuf bytes, Http1Head head, boolean untilClose) {
     responseStarted = true;
-    backendKeepAlive = HttpUtil.isKeepAlive(response);
-    clientKeepAlive =
-        ResponseHeads.prepare(response, request.method(), clientVersion, clientKeepAlive);
-    ctx.write(response);
+    forwardedHead = Cumulation.release(forwardedHead); // no retry once a response has begun
+    rechunk = untilClose && !clientHttp10;
+    if (untilClose && clientHttp10) {
+      clientKeepAlive = false; // the body ends where this connection does
+    }
+    ByteBuf out = ctx.alloc().buffer(head.end - bytes.readerIndex() + 64);
+    HeadWriter.response(out, bytes, head, clientKeepAlive, clientHttp10, rechunk);
+    ctx.write(out, ctx.voidPromise());
   }
 
-  void onResponseContent(HttpContent content) {
-    if (informational) {
-      if (content instanceof LastHttpContent) {
-        informational = false;
-      }
-      if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
-        ReferenceCountUtil.release(content);
-      } else {
-        ctx.write(content);
-      }
+  void onResponseBody(ByteBuf slice) {
+    if (!rechunk) {
+      ctx.write(slice, ctx.voidPromise());
       return;
     }
-    ctx.write(content);
-    if (!(content instanceof LastHttpContent)) {
-      return;
+    ByteBuf size = ctx.alloc().buffer(12);
+    ByteBufHex.write(size, slice.readableBytes());
+    size.writeBytes(CRLF);
+    ctx.write(size, ctx.voidPromise());
+    ctx.write(slice, ctx.voidPromise());
+    ctx.write(Unpooled.wrappedBuffer(CRLF), ctx.voidPromise());
+  }
+
+  void onResponseComplete(boolean backendReusable) {
+    if (rechunk) {
+      ctx.write(Unpooled.wrappedBuffer(LAST_CHUNK), ctx.voidPromise());
     }
-    responseDone = true;
     if (!requestDone) {
       // The member answered before the request body ended (a 413, say). The rest of the body is
       // still on both connections, so neither can carry another request.
-      backendKeepAlive = false;
+      backendReusable = false;
       clientKeepAlive = false;
       requestDone = true;
     }
-    finishExchange();
+    Channel used = backend;
+    backend = null;
+    BackendConnections.release(member, used, backendReusable);
+    endExchange();
   }
 
   void onBackendReadComplete() {
@@ -329,23 +376,19 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     ctx.fireChannelWritabilityChanged();
   }
 
-  /** The response is complete: give the backend connection back and go on with the client. */
-  private void finishExchange() {
-    Channel used = backend;
-    backend = null;
-    BackendConnections.release(member, used, backendKeepAlive);
-    endExchangeWithClient();
-  }
-
-  private void endExchangeWithClient() {
-    request = null;
+  /** The exchange is over: go on with the next request, or close. */
+  private void endExchange() {
     waitingForBackendWritable = false;
     waitingForClientWritable = false;
+    forwardedHead = Cumulation.release(forwardedHead);
     if (clientKeepAlive) {
+      state = WAIT_HEAD;
       headDeadline.waitForNextHead();
       ctx.flush();
-      readClient(); // the next request, perhaps already waiting in the flow-control queue
+      process(); // a pipelined request may be waiting already
     } else {
+      state = CLOSING;
+      in = Cumulation.release(in);
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -359,10 +402,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The backend connection closed, failed, sent something that is not HTTP, or stayed silent past
-   * the response timeout. Before any response byte, a body-less idempotent request is tried once
-   * more, on a fresh connection to another member (or the same one if it is the only one); else the
-   * client gets an error, or a close when part of a response already went out.
+   * The backend connection closed, failed or sent something that is not HTTP. Before any response
+   * byte, a body-less idempotent request is tried once more, on a fresh connection to another
+   * member (or the same one if it is the only one); else the client gets a 502, or a close when
+   * part of a response already went out.
    */
   void onBackendFailed(Channel channel, String why) {
     if (channel != backend) {
@@ -374,16 +417,17 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (!retried && !requestHasBody && requestDone && isIdempotent(request.method())) {
+    if (!retried && replayable && forwardedHead != null) {
       // Typically a pooled connection the member closed just as it was reused: nothing was
       // processed, so the request may go once more.
       retried = true;
       Member other = group.pickOtherThan(member);
-      sendTo(other != null ? other : member, true, true);
+      state = CONNECTING;
+      sendTo(other != null ? other : member, true);
       return;
     }
     log.debug("{}: {} failed before answering: {}", group.name(), member, why);
-    respondWithError(HttpResponseStatus.BAD_GATEWAY, "member " + member + " " + why);
+    respond(502, "Bad Gateway", "member " + member + " " + why);
   }
 
   /** The member sent nothing for the response timeout during an exchange. */
@@ -396,33 +440,30 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    respondWithError(
-        HttpResponseStatus.GATEWAY_TIMEOUT,
+    respond(
+        504,
+        "Gateway Timeout",
         "member " + member + " did not answer within " + proxy.responseTimeoutSeconds() + "s");
   }
 
-  private static boolean isIdempotent(HttpMethod method) {
-    return method.equals(HttpMethod.GET)
-        || method.equals(HttpMethod.HEAD)
-        || method.equals(HttpMethod.OPTIONS)
-        || method.equals(HttpMethod.PUT)
-        || method.equals(HttpMethod.DELETE)
-        || method.equals(HttpMethod.TRACE);
-  }
-
-  private void respondWithError(HttpResponseStatus status, String message) {
-    if (requestHasBody && !requestDone) {
+  /** Answers the client without a member and ends the exchange. */
+  private void respond(int status, String reason, String message) {
+    if (!requestBody.done()) {
       clientKeepAlive = false; // an unread body would be taken for the next request
     }
     requestDone = true;
-    ctx.write(ErrorResponses.of(status, message, clientVersion, clientKeepAlive));
-    endExchangeWithClient();
+    ctx.write(
+        ErrorResponses.of(ctx.alloc(), status, reason, message, clientKeepAlive, clientHttp10),
+        ctx.voidPromise());
+    endExchange();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     // The client left; a backend connection mid-exchange is in an unknown state.
     abandonBackend();
+    in = Cumulation.release(in);
+    forwardedHead = Cumulation.release(forwardedHead);
     ctx.fireChannelInactive();
   }
 

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Elbow's benchmark: the Elbow data plane beside HAProxy and NGINX, in front of the same loopback
+# backends, loaded by the same tools in interleaved rounds (A B C A B C ...); then JMH
+# microbenchmarks and the control-plane figures; then docs/benchmarks.md and docs/benchmarks.svg.
+#
+# Usage: bench/run.sh [options]
+#   -r N     rounds (default 3)               -d SECS  wrk duration per measurement (default 10)
+#   -W SECS  warm-up per target (default 5)   -i SECS  iperf3 duration (default 5)
+#   -2       also the two-thread variants (haproxy-2t, nginx-2w, elbow-2t)
+#   -J       skip the JMH microbenchmarks     -C       skip the control-plane figures
+#   -R       skip the data-plane rounds (reuse nothing; only JMH and control plane)
+#   -o DIR   results directory (default bench/results/<timestamp>)
+#
+# Ports (loopback): backends 18081/18082 (nginx, from ../shared/bench/peers/conf), iperf3 18201,
+# haproxy-1t 18090, nginx-1w 18091, haproxy-tcp 18092 (-> iperf3), haproxy-tcp-http 18093
+# (-> backend 1), haproxy-2t 18094, nginx-2w 18095, elbow-1t 18100 (HTTP) / 18102 (TCP -> iperf3)
+# / 18103 (TCP -> backend 1), elbow-2t 18110 / 18112 / 18113.
+#
+# Every proxy gets the same backends, connections and load; Elbow adds X-Forwarded-For/-Proto/
+# -Port headers, which the peer configurations do not.
+set -u -o pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PEERS=$ROOT/../shared/bench/peers/conf
+[ -d "$PEERS" ] || PEERS=$ROOT/bench/peers-conf
+CONF=$ROOT/bench/conf
+ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; OUT=""
+while getopts "r:d:W:i:2JCRo:h" opt; do
+  case $opt in
+    r) ROUNDS=$OPTARG;; d) DUR=$OPTARG;; W) WARM=$OPTARG;; i) IPERF_T=$OPTARG;; 2) TWO=1;;
+    J) JMH=0;; C) CONTROL=0;; R) ROUNDS_ON=0;; o) OUT=$OPTARG;;
+    *) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2;;
+  esac
+done
+OUT=${OUT:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
+RUN=$OUT/run
+mkdir -p "$RUN"
+RAW=$OUT/raw.tsv
+CMDLINE="bench/run.sh $*"
+
+need=(nginx haproxy wrk iperf3 h2load curl jq ss taskset python3)
+missing=()
+for b in "${need[@]}"; do command -v "$b" >/dev/null || missing+=("$b"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: haproxy nginx wrk iperf3 nghttp2-client curl jq iproute2 util-linux python3"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    haproxy nginx wrk iperf3 nghttp2-client curl jq iproute2 util-linux python3 >/dev/null || exit 1
+fi
+
+echo "== building"
+(cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip package -pl dataplane,bench -am) || exit 1
+DP_CP="$ROOT/dataplane/target/elbow-dataplane-0.1.0-SNAPSHOT.jar:$ROOT/dataplane/target/lib/*"
+# How the data plane runs in production: a fixed heap, the throughput collector, no leak tracking.
+DP_JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled)
+
+# ---------------------------------------------------------------- processes
+declare -a PIDS=()
+stop_all() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  done
+  PIDS=()
+}
+trap stop_all EXIT
+trap 'echo interrupted >&2; exit 130' INT TERM
+start() { local name=$1; shift; "$@" >"$RUN/$name.out" 2>&1 & PIDS+=($!); }
+start_nginx() { mkdir -p "$RUN/$1/logs" "$RUN/$1/tmp"; start "$1" nginx -p "$RUN/$1" -c "$2" -g 'daemon off;'; }
+listening() { ss -ltnH "sport = :$1" 2>/dev/null | grep -q .; }
+wait_port() { for _ in $(seq $((${2:-20} * 10))); do listening "$1" && return 0; sleep 0.1; done; return 1; }
+pids_on_port() {
+  local p
+  for p in $(ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    echo "$p"; ps -o pid= --ppid "$p" 2>/dev/null
+  done | awk '{print $1}' | sort -u
+}
+cpu_ticks() {
+  local p s=0 v
+  for p in "$@"; do
+    v=$(awk '{sub(/.*\) /,""); print $12+$13}' "/proc/$p/stat" 2>/dev/null) || continue
+    s=$((s + ${v:-0}))
+  done
+  echo $s
+}
+HZ=$(getconf CLK_TCK)
+
+elbow_snapshot() { # http_port tcp_port tcp_http_port
+  sed -e "s/18100/$1/; s/18102/$2/; s/18103/$3/" "$ROOT/bench/elbow-snapshot.json"
+}
+start_elbow() { # name threads admin_port http tcp tcphttp
+  elbow_snapshot "$4" "$5" "$6" > "$RUN/$1.json"
+  start "$1" env ELBOW_ADMIN_TOKEN=bench java "${DP_JVM[@]}" -cp "$DP_CP" dev.elbow.dataplane.DataPlaneMain \
+    --admin-address 127.0.0.1 --admin-port "$3" --listen-address 127.0.0.1 --io-threads "$2" \
+    --snapshot "$RUN/$1.json"
+}
+
+declare -A HTTP=( [direct]=18081 [haproxy-1t]=18090 [nginx-1w]=18091 [elbow-1t]=18100 )
+declare -A TCPBULK=( [direct]=18201 [haproxy-1t]=18092 [elbow-1t]=18102 )
+declare -A TCPCONN=( [direct]=18081 [haproxy-1t]=18093 [elbow-1t]=18103 )
+HT=(direct haproxy-1t nginx-1w elbow-1t)
+TB=(direct haproxy-1t elbow-1t)
+TC=(direct haproxy-1t elbow-1t)
+if [ $TWO = 1 ]; then
+  HTTP[haproxy-2t]=18094; HTTP[nginx-2w]=18095; HTTP[elbow-2t]=18110
+  HT+=(haproxy-2t nginx-2w elbow-2t)
+fi
+
+if [ $ROUNDS_ON = 1 ]; then
+  for p in 18081 18082 18090 18091 18092 18093 18094 18095 18100 18102 18103 18110 18112 18113 18199 18198 18201; do
+    listening $p && { echo "port $p is in use; stop what holds it" >&2; exit 1; }
+  done
+  echo "== starting backends, peers and Elbow (results in $OUT)"
+  start_nginx be1 "$PEERS/nginx-backend1.conf"
+  start_nginx be2 "$PEERS/nginx-backend2.conf"
+  start haproxy-1t haproxy -db -f "$PEERS/haproxy-http-1t.cfg"
+  start_nginx nginx-1w "$PEERS/nginx-proxy-1w.conf"
+  start iperf3 iperf3 -s -B 127.0.0.1 -p 18201
+  start haproxy-tcp haproxy -db -f "$PEERS/haproxy-tcp.cfg"
+  start haproxy-tcp-http haproxy -db -f "$CONF/haproxy-tcp-http.cfg"
+  start_elbow elbow-1t 1 18199 18100 18102 18103
+  if [ $TWO = 1 ]; then
+    start haproxy-2t haproxy -db -f "$PEERS/haproxy-http-2t.cfg"
+    start_nginx nginx-2w "$PEERS/nginx-proxy-2w.conf"
+    start_elbow elbow-2t 2 18198 18110 18112 18113
+  fi
+  for port in "${HTTP[@]}" "${TCPBULK[@]}" "${TCPCONN[@]}" 18082; do
+    wait_port "$port" 60 || { echo "nothing listens on $port; see $RUN" >&2; exit 1; }
+  done
+  for t in "${HT[@]}"; do
+    r=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${HTTP[$t]}/") || r=failed
+    [ "$r" = 200 ] || { echo "$t does not answer 200 ($r)" >&2; exit 1; }
+  done
+
+  echo -e "kind\ttarget\tround\tvalue\tp50_ms\tp99_ms\tp999_ms\terrors\tcpu_cores" > "$RAW"
+  # kind target port round [extra wrk args...]
+  run_wrk() {
+    local kind=$1 t=$2 port=$3 r=$4; shift 4
+    local conns=64 d=$DUR pids c0 c1 o rps p50 p99 p999 err cores
+    [ "$kind" = http256 ] && conns=256
+    [ "$r" = 0 ] && d=$WARM
+    pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
+    o=$(taskset -c 0 wrk -t1 -c"$conns" -d"${d}s" -s "$ROOT/bench/latency.lua" "$@" "http://127.0.0.1:$port/" 2>&1)
+    c1=$(cpu_ticks $pids)
+    [ "$r" = 0 ] && return
+    echo "$o" > "$OUT/wrk-$kind-$t-r$r.txt"
+    rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$o")
+    read -r p50 p99 p999 < <(awk '/^PERCENTILES/{split($2,a,"=");split($3,b,"=");split($4,c,"="); printf "%.3f %.3f %.3f\n", a[2]/1000, b[2]/1000, c[2]/1000}' <<<"$o")
+    err=$(awk '/Non-2xx/{e+=$NF} /Socket errors/{gsub(/[^0-9 ]/," "); for(i=1;i<=NF;i++) e+=$i} END{print e+0}' <<<"$o")
+    cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v d="$d" 'BEGIN{printf "%.2f", (b-a)/hz/d}')
+    echo -e "$kind\t$t\t$r\t${rps:-0}\t${p50:-0}\t${p99:-0}\t${p999:-0}\t$err\t$cores" >> "$RAW"
+    printf '   r%s %-9s %-11s %10s req/s  p50 %7s  p99 %7s  p99.9 %7s ms  err %s  cpu %s\n' \
+      "$r" "$kind" "$t" "${rps:-0}" "$p50" "$p99" "$p999" "$err" "$cores"
+  }
+  run_iperf() { # target port round
+    local t=$1 port=$2 r=$3 pids c0 c1 j g cores
+    pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
+    j=$(taskset -c 0 iperf3 -c 127.0.0.1 -p "$port" -t "$IPERF_T" -J 2>&1)
+    c1=$(cpu_ticks $pids)
+    echo "$j" > "$OUT/iperf-$t-r$r.json"
+    g=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9' <<<"$j" 2>/dev/null || echo 0)
+    cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v d="$IPERF_T" 'BEGIN{printf "%.2f", (b-a)/hz/d}')
+    echo -e "tcpbulk\t$t\t$r\t$g\t-\t-\t-\t0\t$cores" >> "$RAW"
+    printf '   r%s tcpbulk   %-11s %8.2f Gbit/s  cpu %s\n' "$r" "$t" "$g" "$cores"
+    sleep 1
+  }
+
+  echo "== box: $(nproc) cpus, $(awk -F: '/model name/{print $2; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== warm-up ${WARM}s per target"
+  for t in "${HT[@]}"; do run_wrk http64 "$t" "${HTTP[$t]}" 0; done
+  for t in "${TC[@]}"; do run_wrk tcpconn "$t" "${TCPCONN[$t]}" 0 -H "Connection: close"; done
+  for r in $(seq "$ROUNDS"); do
+    echo "== round $r of $ROUNDS"
+    for t in "${HT[@]}"; do run_wrk http64 "$t" "${HTTP[$t]}" "$r"; done
+    for t in "${HT[@]}"; do run_wrk http256 "$t" "${HTTP[$t]}" "$r"; done
+    for t in "${HT[@]}"; do run_wrk httpclose "$t" "${HTTP[$t]}" "$r" -H "Connection: close"; done
+    for t in "${TC[@]}"; do run_wrk tcpconn "$t" "${TCPCONN[$t]}" "$r" -H "Connection: close"; done
+    for t in "${TB[@]}"; do run_iperf "$t" "${TCPBULK[$t]}" "$r"; done
+  done
+  stop_all
+fi
+
+if [ $JMH = 1 ]; then
+  echo "== JMH microbenchmarks"
+  java -jar "$ROOT/bench/target/elbow-benchmarks.jar" -f 1 -wi 3 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh.json" \
+    > "$OUT/jmh.txt" 2>&1 || { tail -20 "$OUT/jmh.txt"; exit 1; }
+  grep -E '^Benchmark|^[A-Za-z].*(ops|us|ns)/' "$OUT/jmh.txt" | tail -20
+fi
+
+if [ $CONTROL = 1 ]; then
+  echo "== control plane (a real kube-apiserver; the first run builds it)"
+  "$ROOT/scripts/kube-binaries.sh" >/dev/null || exit 1
+  java -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$ROOT/bench/target/elbow-benchmarks.jar" \
+    dev.elbow.bench.ControlPlaneBench "$OUT/control-plane.json" 2>&1 | tee "$OUT/control-plane.txt" | grep -E '^==|^   ' || exit 1
+fi
+
+echo "== report"
+python3 "$ROOT/bench/report.py" "$OUT" "$ROOT/docs" "$CMDLINE"

@@ -1,0 +1,66 @@
+package dev.elbow.bench;
+
+import dev.elbow.dataplane.lb.SmoothWeightedRoundRobin;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * The cost of one pick, for groups of a few to the ELB maximum of members, with random weights; and
+ * of building the picker, which happens on every health change.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class PickerBenchmark {
+
+  @Param({"3", "100", "500"})
+  int members;
+
+  private int[] weights;
+  private SmoothWeightedRoundRobin picker;
+
+  @Setup
+  public void setUp() {
+    Random random = new Random(42);
+    weights = new int[members];
+    for (int i = 0; i < members; i++) {
+      weights[i] = 1 + random.nextInt(100);
+    }
+    picker = SmoothWeightedRoundRobin.of(weights);
+  }
+
+  /** One pick from one thread. */
+  @Benchmark
+  public int roundRobinPick() {
+    return picker.next();
+  }
+
+  /** One pick while another thread picks too: the shared counter is contended. */
+  @Benchmark
+  @Threads(2)
+  public int roundRobinPickContended() {
+    return picker.next();
+  }
+
+  /** The retry's pick of another member. */
+  @Benchmark
+  public int roundRobinPickOther() {
+    return picker.nextOtherThan(0);
+  }
+
+  /** Rebuilding the picker, as on every health change of the group. */
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public SmoothWeightedRoundRobin roundRobinBuild() {
+    return SmoothWeightedRoundRobin.of(weights);
+  }
+}
