@@ -168,6 +168,15 @@ if os.path.exists(cp):
               f"| request latency p50 / p99, while full snapshots are pushed | {g('scalePushingP50Millis', ' ms')} / {g('scalePushingP99Millis', ' ms')} | |",
               ""]
 
+alloc = os.path.join(RESULTS, "allocation.md")
+if os.path.exists(alloc):
+    with open(alloc) as f:
+        lines += ["## Where the data plane allocates (JFR)", "",
+                  "A fresh `elbow-1t` under the HTTP keep-alive load, recorded for 20 s with JFR's"
+                  " `profile` settings after warm-up; `bench/jfr-alloc.py` groups the allocation"
+                  " samples. Netty's pooled buffers come from arenas and are not counted as garbage.", "",
+                  f.read().rstrip(), ""]
+
 notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
 if os.path.exists(notes):
     with open(notes) as f:

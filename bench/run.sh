@@ -8,6 +8,7 @@
 #   -W SECS  warm-up per target (default 5)   -i SECS  iperf3 duration (default 5)
 #   -2       also the two-thread variants (haproxy-2t, nginx-2w, elbow-2t)
 #   -J       skip the JMH microbenchmarks     -C       skip the control-plane figures
+#   -A       skip the JFR allocation profile of the data plane
 #   -R       skip the data-plane rounds (reuse nothing; only JMH and control plane)
 #   -o DIR   results directory (default bench/results/<timestamp>)
 #
@@ -24,11 +25,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PEERS=$ROOT/../shared/bench/peers/conf
 [ -d "$PEERS" ] || PEERS=$ROOT/bench/peers-conf
 CONF=$ROOT/bench/conf
-ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; OUT=""
-while getopts "r:d:W:i:2JCRo:h" opt; do
+ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; ALLOC=1; OUT=""
+while getopts "r:d:W:i:2JCARo:h" opt; do
   case $opt in
     r) ROUNDS=$OPTARG;; d) DUR=$OPTARG;; W) WARM=$OPTARG;; i) IPERF_T=$OPTARG;; 2) TWO=1;;
-    J) JMH=0;; C) CONTROL=0;; R) ROUNDS_ON=0;; o) OUT=$OPTARG;;
+    J) JMH=0;; C) CONTROL=0;; A) ALLOC=0;; R) ROUNDS_ON=0;; o) OUT=$OPTARG;;
     *) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2;;
   esac
 done
@@ -90,11 +91,12 @@ HZ=$(getconf CLK_TCK)
 elbow_snapshot() { # http_port tcp_port tcp_http_port
   sed -e "s/18100/$1/; s/18102/$2/; s/18103/$3/" "$ROOT/bench/elbow-snapshot.json"
 }
-start_elbow() { # name threads admin_port http tcp tcphttp
-  elbow_snapshot "$4" "$5" "$6" > "$RUN/$1.json"
-  start "$1" env ELBOW_ADMIN_TOKEN=bench java "${DP_JVM[@]}" -cp "$DP_CP" dev.elbow.dataplane.DataPlaneMain \
-    --admin-address 127.0.0.1 --admin-port "$3" --listen-address 127.0.0.1 --io-threads "$2" \
-    --snapshot "$RUN/$1.json"
+start_elbow() { # name threads admin_port http tcp tcphttp [extra JVM options...]
+  local name=$1 threads=$2 admin=$3 http=$4 tcp=$5 tcphttp=$6; shift 6
+  elbow_snapshot "$http" "$tcp" "$tcphttp" > "$RUN/$name.json"
+  start "$name" env ELBOW_ADMIN_TOKEN=bench java "${DP_JVM[@]}" "$@" -cp "$DP_CP" dev.elbow.dataplane.DataPlaneMain \
+    --admin-address 127.0.0.1 --admin-port "$admin" --listen-address 127.0.0.1 --io-threads "$threads" \
+    --snapshot "$RUN/$name.json"
 }
 
 declare -A HTTP=( [direct]=18081 [haproxy-1t]=18090 [nginx-1w]=18091 [elbow-1t]=18100 )
@@ -180,6 +182,21 @@ if [ $ROUNDS_ON = 1 ]; then
     for t in "${TB[@]}"; do run_iperf "$t" "${TCPBULK[$t]}" "$r"; done
   done
   stop_all
+fi
+
+if [ $ALLOC = 1 ] && [ $ROUNDS_ON = 1 ]; then
+  echo "== allocation profile: a fresh elbow-1t under wrk -c64, JFR for 20 s after ${WARM}s of warm-up"
+  start_nginx be1 "$PEERS/nginx-backend1.conf"
+  start_nginx be2 "$PEERS/nginx-backend2.conf"
+  start_elbow elbow-jfr 1 18197 18120 18122 18123 \
+    "-XX:StartFlightRecording=delay=$((WARM + 2))s,duration=20s,filename=$OUT/elbow-alloc.jfr,settings=profile"
+  wait_port 18120 60 || exit 1
+  taskset -c 0 wrk -t1 -c64 -d"$((WARM + 2))s" http://127.0.0.1:18120/ >/dev/null
+  o=$(taskset -c 0 wrk -t1 -c64 -d20s http://127.0.0.1:18120/)
+  requests=$(awk '/requests in/{print $1}' <<<"$o")
+  for _ in $(seq 100); do [ -s "$OUT/elbow-alloc.jfr" ] && break; sleep 0.2; done
+  stop_all
+  python3 "$ROOT/bench/jfr-alloc.py" "$OUT/elbow-alloc.jfr" "$requests" > "$OUT/allocation.md" && head -3 "$OUT/allocation.md"
 fi
 
 if [ $JMH = 1 ]; then

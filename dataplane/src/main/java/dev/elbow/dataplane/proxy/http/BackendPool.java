@@ -14,8 +14,11 @@ import java.util.Map;
  */
 final class BackendPool {
 
-  /** Idle connections kept per member and event loop; more are closed when released. */
-  static final int MAX_IDLE_PER_MEMBER = 64;
+  /**
+   * Idle connections kept per member and event loop; more are closed when released. Enough for
+   * every client connection of a busy loop to find one, so steady keep-alive load opens none.
+   */
+  static final int MAX_IDLE_PER_MEMBER = 512;
 
   private static final FastThreadLocal<BackendPool> POOLS =
       new FastThreadLocal<>() {

@@ -23,11 +23,12 @@ final class Http1Head {
   boolean http10;
 
   int headerCount;
-  final int[] nameStart = new int[MAX_HEADERS];
-  final int[] nameEnd = new int[MAX_HEADERS];
-  final int[] valueStart = new int[MAX_HEADERS];
-  final int[] valueEnd = new int[MAX_HEADERS];
-  final int[] kind = new int[MAX_HEADERS];
+  // Sized for common heads and grown on demand: every connection has two of these.
+  int[] nameStart = new int[16];
+  int[] nameEnd = new int[16];
+  int[] valueStart = new int[16];
+  int[] valueEnd = new int[16];
+  int[] kind = new int[16];
 
   /** The index just past the empty line that ends the head. */
   int end;
@@ -48,6 +49,19 @@ final class Http1Head {
   final int[] dropStart = new int[16];
 
   final int[] dropEnd = new int[16];
+
+  /** The index for one more header, growing the arrays when they are full. */
+  int addHeader() {
+    if (headerCount == nameStart.length) {
+      int size = Math.min(MAX_HEADERS, nameStart.length * 2);
+      nameStart = java.util.Arrays.copyOf(nameStart, size);
+      nameEnd = java.util.Arrays.copyOf(nameEnd, size);
+      valueStart = java.util.Arrays.copyOf(valueStart, size);
+      valueEnd = java.util.Arrays.copyOf(valueEnd, size);
+      kind = java.util.Arrays.copyOf(kind, size);
+    }
+    return headerCount++;
+  }
 
   void reset() {
     headerCount = 0;

@@ -204,7 +204,7 @@ final class Http1HeadParser {
     if (ve > vs && buf.forEachByte(vs, ve - vs, FIELD_CHAR) >= 0) {
       return MALFORMED;
     }
-    int i = head.headerCount++;
+    int i = head.addHeader();
     head.nameStart[i] = s;
     head.nameEnd[i] = colon;
     head.valueStart[i] = vs;

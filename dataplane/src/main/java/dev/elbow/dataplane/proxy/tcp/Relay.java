@@ -73,7 +73,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
   }
 
   private static void closeIfDone(Channel channel) {
-    if (channel instanceof DuplexChannel duplex
+    // Only once: every close() of a Netty channel, even a closed one, makes an exception object.
+    if (channel.isOpen()
+        && channel instanceof DuplexChannel duplex
         && duplex.isInputShutdown()
         && duplex.isOutputShutdown()) {
       channel.close();
