@@ -1,6 +1,7 @@
 package dev.elbow.dataplane.proxy.http;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -10,13 +11,15 @@ import java.util.concurrent.TimeUnit;
  * connection open for ever.
  *
  * <p>One timer per connection re-arms itself; starting and ending exchanges only write a field, so
- * requests schedule nothing.
+ * requests schedule nothing. The timer is cancelled when the connection closes: a pending task
+ * would otherwise hold the whole connection in memory for the rest of the timeout.
  */
 final class HeadDeadline {
 
   private final long timeoutNanos;
   private ChannelHandlerContext ctx;
   private long waitingSince = -1;
+  private Future<?> timer;
 
   HeadDeadline(int timeoutSeconds) {
     this.timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -39,11 +42,20 @@ final class HeadDeadline {
     waitingSince = System.nanoTime();
   }
 
+  /** The connection closed; nothing is left to time. */
+  void stop() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
   private void schedule(long delayNanos) {
-    ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   private void check() {
+    timer = null;
     if (!ctx.channel().isOpen()) {
       return;
     }

@@ -3,6 +3,7 @@ package dev.elbow.dataplane.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +38,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private boolean reusable;
   private HttpProxyFrontend exchange;
   private long lastActivity = System.nanoTime();
+  private Future<?> timer;
 
   HttpBackendHandler(InetSocketAddress member, int responseTimeoutSeconds, int poolIdleSeconds) {
     this.member = member;
@@ -182,6 +184,10 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (timer != null) {
+      timer.cancel(false); // a pending check would keep this closed connection in memory
+      timer = null;
+    }
     if (exchange != null && state == BODY && body.isUntilClose()) {
       reusable = false;
       complete(); // the member's close ends this body
@@ -203,10 +209,11 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void scheduleCheck(long delayNanos) {
-    ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   private void check() {
+    timer = null;
     if (!ctx.channel().isOpen()) {
       return;
     }

@@ -461,6 +461,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     // The client left; a backend connection mid-exchange is in an unknown state.
+    headDeadline.stop();
     abandonBackend();
     in = Cumulation.release(in);
     forwardedHead = Cumulation.release(forwardedHead);
