@@ -33,7 +33,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,8 +97,14 @@ public final class ControlPlaneBench {
             .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
             .build();
     installCrds();
-    changeToRouting();
-    scale();
+    // -Delbow.bench.only=scale (or =latency) runs one part, for profiling it.
+    String only = System.getProperty("elbow.bench.only", "");
+    if (!only.equals("scale")) {
+      changeToRouting();
+    }
+    if (!only.equals("latency")) {
+      scale();
+    }
   }
 
   // ---------------------------------------------------------------- change -> routing
@@ -185,14 +190,41 @@ public final class ControlPlaneBench {
     System.out.printf("   snapshot: %.1f MB of JSON%n", snapshotJson.length / 1e6);
 
     URI admin = startDataPlane("127.0.0.1", "scale");
+    ReadyWatch<BackendServerGroup> readyGroups =
+        new ReadyWatch<>(
+            kube,
+            BackendServerGroup.class,
+            ns,
+            g -> g.getStatus() == null ? null : g.getStatus().getConditions());
+    ReadyWatch<Listener> readyListeners =
+        new ReadyWatch<>(
+            kube,
+            Listener.class,
+            ns,
+            l -> l.getStatus() == null ? null : l.getStatus().getConditions());
     long heapBefore = usedHeapAfterGc();
     long start = System.nanoTime();
-    try (ElbowOperator operator =
-        ElbowOperator.start(kube, new StaticDataPlaneEndpoints(Set.of(admin)), TOKEN, Set.of(ns))) {
-      waitFor(Duration.ofMinutes(5), 250, () -> servedGroups(admin) == GROUPS + 1);
+    try (readyGroups;
+        readyListeners;
+        ElbowOperator operator =
+            ElbowOperator.start(
+                kube, new StaticDataPlaneEndpoints(Set.of(admin)), TOKEN, Set.of(ns))) {
+      awaitServedGroups(admin, GROUPS + 1, Duration.ofMinutes(5));
       double served = (System.nanoTime() - start) / 1e9;
-      waitFor(Duration.ofMinutes(5), 500, () -> allReady(ns));
+      waitFor(
+          Duration.ofMinutes(5),
+          50,
+          () -> readyGroups.ready() == GROUPS + 1 && readyListeners.ready() == GROUPS + 1);
       double ready = (System.nanoTime() - start) / 1e9;
+      long writes = statusWrites();
+      int objectBytes =
+          io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                  kube.resources(BackendServerGroup.class).inNamespace(ns).withName("g0").get())
+              .length();
+      System.out.printf(
+          "   status writes seen by the API server: %d; one group with its status: %d bytes%n",
+          writes, objectBytes);
+      results.put("scaleStatusWrites", writes);
       long heap = usedHeapAfterGc() - heapBefore;
       System.out.printf(
           "   data plane serves everything after %.1f s; every status Ready after %.1f s%n",
@@ -208,19 +240,16 @@ public final class ControlPlaneBench {
     probe.close();
   }
 
-  /** Request latency through the data plane with and without full pushes at this scale. */
+  /**
+   * Request latency through the data plane with and without full pushes at this scale, from a paced
+   * probe (500 requests a second on 4 connections), so that a stall shows and saturation does not.
+   */
   private void latencyDuringPushes(String ns, int probePort) throws Exception {
-    if (!onPath("wrk")) {
-      System.out.println("   (wrk not installed: no latency-during-push figures)");
-      return;
-    }
-    String url = "http://127.0.0.1:" + probePort + "/";
-    Map<String, Double> quiet = wrk(url, 12, null);
-    Map<String, Double> pushing =
-        wrk(
-            url,
-            12,
+    Map<String, Double> quiet = LatencyProbe.run(probePort, 4, 500, 12);
+    Thread pusher =
+        new Thread(
             () -> {
+              sleepQuietly(1000);
               for (int i = 0; i < 4; i++) {
                 int weight = 2 + i;
                 BackendServerGroup group = Fleet.group(ns, i, MEMBERS);
@@ -229,13 +258,19 @@ public final class ControlPlaneBench {
                 sleepQuietly(2500);
               }
             });
+    pusher.start();
+    Map<String, Double> pushing = LatencyProbe.run(probePort, 4, 500, 12);
+    pusher.join();
     System.out.printf(
-        "   request latency p99: %.2f ms quiet, %.2f ms while 4 full snapshots are pushed%n",
-        quiet.get("p99"), pushing.get("p99"));
+        "   request latency (paced probe, 500/s): p99 %.2f ms, max %.2f ms quiet;"
+            + " p99 %.2f ms, max %.2f ms while 4 full snapshots are pushed%n",
+        quiet.get("p99"), quiet.get("max"), pushing.get("p99"), pushing.get("max"));
     results.put("scaleQuietP50Millis", quiet.get("p50"));
     results.put("scaleQuietP99Millis", quiet.get("p99"));
+    results.put("scaleQuietMaxMillis", quiet.get("max"));
     results.put("scalePushingP50Millis", pushing.get("p50"));
     results.put("scalePushingP99Millis", pushing.get("p99"));
+    results.put("scalePushingMaxMillis", pushing.get("max"));
   }
 
   /** How long a fresh data plane takes to apply the whole snapshot, and then a changed one. */
@@ -303,10 +338,16 @@ public final class ControlPlaneBench {
   }
 
   private DataPlaneStatus status(URI admin) {
+    return status(admin, -1);
+  }
+
+  /** The data plane's status; with {@code after} >= 0, once its revision is past that. */
+  private DataPlaneStatus status(URI admin, long after) {
+    String query = after < 0 ? "" : "?waitSeconds=10&after=" + after;
     try {
       HttpResponse<byte[]> response =
           http.send(
-              HttpRequest.newBuilder(admin.resolve("/v1/status"))
+              HttpRequest.newBuilder(admin.resolve("/v1/status" + query))
                   .header("Authorization", "Bearer " + TOKEN)
                   .build(),
               HttpResponse.BodyHandlers.ofByteArray());
@@ -321,23 +362,40 @@ public final class ControlPlaneBench {
     }
   }
 
-  private int servedGroups(URI admin) {
-    DataPlaneStatus status = status(admin);
-    return status == null ? 0 : status.groups().size();
+  /** Status subresource writes of both kinds so far, from the API server's own metrics. */
+  private long statusWrites() {
+    long total = 0;
+    for (String line : kube.raw("/metrics").split("\n")) {
+      if (line.startsWith("apiserver_request_total{")
+          && line.contains("subresource=\"status\"")
+          && line.contains("group=\"elbow.dev\"")
+          && !line.contains("verb=\"GET\"")) {
+        total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
-  private boolean allReady(String ns) {
-    return Stream.concat(
-            kube.resources(BackendServerGroup.class).inNamespace(ns).list().getItems().stream()
-                .map(g -> g.getStatus() == null ? null : g.getStatus().getConditions()),
-            kube.resources(Listener.class).inNamespace(ns).list().getItems().stream()
-                .map(l -> l.getStatus() == null ? null : l.getStatus().getConditions()))
-        .allMatch(
-            conditions ->
-                conditions != null
-                    && conditions.stream()
-                        .anyMatch(
-                            c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+  /**
+   * Waits until the data plane serves {@code count} groups, with the status long-poll: a status
+   * (MBs at this scale) is sent only when it changed, so watching does not load the data plane.
+   */
+  private void awaitServedGroups(URI admin, int count, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long revision = -1;
+    while (System.nanoTime() < deadline) {
+      DataPlaneStatus status = status(admin, revision);
+      if (status == null) {
+        sleepQuietly(100);
+        continue;
+      }
+      if (status.groups().size() >= count) {
+        return;
+      }
+      revision = status.revision();
+    }
+    throw new IllegalStateException(
+        "the data plane did not serve " + count + " groups in " + limit);
   }
 
   private String backendOf(URI uri) {
@@ -353,43 +411,6 @@ public final class ControlPlaneBench {
       Thread.currentThread().interrupt();
       return "";
     }
-  }
-
-  /** Runs wrk for {@code seconds} (while {@code during} runs, if given) and returns p50 and p99. */
-  private static Map<String, Double> wrk(String url, int seconds, Runnable during)
-      throws Exception {
-    Process wrk =
-        new ProcessBuilder("wrk", "-t1", "-c32", "-d" + seconds + "s", "--latency", url)
-            .redirectErrorStream(true)
-            .start();
-    if (during != null) {
-      sleepQuietly(1000);
-      during.run();
-    }
-    String out;
-    try (InputStream in = wrk.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    wrk.waitFor(seconds + 30L, TimeUnit.SECONDS);
-    Map<String, Double> percentiles = new LinkedHashMap<>();
-    for (String line : out.split("\n")) {
-      String[] cols = line.trim().split("\\s+");
-      if (cols.length == 2 && (cols[0].equals("50%") || cols[0].equals("99%"))) {
-        percentiles.put(cols[0].equals("50%") ? "p50" : "p99", millis(cols[1]));
-      }
-    }
-    return percentiles;
-  }
-
-  private static double millis(String wrkValue) {
-    double n = Double.parseDouble(wrkValue.replaceAll("[a-z]", ""));
-    if (wrkValue.endsWith("us")) {
-      return round(n / 1000);
-    }
-    if (wrkValue.endsWith("ms")) {
-      return round(n);
-    }
-    return round(n * 1000);
   }
 
   private static BackendServerGroup httpGroup(String ns, String name, int port) {
@@ -492,11 +513,6 @@ public final class ControlPlaneBench {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
-  }
-
-  private static boolean onPath(String command) {
-    return Stream.of(System.getenv("PATH").split(":"))
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
   }
 
   private static void sleepQuietly(long millis) {

@@ -80,7 +80,6 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
             coordinator.groupProgramming(key, judged),
             coordinator.health(key),
             clock.instant()),
-        BackendServerGroup::new,
         context);
     return UpdateControl.noUpdate();
   }

@@ -79,7 +79,6 @@ public final class ListenerReconciler implements Reconciler<Listener> {
             coordinator.listenerProgramming(key, judged),
             inService,
             clock.instant()),
-        Listener::new,
         context);
     return UpdateControl.noUpdate();
   }
