@@ -102,6 +102,47 @@ lines += [
     "",
 ]
 
+# ---------------------------------------------------------------- targets
+cp_path = os.path.join(RESULTS, "control-plane.json")
+cpv = json.load(open(cp_path)) if os.path.exists(cp_path) else {}
+
+
+def verdict(value, limit, higher_is_better, unit=""):
+    if value is None:
+        return "not measured"
+    ok = value >= limit if higher_is_better else value <= limit
+    if ok:
+        return "met"
+    short = (limit - value) / limit if higher_is_better else (value - limit) / limit
+    return f"**missed** by {short:.0%}"
+
+
+trows = []
+for kind in ("http64", "http256"):
+    e, h = med(series(kind, "elbow-1t", "value")), med(series(kind, "haproxy-1t", "value"))
+    if e and h:
+        trows.append((f"{kind}: req/s >= HAProxy 1t", f"{e / h:.2f}x", verdict(e / h, 1.0, True)))
+    e, h = med(series(kind, "elbow-1t", "p99_ms")), med(series(kind, "haproxy-1t", "p99_ms"))
+    if e and h:
+        trows.append((f"{kind}: p99 <= 1.2x HAProxy's", f"{e:.2f} ms vs {h:.2f} ms ({e / h:.2f}x)",
+                      verdict(e / h, 1.2, False)))
+e, h = med(series("tcpbulk", "elbow-1t", "value")), med(series("tcpbulk", "haproxy-1t", "value"))
+if e and h:
+    trows.append(("TCP throughput >= 0.9x HAProxy tcp mode", f"{e / h:.2f}x", verdict(e / h, 0.9, True)))
+if cpv:
+    v = cpv.get("changeToRoutingP99Millis")
+    trows.append(("config change to routing p99 < 200 ms", f"{v} ms", verdict(v, 200, False)))
+    v = cpv.get("scaleServedSeconds")
+    trows.append(("100k members: data plane routes by all of them < 10 s", f"{v} s", verdict(v, 10, False)))
+    v = cpv.get("scaleReadySeconds")
+    trows.append(("100k members: every status Ready < 10 s", f"{v} s", verdict(v, 10, False)))
+    v = cpv.get("scaleOperatorHeapMiB")
+    trows.append(("100k members: operator heap < 512 MiB", f"{v} MiB", verdict(v, 512, False)))
+if trows:
+    lines += ["## Targets", "", "| target | this run | verdict |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in trows]
+    lines += ["", "Why a target is missed, and what comes next, is in the notes at the end.", ""]
+
 for kind, title, unit in KINDS:
     targets = targets_by_kind.get(kind)
     if not targets:
@@ -161,11 +202,12 @@ if os.path.exists(cp):
               f"| the same, p99 over 100 changes | {g('changeToRoutingP99Millis', ' ms')} | < 200 ms |",
               f"| 1,000 groups x 100 members, cold start: data plane serves everything | {g('scaleServedSeconds', ' s')} | < 10 s |",
               f"| the same: every resource's status Ready | {g('scaleReadySeconds', ' s')} | |",
+              f"| status writes the API server handled for it; size of one group with its status | {g('scaleStatusWrites')}; {g('scaleObjectBytes', ' bytes')} | |",
               f"| operator heap for it (after GC, above the heap before it started) | {g('scaleOperatorHeapMiB', ' MiB')} | < 512 MiB |",
               f"| snapshot size (JSON) | {c.get('scaleSnapshotBytes', 0) / 1e6:.1f} MB | |",
               f"| data plane apply time (PUT to 200), first / again | {g('applyFirstMillis', ' ms')} / {g('applyAgainMillis', ' ms')} | |",
-              f"| request latency p50 / p99, quiet | {g('scaleQuietP50Millis', ' ms')} / {g('scaleQuietP99Millis', ' ms')} | |",
-              f"| request latency p50 / p99, while full snapshots are pushed | {g('scalePushingP50Millis', ' ms')} / {g('scalePushingP99Millis', ' ms')} | |",
+              f"| request latency p50 / p99 / max at 500 req/s, quiet | {g('scaleQuietP50Millis', ' ms')} / {g('scaleQuietP99Millis', ' ms')} / {g('scaleQuietMaxMillis', ' ms')} | |",
+              f"| the same while 4 full snapshots are pushed | {g('scalePushingP50Millis', ' ms')} / {g('scalePushingP99Millis', ' ms')} / {g('scalePushingMaxMillis', ' ms')} | no stall |",
               ""]
 
 alloc = os.path.join(RESULTS, "allocation.md")

@@ -190,18 +190,9 @@ public final class ControlPlaneBench {
     System.out.printf("   snapshot: %.1f MB of JSON%n", snapshotJson.length / 1e6);
 
     URI admin = startDataPlane("127.0.0.1", "scale");
-    ReadyWatch<BackendServerGroup> readyGroups =
-        new ReadyWatch<>(
-            kube,
-            BackendServerGroup.class,
-            ns,
-            g -> g.getStatus() == null ? null : g.getStatus().getConditions());
-    ReadyWatch<Listener> readyListeners =
-        new ReadyWatch<>(
-            kube,
-            Listener.class,
-            ns,
-            l -> l.getStatus() == null ? null : l.getStatus().getConditions());
+    var readyGroups = new ReadyWatch<>(kube, BackendServerGroup.class, ns);
+    var readyListeners = new ReadyWatch<>(kube, Listener.class, ns);
+    long writesBefore = statusWrites();
     long heapBefore = usedHeapAfterGc();
     long start = System.nanoTime();
     try (readyGroups;
@@ -216,7 +207,7 @@ public final class ControlPlaneBench {
           50,
           () -> readyGroups.ready() == GROUPS + 1 && readyListeners.ready() == GROUPS + 1);
       double ready = (System.nanoTime() - start) / 1e9;
-      long writes = statusWrites();
+      long writes = statusWrites() - writesBefore;
       int objectBytes =
           io.fabric8.kubernetes.client.utils.Serialization.asJson(
                   kube.resources(BackendServerGroup.class).inNamespace(ns).withName("g0").get())
@@ -224,6 +215,7 @@ public final class ControlPlaneBench {
       System.out.printf(
           "   status writes seen by the API server: %d; one group with its status: %d bytes%n",
           writes, objectBytes);
+      results.put("scaleObjectBytes", objectBytes);
       results.put("scaleStatusWrites", writes);
       long heap = usedHeapAfterGc() - heapBefore;
       System.out.printf(

@@ -1,5 +1,6 @@
 package dev.elbow.bench;
 
+import dev.elbow.api.v1alpha1.ConditionedStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,23 +9,19 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Counts the resources of one kind in a namespace whose {@code Ready} condition is True, from a
  * watch. Polling with lists instead would have the API server serialize every object of the fleet
  * (tens of MB) each time, and that load would slow the very status writes being timed.
  */
-final class ReadyWatch<R extends CustomResource<?, ?>> implements AutoCloseable {
+final class ReadyWatch<R extends CustomResource<?, ? extends ConditionedStatus>>
+    implements AutoCloseable {
 
   private final Set<String> ready = ConcurrentHashMap.newKeySet();
   private final SharedIndexInformer<R> informer;
 
-  ReadyWatch(
-      KubernetesClient kube,
-      Class<R> kind,
-      String namespace,
-      Function<R, List<Condition>> conditions) {
+  ReadyWatch(KubernetesClient kube, Class<R> kind, String namespace) {
     informer =
         kube.resources(kind)
             .inNamespace(namespace)
@@ -32,12 +29,12 @@ final class ReadyWatch<R extends CustomResource<?, ?>> implements AutoCloseable 
                 new ResourceEventHandler<>() {
                   @Override
                   public void onAdd(R resource) {
-                    note(resource, conditions.apply(resource));
+                    note(resource);
                   }
 
                   @Override
                   public void onUpdate(R old, R resource) {
-                    note(resource, conditions.apply(resource));
+                    note(resource);
                   }
 
                   @Override
@@ -47,7 +44,9 @@ final class ReadyWatch<R extends CustomResource<?, ?>> implements AutoCloseable 
                 });
   }
 
-  private void note(R resource, List<Condition> conditions) {
+  private void note(R resource) {
+    List<Condition> conditions =
+        resource.getStatus() == null ? null : resource.getStatus().getConditions();
     boolean isReady =
         conditions != null
             && conditions.stream()

@@ -1,6 +1,7 @@
 package dev.elbow.dataplane.proxy;
 
 import dev.elbow.dataplane.proxy.http.HttpProxyFrontend;
+import dev.elbow.dataplane.proxy.tcp.BulkTransfer;
 import dev.elbow.dataplane.proxy.tcp.TcpProxyFrontend;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import io.netty.channel.Channel;
@@ -41,6 +42,7 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
     switch (route.config().protocol()) {
       case TCP -> {
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        BulkTransfer.configure(ch.config());
         ch.pipeline()
             .addLast(
                 new IdleStateHandler(0, 0, proxy.tcpIdleSeconds(), TimeUnit.SECONDS),

@@ -62,6 +62,7 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
                   backend.close();
                   return;
                 }
+                BulkTransfer.configure(backend.config()); // before its first read
                 ctx.pipeline().replace(TcpProxyFrontend.this, "relay", new Relay(backend));
                 handOver(inbound);
                 backend.read();
