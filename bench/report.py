@@ -193,7 +193,10 @@ if os.path.exists(cp):
     with open(cp) as f:
         c = json.load(f)
     def g(k, suffix=""):
-        return f"{c[k]}{suffix}" if k in c else "-"
+        if k not in c:
+            return "-"
+        v = c[k]
+        return f"{round(v, 1) if isinstance(v, float) else v}{suffix}"
     lines += ["## Control plane", "",
               "On a real kube-apiserver and etcd (kube-api-test), the operator in the benchmark's JVM,"
               " the data planes as separate processes (`dev.elbow.bench.ControlPlaneBench`).", "",
@@ -207,7 +210,7 @@ if os.path.exists(cp):
               f"| snapshot size (JSON) | {c.get('scaleSnapshotBytes', 0) / 1e6:.1f} MB | |",
               f"| data plane apply time (PUT to 200), first / again | {g('applyFirstMillis', ' ms')} / {g('applyAgainMillis', ' ms')} | |",
               f"| request latency p50 / p99 / max at 500 req/s, quiet | {g('scaleQuietP50Millis', ' ms')} / {g('scaleQuietP99Millis', ' ms')} / {g('scaleQuietMaxMillis', ' ms')} | |",
-              f"| the same while 4 full snapshots are pushed | {g('scalePushingP50Millis', ' ms')} / {g('scalePushingP99Millis', ' ms')} / {g('scalePushingMaxMillis', ' ms')} | no stall |",
+              f"| the same while 4 full snapshots are pushed | {g('scalePushingP50Millis', ' ms')} / {g('scalePushingP99Millis', ' ms')} / {g('scalePushingMaxMillis', ' ms')} | p99 as when quiet |",
               ""]
 
 alloc = os.path.join(RESULTS, "allocation.md")
