@@ -12,7 +12,6 @@ import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.operator.ElbowOperator;
 import dev.elbow.operator.push.StaticDataPlaneEndpoints;
 import dev.elbow.operator.translate.Translator;
-import dev.elbow.snapshot.DataPlaneStatus;
 import dev.elbow.snapshot.Snapshot;
 import dev.elbow.snapshot.SnapshotJson;
 import io.fabric8.kubeapitest.KubeAPIServer;
@@ -67,7 +66,7 @@ public final class ControlPlaneBench {
   private static final int FLEET_BASE_PORT = 20000;
 
   private final Map<String, Object> results = new LinkedHashMap<>();
-  private final List<Process> processes = new ArrayList<>();
+  private final DataPlaneProcesses dataPlanes = new DataPlaneProcesses(TOKEN);
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private KubernetesClient kube;
@@ -78,7 +77,7 @@ public final class ControlPlaneBench {
       bench.run();
       Files.writeString(Path.of(args[0]), SnapshotJson.toPrettyString(bench.results));
     } finally {
-      bench.processes.forEach(Process::destroy);
+      bench.dataPlanes.close();
     }
     System.exit(0);
   }
@@ -114,7 +113,7 @@ public final class ControlPlaneBench {
     String ns = namespace("latency");
     DemoBackend a = DemoBackend.http("a", 0);
     DemoBackend b = DemoBackend.http("b", 0);
-    URI admin = startDataPlane("127.0.0.1", "latency");
+    URI admin = dataPlanes.start("127.0.0.1", "latency");
     int port = freePort();
     kube.resource(httpGroup(ns, "switch", a.port())).create();
     kube.resource(listener(ns, "switch", ListenerProtocol.HTTP, port, "switch")).create();
@@ -189,7 +188,7 @@ public final class ControlPlaneBench {
     results.put("scaleSnapshotBytes", snapshotJson.length);
     System.out.printf("   snapshot: %.1f MB of JSON%n", snapshotJson.length / 1e6);
 
-    URI admin = startDataPlane("127.0.0.1", "scale");
+    URI admin = dataPlanes.start("127.0.0.1", "scale");
     var readyGroups = new ReadyWatch<>(kube, BackendServerGroup.class, ns);
     var readyListeners = new ReadyWatch<>(kube, Listener.class, ns);
     long writesBefore = statusWrites();
@@ -200,7 +199,7 @@ public final class ControlPlaneBench {
         ElbowOperator operator =
             ElbowOperator.start(
                 kube, new StaticDataPlaneEndpoints(Set.of(admin)), TOKEN, Set.of(ns))) {
-      awaitServedGroups(admin, GROUPS + 1, Duration.ofMinutes(5));
+      dataPlanes.awaitServedGroups(admin, GROUPS + 1, Duration.ofMinutes(5));
       double served = (System.nanoTime() - start) / 1e9;
       waitFor(
           Duration.ofMinutes(5),
@@ -267,7 +266,7 @@ public final class ControlPlaneBench {
 
   /** How long a fresh data plane takes to apply the whole snapshot, and then a changed one. */
   private void dataPlaneApplyTime(byte[] snapshotJson) throws Exception {
-    URI fresh = startDataPlane("127.0.0.2", "apply");
+    URI fresh = dataPlanes.start("127.0.0.2", "apply");
     Snapshot snapshot = SnapshotJson.read(snapshotJson, Snapshot.class);
     long[] nanos = new long[4];
     for (int i = 0; i < nanos.length; i++) {
@@ -298,62 +297,6 @@ public final class ControlPlaneBench {
 
   // ---------------------------------------------------------------- helpers
 
-  private URI startDataPlane(String listenAddress, String name) throws IOException {
-    int adminPort = freePort();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms512m",
-                "-Xmx1g",
-                "-XX:+UseParallelGC",
-                "-Dio.netty.leakDetection.level=disabled",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.elbow.dataplane.DataPlaneMain",
-                "--admin-address",
-                "127.0.0.1",
-                "--admin-port",
-                String.valueOf(adminPort),
-                "--listen-address",
-                listenAddress,
-                "--io-threads",
-                "1")
-            .redirectErrorStream(true)
-            .redirectOutput(
-                Path.of(System.getProperty("java.io.tmpdir"), "elbow-bench-" + name + ".log")
-                    .toFile());
-    builder.environment().put("ELBOW_ADMIN_TOKEN", TOKEN);
-    processes.add(builder.start());
-    URI admin = URI.create("http://127.0.0.1:" + adminPort);
-    waitFor(Duration.ofSeconds(30), 100, () -> status(admin) != null);
-    return admin;
-  }
-
-  private DataPlaneStatus status(URI admin) {
-    return status(admin, -1);
-  }
-
-  /** The data plane's status; with {@code after} >= 0, once its revision is past that. */
-  private DataPlaneStatus status(URI admin, long after) {
-    String query = after < 0 ? "" : "?waitSeconds=10&after=" + after;
-    try {
-      HttpResponse<byte[]> response =
-          http.send(
-              HttpRequest.newBuilder(admin.resolve("/v1/status" + query))
-                  .header("Authorization", "Bearer " + TOKEN)
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      return response.statusCode() == 200
-          ? SnapshotJson.read(response.body(), DataPlaneStatus.class)
-          : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
   /** Status subresource writes of both kinds so far, from the API server's own metrics. */
   private long statusWrites() {
     long total = 0;
@@ -366,28 +309,6 @@ public final class ControlPlaneBench {
       }
     }
     return total;
-  }
-
-  /**
-   * Waits until the data plane serves {@code count} groups, with the status long-poll: a status
-   * (MBs at this scale) is sent only when it changed, so watching does not load the data plane.
-   */
-  private void awaitServedGroups(URI admin, int count, Duration limit) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    long revision = -1;
-    while (System.nanoTime() < deadline) {
-      DataPlaneStatus status = status(admin, revision);
-      if (status == null) {
-        sleepQuietly(100);
-        continue;
-      }
-      if (status.groups().size() >= count) {
-        return;
-      }
-      revision = status.revision();
-    }
-    throw new IllegalStateException(
-        "the data plane did not serve " + count + " groups in " + limit);
   }
 
   private String backendOf(URI uri) {
