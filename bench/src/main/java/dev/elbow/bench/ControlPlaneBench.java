@@ -3,6 +3,7 @@ package dev.elbow.bench;
 import dev.elbow.api.v1alpha1.BackendProtocol;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.BackendServerGroupSpec;
+import dev.elbow.api.v1alpha1.CrdInstaller;
 import dev.elbow.api.v1alpha1.HealthCheck;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerProtocol;
@@ -18,14 +19,12 @@ import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -44,9 +43,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * The control-plane figures of docs/benchmarks.md, on a real kube-apiserver: how long a change
@@ -369,32 +366,8 @@ public final class ControlPlaneBench {
     return name;
   }
 
-  private void installCrds() throws IOException {
-    Path dir = Path.of(System.getProperty("elbow.crds.dir", "crds"));
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd =
-              kube.apiextensions().v1().customResourceDefinitions().load(in).item();
-          kube.resource(crd).serverSideApply();
-          kube.apiextensions()
-              .v1()
-              .customResourceDefinitions()
-              .withName(crd.getMetadata().getName())
-              .waitUntilCondition(
-                  c ->
-                      c != null
-                          && c.getStatus() != null
-                          && c.getStatus().getConditions().stream()
-                              .anyMatch(
-                                  k ->
-                                      k.getType().equals("Established")
-                                          && k.getStatus().equals("True")),
-                  60,
-                  TimeUnit.SECONDS);
-        }
-      }
-    }
+  private void installCrds() {
+    CrdInstaller.apply(kube, Path.of(System.getProperty("elbow.crds.dir", "crds")));
   }
 
   private static long usedHeapAfterGc() {

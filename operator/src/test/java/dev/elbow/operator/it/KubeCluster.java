@@ -1,20 +1,15 @@
 package dev.elbow.operator.it;
 
+import dev.elbow.api.v1alpha1.CrdInstaller;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
@@ -103,37 +98,7 @@ public final class KubeCluster {
 
   /** Applies every CRD under {@code crds/} and waits until the API server serves them. */
   static void installCrds(KubernetesClient kube) {
-    Path dir = Path.of(System.getProperty("elbow.crds.dir", "../crds"));
-    List<Path> files;
-    try (Stream<Path> listing = Files.list(dir)) {
-      files = listing.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (Path file : files) {
-      try (var in = Files.newInputStream(file)) {
-        CustomResourceDefinition crd =
-            kube.apiextensions().v1().customResourceDefinitions().load(in).item();
-        kube.resource(crd).forceConflicts().serverSideApply();
-        kube.apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c != null
-                        && c.getStatus() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                k ->
-                                    k.getType().equals("Established")
-                                        && k.getStatus().equals("True")),
-                60,
-                TimeUnit.SECONDS);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    CrdInstaller.apply(kube, Path.of(System.getProperty("elbow.crds.dir", "../crds")));
   }
 
   /** Creates a namespace of its own for one test. */
