@@ -11,13 +11,18 @@ import java.util.List;
  * @param algorithm how a member is picked for each new connection or request
  * @param members the resolved backend servers, at most one per address and port
  * @param healthCheck the active health check; {@link HealthCheckConfig#DISABLED} when off
+ * @param tls HTTPS groups only: how members are verified; null for other groups
+ * @param quicConnectionIdLength QUIC groups only: the length of the connection IDs the members
+ *     issue (short headers do not carry it); null learns it from the members' long-header packets
  */
 public record GroupConfig(
     String name,
     BackendProtocol protocol,
     Algorithm algorithm,
     List<MemberConfig> members,
-    HealthCheckConfig healthCheck) {
+    HealthCheckConfig healthCheck,
+    BackendTls tls,
+    Integer quicConnectionIdLength) {
 
   /** ELB's limit on members per group, which the data plane enforces too. */
   public static final int MAX_MEMBERS = 500;
@@ -25,5 +30,15 @@ public record GroupConfig(
   public GroupConfig {
     members = members == null ? List.of() : List.copyOf(members);
     healthCheck = healthCheck == null ? HealthCheckConfig.DISABLED : healthCheck;
+  }
+
+  /** A group without TLS or QUIC settings. */
+  public GroupConfig(
+      String name,
+      BackendProtocol protocol,
+      Algorithm algorithm,
+      List<MemberConfig> members,
+      HealthCheckConfig healthCheck) {
+    this(name, protocol, algorithm, members, healthCheck, null, null);
   }
 }

@@ -19,6 +19,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param path HTTP checks only: the request path, starting with '/'
  * @param host HTTP checks only: the Host header; null means the member's address
  * @param expectedCodes HTTP checks only: status codes that count as healthy, e.g. "200-204,301"
+ * @param udpSend UDP checks only: the probe datagram's payload (UTF-8); null sends an empty one
+ * @param udpExpect UDP checks only: text the reply must contain; null accepts any reply. No reply
+ *     within the timeout, or an ICMP port-unreachable, is a failure either way
  */
 public record HealthCheckConfig(
     boolean enabled,
@@ -30,11 +33,40 @@ public record HealthCheckConfig(
     int unhealthyThreshold,
     String path,
     String host,
-    String expectedCodes) {
+    String expectedCodes,
+    String udpSend,
+    String udpExpect) {
 
   /** No health checking. */
   public static final HealthCheckConfig DISABLED =
-      new HealthCheckConfig(false, null, null, 0, 0, 0, 0, null, null, null);
+      new HealthCheckConfig(false, null, null, 0, 0, 0, 0, null, null, null, null, null);
+
+  /** A TCP, HTTP or HTTPS check. */
+  public HealthCheckConfig(
+      boolean enabled,
+      HealthCheckProtocol protocol,
+      Integer port,
+      int intervalSeconds,
+      int timeoutSeconds,
+      int healthyThreshold,
+      int unhealthyThreshold,
+      String path,
+      String host,
+      String expectedCodes) {
+    this(
+        enabled,
+        protocol,
+        port,
+        intervalSeconds,
+        timeoutSeconds,
+        healthyThreshold,
+        unhealthyThreshold,
+        path,
+        host,
+        expectedCodes,
+        null,
+        null);
+  }
 
   /** True for checks that send an HTTP request. */
   @JsonIgnore

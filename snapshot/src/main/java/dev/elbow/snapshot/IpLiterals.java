@@ -12,7 +12,17 @@ public final class IpLiterals {
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
 
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?"
+              + "(\\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*");
+
   private IpLiterals() {}
+
+  /** True for a DNS name of letters, digits and hyphens in dot-separated labels. */
+  public static boolean isHostName(String s) {
+    return s != null && HOST_NAME.matcher(s).matches();
+  }
 
   /** True for a dotted-quad IPv4 address or an IPv6 address without brackets or zone. */
   public static boolean isIpLiteral(String s) {

@@ -1,11 +1,42 @@
 package dev.elbow.snapshot;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
 /**
  * A frontend port and the group it forwards to.
  *
  * @param name {@code namespace/name} of the Listener resource
  * @param protocol the protocol clients speak to this port
- * @param port the port the data plane opens, 1-65535
+ * @param port the port the data plane opens, 1-65535; a UDP listener may share its number with a
+ *     TCP, HTTP or HTTPS one
  * @param group name of the {@link GroupConfig} that receives the traffic
+ * @param timeouts how long the listener waits; null means ELB's defaults
+ * @param certificates HTTPS listeners only: the certificates to present, the first by default and
+ *     the others to clients that ask for one of their names by SNI
  */
-public record ListenerConfig(String name, ListenerProtocol protocol, int port, String group) {}
+public record ListenerConfig(
+    String name,
+    ListenerProtocol protocol,
+    int port,
+    String group,
+    ListenerTimeouts timeouts,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TlsCertificate> certificates) {
+
+  public ListenerConfig {
+    timeouts = timeouts == null ? ListenerTimeouts.DEFAULTS : timeouts;
+    certificates = certificates == null ? List.of() : List.copyOf(certificates);
+  }
+
+  /** A listener with default timeouts and no certificates. */
+  public ListenerConfig(String name, ListenerProtocol protocol, int port, String group) {
+    this(name, protocol, port, group, null, null);
+  }
+
+  /** The socket family the port is opened in: a UDP port and a TCP port do not collide. */
+  @JsonIgnore
+  public boolean isDatagram() {
+    return protocol == ListenerProtocol.UDP;
+  }
+}

@@ -33,7 +33,7 @@ public final class SnapshotValidator {
       }
       validateGroup(group, at, problems);
     }
-    Map<Integer, String> ports = new HashMap<>();
+    Map<String, String> ports = new HashMap<>();
     Set<String> listenerNames = new HashSet<>();
     for (int i = 0; i < snapshot.listeners().size(); i++) {
       validateListener(
@@ -51,7 +51,7 @@ public final class SnapshotValidator {
       ListenerConfig listener,
       String at,
       Map<String, GroupConfig> groups,
-      Map<Integer, String> ports,
+      Map<String, String> ports,
       Set<String> names,
       List<String> problems) {
     if (isBlank(listener.name())) {
@@ -65,11 +65,15 @@ public final class SnapshotValidator {
     if (!isPort(listener.port())) {
       problems.add(at + ".port: must be 1-65535, was " + listener.port());
     } else {
-      String holder = ports.putIfAbsent(listener.port(), listener.name());
+      String family = listener.isDatagram() ? "UDP " : "TCP ";
+      String holder = ports.putIfAbsent(family + listener.port(), listener.name());
       if (holder != null) {
-        problems.add(at + ".port: " + listener.port() + " is already used by listener " + holder);
+        problems.add(
+            at + ".port: " + family + listener.port() + " is already used by listener " + holder);
       }
     }
+    validateTimeouts(listener.timeouts(), at + ".timeouts", problems);
+    validateCertificates(listener, at, problems);
     GroupConfig group = groups.get(listener.group());
     if (group == null) {
       problems.add(at + ".group: no group named \"" + listener.group() + "\" in this snapshot");
@@ -87,6 +91,30 @@ public final class SnapshotValidator {
               + "\"; it needs a "
               + listener.protocol().allowedBackends()
               + " group");
+    }
+  }
+
+  private static void validateTimeouts(ListenerTimeouts t, String at, List<String> problems) {
+    range(problems, at + ".tcpIdleSeconds", t.tcpIdleSeconds(), 10, 4000);
+    range(problems, at + ".udpIdleSeconds", t.udpIdleSeconds(), 10, 4000);
+    range(problems, at + ".httpKeepAliveSeconds", t.httpKeepAliveSeconds(), 0, 4000);
+    range(problems, at + ".requestSeconds", t.requestSeconds(), 1, 300);
+    range(problems, at + ".responseSeconds", t.responseSeconds(), 1, 300);
+  }
+
+  private static void validateCertificates(
+      ListenerConfig listener, String at, List<String> problems) {
+    boolean https = listener.protocol() == ListenerProtocol.HTTPS;
+    if (https && listener.certificates().isEmpty()) {
+      problems.add(at + ".certificates: an HTTPS listener needs at least one certificate");
+    } else if (!https && !listener.certificates().isEmpty()) {
+      problems.add(at + ".certificates: only HTTPS listeners take certificates");
+    }
+    for (int c = 0; c < listener.certificates().size(); c++) {
+      TlsCertificate certificate = listener.certificates().get(c);
+      for (String problem : PemMaterial.problems(certificate)) {
+        problems.add(at + ".certificates[" + c + "]: " + problem);
+      }
     }
   }
 
@@ -127,6 +155,42 @@ public final class SnapshotValidator {
       }
     }
     validateHealthCheck(group, at + ".healthCheck", problems);
+    validateGroupTls(group, at, problems);
+    Integer cidLength = group.quicConnectionIdLength();
+    if (cidLength != null) {
+      if (group.protocol() != BackendProtocol.QUIC) {
+        problems.add(at + ".quicConnectionIdLength: applies only to QUIC groups");
+      }
+      range(problems, at + ".quicConnectionIdLength", cidLength, 1, 20);
+    }
+  }
+
+  private static void validateGroupTls(GroupConfig group, String at, List<String> problems) {
+    BackendTls tls = group.tls();
+    if (tls == null) {
+      if (group.protocol() == BackendProtocol.HTTPS) {
+        problems.add(
+            at
+                + ".tls: an HTTPS group needs a CA bundle to verify its members, or"
+                + " insecureSkipVerify: true to skip verification");
+      }
+      return;
+    }
+    if (group.protocol() != BackendProtocol.HTTPS) {
+      problems.add(at + ".tls: applies only to HTTPS groups");
+    }
+    boolean hasBundle = tls.caBundle() != null && !tls.caBundle().isBlank();
+    if (hasBundle == tls.insecureSkipVerify()) {
+      problems.add(
+          at + ".tls: give either a CA bundle or insecureSkipVerify: true, exactly one of them");
+    }
+    if (hasBundle) {
+      PemMaterial.certificateProblem(tls.caBundle())
+          .ifPresent(p -> problems.add(at + ".tls.caBundle: " + p));
+    }
+    if (tls.serverName() != null && !IpLiterals.isHostName(tls.serverName())) {
+      problems.add(at + ".tls.serverName: \"" + tls.serverName() + "\" is not a DNS name");
+    }
   }
 
   private static void validateHealthCheck(GroupConfig group, String at, List<String> problems) {
@@ -179,6 +243,16 @@ public final class SnapshotValidator {
       }
     } else if (check.path() != null || check.host() != null || check.expectedCodes() != null) {
       problems.add(at + ": path, host and expectedCodes apply only to HTTP and HTTPS checks");
+    }
+    if (check.protocol() != HealthCheckProtocol.UDP
+        && (check.udpSend() != null || check.udpExpect() != null)) {
+      problems.add(at + ": udpSend and udpExpect apply only to UDP checks");
+    }
+    if (check.udpSend() != null && check.udpSend().length() > 512) {
+      problems.add(at + ".udpSend: at most 512 characters");
+    }
+    if (check.udpExpect() != null && check.udpExpect().isEmpty()) {
+      problems.add(at + ".udpExpect: must not be empty; leave it out to accept any reply");
     }
   }
 

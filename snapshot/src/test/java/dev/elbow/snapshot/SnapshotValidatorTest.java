@@ -67,7 +67,7 @@ class SnapshotValidatorTest {
             "groups[0].healthCheck: path, host and expectedCodes apply only to HTTP and HTTPS checks",
             "listeners[0].group: a HTTP listener cannot forward to the TCP group \"default/db\"; it"
                 + " needs a HTTP group",
-            "listeners[1].port: 80 is already used by listener default/a",
+            "listeners[1].port: TCP 80 is already used by listener default/a",
             "listeners[1].group: no group named \"default/missing\" in this snapshot");
   }
 
