@@ -5,6 +5,7 @@ import dev.elbow.dataplane.health.HealthChecker;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ListenerPorts;
 import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.proxy.udp.UdpCounters;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RoutingTable;
@@ -76,10 +77,9 @@ public final class DataPlane implements AutoCloseable {
         new ProxyContext(
             () -> table,
             new BackendConnector(options.transport(), options.connectTimeoutMillis()),
-            options.tcpIdleSeconds(),
-            options.httpIdleSeconds(),
-            options.responseTimeoutSeconds());
-    this.ports = new ListenerPorts(options.transport(), workers, options.listenAddress(), proxy);
+            options.udpMaxFlows());
+    this.ports =
+        new ListenerPorts(options.transport(), workers, threads, options.listenAddress(), proxy);
     this.healthChecker =
         new HealthChecker(workers, options.transport(), clock, this::onGroupHealthChange);
     this.admin = new AdminServer(this, options);
@@ -219,6 +219,11 @@ public final class DataPlane implements AutoCloseable {
     }
     return new DataPlaneStatus(
         instance, current.snapshot().version(), currentRevision, ports.states(), groups);
+  }
+
+  /** What the UDP listener on this port dropped, and why; null when there is none. */
+  public UdpCounters udpCounters(int port) {
+    return ports.udpCounters(port);
   }
 
   /** The ports with an open listener socket. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
  * java -cp 'dataplane/target/lib/*:dataplane/target/elbow-dataplane.jar' dev.elbow.dataplane.DataPlaneMain \
  *   [--admin-port 9901] [--admin-address 0.0.0.0] [--listen-address 0.0.0.0] \
  *   [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]
+ *   [--udp-max-flows 16384]
  * </pre>
  *
  * The admin token comes from {@code --admin-token-file} or the {@code ELBOW_ADMIN_TOKEN}
@@ -32,6 +33,7 @@ public final class DataPlaneMain {
     Path snapshotFile = null;
     int ioThreads = 0;
     Transport transport = Transport.best();
+    int udpMaxFlows = 16_384;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("-h") || flag.equals("--help")) {
@@ -50,6 +52,7 @@ public final class DataPlaneMain {
         case "--snapshot" -> snapshotFile = Path.of(value);
         case "--io-threads" -> ioThreads = Integer.parseInt(value);
         case "--transport" -> transport = Transport.named(value);
+        case "--udp-max-flows" -> udpMaxFlows = Integer.parseInt(value);
         default -> fail("unknown option " + flag + "\n" + usage());
       }
     }
@@ -63,6 +66,7 @@ public final class DataPlaneMain {
             .listenAddress(listenAddress)
             .ioThreads(ioThreads)
             .transport(transport)
+            .udpMaxFlows(udpMaxFlows)
             .build();
     DataPlane dataPlane = DataPlane.start(options);
     if (snapshotFile != null) {
@@ -96,7 +100,8 @@ public final class DataPlaneMain {
 
   private static String usage() {
     return "usage: DataPlaneMain [--admin-port 9901] [--admin-address ADDR] [--listen-address ADDR]"
-        + " [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]";
+        + " [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]"
+        + " [--udp-max-flows 16384]";
   }
 
   private static void fail(String message) {

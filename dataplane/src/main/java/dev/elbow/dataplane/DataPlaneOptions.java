@@ -12,10 +12,8 @@ import dev.elbow.dataplane.transport.Transport;
  * @param ioThreads event loops for proxying and health checks; 0 means one per core
  * @param transport epoll or NIO
  * @param connectTimeoutMillis how long a connect to a member may take before the retry
- * @param tcpIdleSeconds TCP connections idle for this long are closed (ELB default 300)
- * @param httpIdleSeconds client HTTP connections idle for this long are closed (ELB default 60)
- * @param responseTimeoutSeconds a member that sends nothing for this long during an exchange gets
- *     the client a 504 (ELB default 60); pooled connections idle this long are closed
+ * @param udpMaxFlows the most UDP flows one listener socket keeps (each has a socket of its own);
+ *     new flows past it are refused and counted. Listener timeouts come with each listener.
  */
 public record DataPlaneOptions(
     String listenAddress,
@@ -25,9 +23,7 @@ public record DataPlaneOptions(
     int ioThreads,
     Transport transport,
     int connectTimeoutMillis,
-    int tcpIdleSeconds,
-    int httpIdleSeconds,
-    int responseTimeoutSeconds) {
+    int udpMaxFlows) {
 
   public DataPlaneOptions {
     if (adminToken == null || adminToken.isBlank()) {
@@ -50,9 +46,7 @@ public record DataPlaneOptions(
     private int ioThreads;
     private Transport transport = Transport.best();
     private int connectTimeoutMillis = 5_000;
-    private int tcpIdleSeconds = 300;
-    private int httpIdleSeconds = 60;
-    private int responseTimeoutSeconds = 60;
+    private int udpMaxFlows = 16_384;
 
     private Builder(String adminToken) {
       this.adminToken = adminToken;
@@ -88,18 +82,8 @@ public record DataPlaneOptions(
       return this;
     }
 
-    public Builder tcpIdleSeconds(int value) {
-      tcpIdleSeconds = value;
-      return this;
-    }
-
-    public Builder httpIdleSeconds(int value) {
-      httpIdleSeconds = value;
-      return this;
-    }
-
-    public Builder responseTimeoutSeconds(int value) {
-      responseTimeoutSeconds = value;
+    public Builder udpMaxFlows(int value) {
+      udpMaxFlows = value;
       return this;
     }
 
@@ -112,9 +96,7 @@ public record DataPlaneOptions(
           ioThreads,
           transport,
           connectTimeoutMillis,
-          tcpIdleSeconds,
-          httpIdleSeconds,
-          responseTimeoutSeconds);
+          udpMaxFlows);
     }
   }
 }

@@ -13,18 +13,18 @@ public final class Capabilities {
 
   /** Listener protocols served today. */
   public static final Set<ListenerProtocol> LISTENER_PROTOCOLS =
-      Set.of(ListenerProtocol.TCP, ListenerProtocol.HTTP);
+      Set.of(ListenerProtocol.TCP, ListenerProtocol.UDP, ListenerProtocol.HTTP);
 
   /** Backend protocols served today. */
   public static final Set<BackendProtocol> GROUP_PROTOCOLS =
-      Set.of(BackendProtocol.TCP, BackendProtocol.HTTP);
+      Set.of(BackendProtocol.TCP, BackendProtocol.UDP, BackendProtocol.QUIC, BackendProtocol.HTTP);
 
   /** Algorithms implemented today. */
-  public static final Set<Algorithm> ALGORITHMS = Set.of(Algorithm.ROUND_ROBIN);
+  public static final Set<Algorithm> ALGORITHMS = Set.of(Algorithm.ROUND_ROBIN, Algorithm.QUIC_CID);
 
   /** Health check protocols implemented today. */
   public static final Set<HealthCheckProtocol> CHECKS =
-      Set.of(HealthCheckProtocol.TCP, HealthCheckProtocol.HTTP);
+      Set.of(HealthCheckProtocol.TCP, HealthCheckProtocol.HTTP, HealthCheckProtocol.UDP);
 
   private Capabilities() {}
 

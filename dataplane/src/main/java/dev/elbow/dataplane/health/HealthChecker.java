@@ -91,7 +91,9 @@ public final class HealthChecker implements AutoCloseable {
               check.path(),
               check.host(),
               ExpectedCodes.parse(check.expectedCodes()));
-      case HTTPS, UDP ->
+      case UDP ->
+          new UdpProbe(transport, check.timeoutSeconds(), check.udpSend(), check.udpExpect());
+      case HTTPS ->
           throw new IllegalStateException(check.protocol() + " checks are refused by validation");
     };
   }

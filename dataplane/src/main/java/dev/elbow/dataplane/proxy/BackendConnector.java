@@ -35,6 +35,11 @@ public final class BackendConnector {
     this.connectTimeoutMillis = connectTimeoutMillis;
   }
 
+  /** The transport every backend socket is opened with. */
+  public Transport transport() {
+    return transport;
+  }
+
   /**
    * Connects to {@code first}, or once to another member of {@code group} if that fails.
    *

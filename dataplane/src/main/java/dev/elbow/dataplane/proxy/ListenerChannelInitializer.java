@@ -45,10 +45,12 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
         BulkTransfer.configure(ch.config());
         ch.pipeline()
             .addLast(
-                new IdleStateHandler(0, 0, proxy.tcpIdleSeconds(), TimeUnit.SECONDS),
+                new IdleStateHandler(
+                    0, 0, route.config().timeouts().tcpIdleSeconds(), TimeUnit.SECONDS),
                 new TcpProxyFrontend(proxy, port));
       }
-      case HTTP -> ch.pipeline().addLast(new HttpProxyFrontend(proxy, port));
+      case HTTP ->
+          ch.pipeline().addLast(new HttpProxyFrontend(proxy, port, route.config().timeouts()));
       default -> ch.close(); // refused by validation; never in a table
     }
   }

@@ -1,9 +1,12 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.proxy.udp.UdpCounters;
+import dev.elbow.dataplane.proxy.udp.UdpProxyFrontend;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerState;
 import dev.elbow.snapshot.Snapshot;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,11 +21,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
  * The listener sockets. {@link #converge} opens the ports a snapshot has and closes the ports it no
- * longer has; ports that stay are not touched, and neither are their connections.
+ * longer has; ports that stay are not touched, and neither are their connections or UDP flows. A
+ * UDP port and a TCP port of the same number are separate sockets.
+ *
+ * <p>A UDP port is bound once per event loop with SO_REUSEPORT where the transport has it: the
+ * kernel then spreads clients over the sockets by their addresses, and every core forwards UDP.
  *
  * <p>A port that cannot be opened (another process holds it, say) does not hold up the rest of the
  * snapshot: it is reported in the listener's state and tried again at the next {@link #converge} or
@@ -33,41 +41,63 @@ import java.util.stream.Collectors;
  */
 public final class ListenerPorts implements AutoCloseable {
 
+  /** A socket family and port number: what a listener binds. */
+  private record Binding(boolean datagram, int port) {
+    static Binding of(ListenerConfig listener) {
+      return new Binding(listener.isDatagram(), listener.port());
+    }
+
+    @Override
+    public String toString() {
+      return (datagram ? "UDP " : "TCP ") + port;
+    }
+  }
+
   private final Transport transport;
   private final EventLoopGroup loops;
+  private final int loopCount;
   private final String bindAddress;
   private final ProxyContext proxy;
-  private final Map<Integer, Channel> open = new HashMap<>();
-  private final Map<Integer, String> failed = new HashMap<>();
+  private final Map<Binding, List<Channel>> open = new HashMap<>();
+  private final Map<Binding, String> failed = new HashMap<>();
+  private final Map<Integer, UdpCounters> udpCounters = new ConcurrentHashMap<>();
   // Event loops that shut down do not close their channels; the data plane does it on close.
   private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile List<ListenerState> states = List.of();
 
   public ListenerPorts(
-      Transport transport, EventLoopGroup loops, String bindAddress, ProxyContext proxy) {
+      Transport transport,
+      EventLoopGroup loops,
+      int loopCount,
+      String bindAddress,
+      ProxyContext proxy) {
     this.transport = transport;
     this.loops = loops;
+    this.loopCount = loopCount;
     this.bindAddress = bindAddress;
     this.proxy = proxy;
   }
 
   /** Opens the snapshot's ports that are not open and closes the ones it dropped. */
   public void converge(Snapshot snapshot) {
-    Set<Integer> wanted =
-        snapshot.listeners().stream().map(ListenerConfig::port).collect(Collectors.toSet());
+    Set<Binding> wanted =
+        snapshot.listeners().stream().map(Binding::of).collect(Collectors.toSet());
     failed.keySet().retainAll(wanted);
-    for (int port : wanted) {
-      if (!open.containsKey(port)) {
-        bind(port);
+    for (Binding binding : wanted) {
+      if (!open.containsKey(binding)) {
+        bind(binding);
       }
     }
     open.keySet()
         .removeIf(
-            port -> {
-              if (wanted.contains(port)) {
+            binding -> {
+              if (wanted.contains(binding)) {
                 return false;
               }
-              open.get(port).close().awaitUninterruptibly();
+              open.get(binding).forEach(ch -> ch.close().awaitUninterruptibly());
+              if (binding.datagram()) {
+                udpCounters.remove(binding.port());
+              }
               return true;
             });
     states = states(snapshot);
@@ -83,30 +113,47 @@ public final class ListenerPorts implements AutoCloseable {
       return false;
     }
     boolean opened = false;
-    for (int port : List.copyOf(failed.keySet())) {
-      opened |= bind(port);
+    for (Binding binding : List.copyOf(failed.keySet())) {
+      opened |= bind(binding);
     }
     states = states(snapshot);
     return opened;
   }
 
-  private boolean bind(int port) {
-    ChannelFuture bind = bootstrap(port).bind(new InetSocketAddress(bindAddress, port));
-    bind.awaitUninterruptibly();
-    if (bind.isSuccess()) {
-      open.put(port, bind.channel());
-      failed.remove(port);
-      return true;
+  private boolean bind(Binding binding) {
+    InetSocketAddress address = new InetSocketAddress(bindAddress, binding.port());
+    List<Channel> channels = new ArrayList<>();
+    int sockets = binding.datagram() && transport.reusePort() != null ? loopCount : 1;
+    for (int i = 0; i < sockets; i++) {
+      ChannelFuture bind =
+          binding.datagram()
+              ? datagramBootstrap(binding.port(), sockets > 1).bind(address)
+              : serverBootstrap(binding.port()).bind(address);
+      bind.awaitUninterruptibly();
+      if (!bind.isSuccess()) {
+        channels.forEach(ch -> ch.close().awaitUninterruptibly());
+        failed.put(
+            binding,
+            "cannot listen on "
+                + (binding.datagram() ? "UDP " : "TCP ")
+                + bindAddress
+                + ":"
+                + binding.port()
+                + ": "
+                + bind.cause().getMessage());
+        return false;
+      }
+      channels.add(bind.channel());
     }
-    failed.put(
-        port, "cannot listen on " + bindAddress + ":" + port + ": " + bind.cause().getMessage());
-    return false;
+    open.put(binding, List.copyOf(channels));
+    failed.remove(binding);
+    return true;
   }
 
   private List<ListenerState> states(Snapshot snapshot) {
     List<ListenerState> result = new ArrayList<>(snapshot.listeners().size());
     for (ListenerConfig listener : snapshot.listeners()) {
-      String reason = failed.get(listener.port());
+      String reason = failed.get(Binding.of(listener));
       result.add(new ListenerState(listener.name(), listener.port(), reason == null, reason));
     }
     return List.copyOf(result);
@@ -117,12 +164,20 @@ public final class ListenerPorts implements AutoCloseable {
     return states;
   }
 
-  /** The ports that are open, for reports and tests. */
+  /** The TCP ports that are open, for reports and tests. */
   public Set<Integer> openPorts() {
-    return Set.copyOf(open.keySet());
+    return open.keySet().stream()
+        .filter(b -> !b.datagram())
+        .map(Binding::port)
+        .collect(Collectors.toUnmodifiableSet());
   }
 
-  private ServerBootstrap bootstrap(int port) {
+  /** What a UDP listener port dropped, or null if no UDP listener has the port; any thread. */
+  public UdpCounters udpCounters(int port) {
+    return udpCounters.get(port);
+  }
+
+  private ServerBootstrap serverBootstrap(int port) {
     return new ServerBootstrap()
         .group(loops)
         .channel(transport.serverChannelType())
@@ -133,10 +188,27 @@ public final class ListenerPorts implements AutoCloseable {
         .childHandler(new ListenerChannelInitializer(proxy, port, accepted));
   }
 
+  private Bootstrap datagramBootstrap(int port, boolean reusePort) {
+    UdpCounters counters = udpCounters.computeIfAbsent(port, p -> new UdpCounters());
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(loops)
+            .channel(transport.datagramChannelType())
+            // Reads stay on: a datagram socket has no backpressure to apply, and what it cannot
+            // take the kernel drops, as a network would.
+            .option(ChannelOption.SO_RCVBUF, 4 << 20)
+            .option(ChannelOption.SO_SNDBUF, 4 << 20)
+            .handler(new UdpProxyFrontend(proxy, port, counters));
+    if (reusePort) {
+      bootstrap.option(transport.reusePort(), true);
+    }
+    return bootstrap;
+  }
+
   /** Closes every listener port and every connection accepted on one. */
   @Override
   public void close() {
-    open.values().forEach(ch -> ch.close().awaitUninterruptibly());
+    open.values().forEach(channels -> channels.forEach(ch -> ch.close().awaitUninterruptibly()));
     open.clear();
     accepted.close().awaitUninterruptibly();
   }

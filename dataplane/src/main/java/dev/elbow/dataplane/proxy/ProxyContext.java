@@ -4,17 +4,12 @@ import dev.elbow.dataplane.routing.RoutingTable;
 import java.util.function.Supplier;
 
 /**
- * What the proxy handlers of every listener share.
+ * What the proxy handlers of every listener share. Timeouts are not here: each listener has its
+ * own, in its route.
  *
- * @param routes the routing table in force; read once per connection or request
+ * @param routes the routing table in force; read once per connection, request or new UDP flow
  * @param connector opens connections to members
- * @param tcpIdleSeconds a TCP connection with no traffic either way for this long is closed
- * @param httpIdleSeconds a client HTTP connection idle between requests for this long is closed
- * @param responseTimeoutSeconds a member silent this long during an exchange gets the client a 504
+ * @param udpMaxFlows the most UDP flows one listener socket keeps; new flows past it are refused
  */
 public record ProxyContext(
-    Supplier<RoutingTable> routes,
-    BackendConnector connector,
-    int tcpIdleSeconds,
-    int httpIdleSeconds,
-    int responseTimeoutSeconds) {}
+    Supplier<RoutingTable> routes, BackendConnector connector, int udpMaxFlows) {}

@@ -1,8 +1,11 @@
 package dev.elbow.dataplane.routing;
 
+import dev.elbow.dataplane.lb.RendezvousHash;
 import dev.elbow.dataplane.lb.SmoothWeightedRoundRobin;
 import dev.elbow.snapshot.GroupConfig;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A backend group in service: its members and the picker over those that may take traffic now.
@@ -14,11 +17,15 @@ public final class GroupRuntime {
 
   private final GroupConfig config;
   private final List<Member> members;
+  private final Map<String, Member> byEndpoint = new HashMap<>();
+  private final QuicIdLength quicIdLength;
   private volatile Selection selection;
 
-  GroupRuntime(GroupConfig config, List<Member> members) {
+  GroupRuntime(GroupConfig config, List<Member> members, QuicIdLength quicIdLength) {
     this.config = config;
     this.members = List.copyOf(members);
+    this.quicIdLength = quicIdLength;
+    this.members.forEach(m -> byEndpoint.put(m.config().endpoint(), m));
     this.selection = Selection.of(this.members);
   }
 
@@ -39,6 +46,26 @@ public final class GroupRuntime {
     Selection current = selection;
     int index = current.picker.next();
     return index < 0 ? null : current.eligible[index];
+  }
+
+  /**
+   * The member that owns this hash (of a QUIC connection ID or a client address) by weighted
+   * rendezvous hashing over the members that may take traffic, or null when none may.
+   */
+  public Member pickByHash(long hash) {
+    Selection current = selection;
+    int index = current.hashing.pick(hash);
+    return index < 0 ? null : current.eligible[index];
+  }
+
+  /** The member at this {@code address:port} in this group, or null. */
+  public Member member(String endpoint) {
+    return byEndpoint.get(endpoint);
+  }
+
+  /** The length of the QUIC connection IDs the members issue, known or learned; QUIC groups. */
+  public QuicIdLength quicIdLength() {
+    return quicIdLength;
   }
 
   /** Another member than {@code failed}, for the one retry after a failed connect; or null. */
@@ -64,7 +91,8 @@ public final class GroupRuntime {
   }
 
   /** The members that may take traffic now, and the picker over them. */
-  private record Selection(Member[] eligible, SmoothWeightedRoundRobin picker) {
+  private record Selection(
+      Member[] eligible, SmoothWeightedRoundRobin picker, RendezvousHash hashing) {
 
     static Selection of(List<Member> members) {
       Member[] eligible = members.stream().filter(Member::inService).toArray(Member[]::new);
@@ -74,10 +102,13 @@ public final class GroupRuntime {
         eligible = members.stream().filter(Member::untested).toArray(Member[]::new);
       }
       int[] weights = new int[eligible.length];
+      long[] seeds = new long[eligible.length];
       for (int i = 0; i < eligible.length; i++) {
         weights[i] = eligible[i].weight();
+        seeds[i] = RendezvousHash.seed(eligible[i].config().endpoint());
       }
-      return new Selection(eligible, SmoothWeightedRoundRobin.of(weights));
+      return new Selection(
+          eligible, SmoothWeightedRoundRobin.of(weights), new RendezvousHash(seeds, weights));
     }
   }
 }

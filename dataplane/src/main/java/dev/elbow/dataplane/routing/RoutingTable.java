@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The applied snapshot in the form the request path reads: listener routes by port and groups by
@@ -24,18 +25,22 @@ public final class RoutingTable {
 
   /** The table before the first snapshot: nothing to route. */
   public static final RoutingTable EMPTY =
-      new RoutingTable(Snapshot.EMPTY, new IntObjectHashMap<>(), Map.of());
+      new RoutingTable(
+          Snapshot.EMPTY, new IntObjectHashMap<>(), new IntObjectHashMap<>(), Map.of());
 
   private final Snapshot snapshot;
   private final IntObjectMap<ListenerRoute> routesByPort;
+  private final IntObjectMap<ListenerRoute> datagramRoutesByPort;
   private final Map<String, GroupRuntime> groupsByName;
 
   private RoutingTable(
       Snapshot snapshot,
       IntObjectMap<ListenerRoute> routesByPort,
+      IntObjectMap<ListenerRoute> datagramRoutesByPort,
       Map<String, GroupRuntime> groupsByName) {
     this.snapshot = snapshot;
     this.routesByPort = routesByPort;
+    this.datagramRoutesByPort = datagramRoutesByPort;
     this.groupsByName = groupsByName;
   }
 
@@ -66,22 +71,35 @@ public final class RoutingTable {
         }
         members.add(new Member(member, health));
       }
-      groups.put(group.name(), new GroupRuntime(group, members));
+      QuicIdLength idLength =
+          old != null
+                  && Objects.equals(
+                      old.config().quicConnectionIdLength(), group.quicConnectionIdLength())
+              ? old.quicIdLength()
+              : new QuicIdLength(group.quicConnectionIdLength());
+      groups.put(group.name(), new GroupRuntime(group, members, idLength));
     }
     IntObjectMap<ListenerRoute> routes = new IntObjectHashMap<>();
+    IntObjectMap<ListenerRoute> datagramRoutes = new IntObjectHashMap<>();
     for (ListenerConfig listener : snapshot.listeners()) {
-      routes.put(listener.port(), new ListenerRoute(listener, groups.get(listener.group())));
+      (listener.isDatagram() ? datagramRoutes : routes)
+          .put(listener.port(), new ListenerRoute(listener, groups.get(listener.group())));
     }
-    return new RoutingTable(snapshot, routes, groups);
+    return new RoutingTable(snapshot, routes, datagramRoutes, groups);
   }
 
   public Snapshot snapshot() {
     return snapshot;
   }
 
-  /** The route of a listener port, or null when no listener has it. */
+  /** The route of a TCP listener port (TCP, HTTP, HTTPS), or null when no listener has it. */
   public ListenerRoute route(int port) {
     return routesByPort.get(port);
+  }
+
+  /** The route of a UDP listener port, or null when no listener has it. */
+  public ListenerRoute datagramRoute(int port) {
+    return datagramRoutesByPort.get(port);
   }
 
   /** The group with this name, or null. */

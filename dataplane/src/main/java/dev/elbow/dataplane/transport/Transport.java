@@ -1,18 +1,25 @@
 package dev.elbow.dataplane.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -31,16 +38,22 @@ public final class Transport {
   private final Supplier<IoHandlerFactory> ioHandlerFactory;
   private final Class<? extends ServerChannel> serverChannelType;
   private final Class<? extends Channel> socketChannelType;
+  private final Class<? extends DatagramChannel> datagramChannelType;
+  private final ChannelOption<Boolean> reusePort;
 
   private Transport(
       String name,
       Supplier<IoHandlerFactory> ioHandlerFactory,
       Class<? extends ServerChannel> serverChannelType,
-      Class<? extends Channel> socketChannelType) {
+      Class<? extends Channel> socketChannelType,
+      Class<? extends DatagramChannel> datagramChannelType,
+      ChannelOption<Boolean> reusePort) {
     this.name = name;
     this.ioHandlerFactory = ioHandlerFactory;
     this.serverChannelType = serverChannelType;
     this.socketChannelType = socketChannelType;
+    this.datagramChannelType = datagramChannelType;
+    this.reusePort = reusePort;
   }
 
   /**
@@ -89,7 +102,9 @@ public final class Transport {
         "epoll",
         EpollIoHandler::newFactory,
         EpollServerSocketChannel.class,
-        EpollSocketChannel.class);
+        EpollSocketChannel.class,
+        EpollDatagramChannel.class,
+        EpollChannelOption.SO_REUSEPORT);
   }
 
   private static Transport ioUring() {
@@ -97,12 +112,19 @@ public final class Transport {
         "io_uring",
         IoUringIoHandler::newFactory,
         IoUringServerSocketChannel.class,
-        IoUringSocketChannel.class);
+        IoUringSocketChannel.class,
+        IoUringDatagramChannel.class,
+        IoUringChannelOption.SO_REUSEPORT);
   }
 
   private static Transport nio() {
     return new Transport(
-        "nio", NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class);
+        "nio",
+        NioIoHandler::newFactory,
+        NioServerSocketChannel.class,
+        NioSocketChannel.class,
+        NioDatagramChannel.class,
+        null);
   }
 
   /** A group of event loops whose threads are named {@code prefix-N}. */
@@ -117,6 +139,18 @@ public final class Transport {
 
   public Class<? extends Channel> socketChannelType() {
     return socketChannelType;
+  }
+
+  public Class<? extends DatagramChannel> datagramChannelType() {
+    return datagramChannelType;
+  }
+
+  /**
+   * SO_REUSEPORT, or null where the transport has no such option (NIO). With it a UDP port is bound
+   * once per event loop and the kernel spreads clients over the sockets, so UDP uses every core.
+   */
+  public ChannelOption<Boolean> reusePort() {
+    return reusePort;
   }
 
   @Override

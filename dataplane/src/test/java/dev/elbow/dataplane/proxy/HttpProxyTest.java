@@ -16,7 +16,9 @@ import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ListenerTimeouts;
 import dev.elbow.snapshot.MemberHealth;
 import dev.elbow.snapshot.Snapshot;
 import java.io.BufferedReader;
@@ -69,9 +71,14 @@ class HttpProxyTest {
   }
 
   private Snapshot snapshot(long version, HealthCheckConfig check) {
+    return snapshot(version, check, ListenerTimeouts.DEFAULTS);
+  }
+
+  private Snapshot snapshot(long version, HealthCheckConfig check, ListenerTimeouts timeouts) {
     return new Snapshot(
         version,
-        List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/web")),
+        List.of(
+            new ListenerConfig("ns/web", ListenerProtocol.HTTP, port, "ns/web", timeouts, null)),
         List.of(
             group(
                 "ns/web",
@@ -203,17 +210,20 @@ class HttpProxyTest {
 
   @Test
   void aMemberThatStopsAnsweringGetsTheClientA504() throws Exception {
-    dataPlane.close();
-    dataPlane =
-        TestDataPlane.start(
-            TestDataPlane.options().transport(transport()).responseTimeoutSeconds(1));
     try (java.net.ServerSocket mute =
         new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
       // Accepts connections (the kernel does) and never answers.
       dataPlane.apply(
           new Snapshot(
               1,
-              List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/mute")),
+              List.of(
+                  new ListenerConfig(
+                      "ns/web",
+                      ListenerProtocol.HTTP,
+                      port,
+                      "ns/mute",
+                      new ListenerTimeouts(300, 300, 60, 60, 1),
+                      null)),
               List.of(
                   group(
                       "ns/mute",
@@ -306,11 +316,9 @@ class HttpProxyTest {
   }
 
   @Test
-  void aClientTricklingItsRequestHeadIsCutOff() throws Exception {
-    dataPlane.close();
-    dataPlane =
-        TestDataPlane.start(TestDataPlane.options().transport(transport()).httpIdleSeconds(1));
-    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+  void aClientTricklingItsRequestHeadIsCutOffWithA408() throws Exception {
+    dataPlane.apply(
+        snapshot(1, HealthCheckConfig.DISABLED, new ListenerTimeouts(300, 300, 60, 1, 60)));
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       java.io.OutputStream out = socket.getOutputStream();
       out.write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -330,6 +338,42 @@ class HttpProxyTest {
                 }
               });
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+  }
+
+  @Test
+  void anUnfinishedRequestHeadGetsA408AndAnIdleConnectionIsClosedQuietly() throws Exception {
+    dataPlane.apply(
+        snapshot(1, HealthCheckConfig.DISABLED, new ListenerTimeouts(300, 300, 1, 1, 60)));
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      socket
+          .getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout").contains("connection: close");
+    }
+    try (java.net.Socket idle = new java.net.Socket("127.0.0.1", port)) {
+      idle.setSoTimeout(5000);
+      idle.getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(idle.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      // One answer, then the keep-alive timeout closes the connection without a word.
+      assertThat(answer).startsWith("HTTP/1.1 200").doesNotContain("408");
+    }
+  }
+
+  @Test
+  void keepAliveZeroClosesAfterEveryResponse() throws Exception {
+    dataPlane.apply(
+        snapshot(1, HealthCheckConfig.DISABLED, new ListenerTimeouts(300, 300, 0, 60, 60)));
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      socket
+          .getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 200").contains("connection: close");
     }
   }
 

@@ -48,6 +48,12 @@ public final class Snapshots {
         "200");
   }
 
+  /** A UDP check every 2 s with a 1 s timeout, one result decides. */
+  public static HealthCheckConfig udpCheck(String send, String expect) {
+    return new HealthCheckConfig(
+        true, HealthCheckProtocol.UDP, null, 2, 1, 1, 1, null, null, null, send, expect);
+  }
+
   public static GroupConfig group(
       String name, BackendProtocol protocol, HealthCheckConfig check, List<MemberConfig> members) {
     return new GroupConfig(name, protocol, Algorithm.ROUND_ROBIN, members, check);

@@ -41,15 +41,7 @@ final class BackendConnections {
       callback.connected(pooled, first);
       return;
     }
-    proxy
-        .connector()
-        .connect(
-            loop,
-            group,
-            first,
-            () -> initializer(first, proxy.responseTimeoutSeconds()),
-            false,
-            callback);
+    proxy.connector().connect(loop, group, first, () -> initializer(first), false, callback);
   }
 
   /** Takes a connection back after an exchange: into the pool if it can carry another. */
@@ -63,15 +55,11 @@ final class BackendConnections {
     }
   }
 
-  private static ChannelInitializer<Channel> initializer(
-      Member target, int responseTimeoutSeconds) {
+  private static ChannelInitializer<Channel> initializer(Member target) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline()
-            .addLast(
-                new HttpBackendHandler(
-                    target.socketAddress(), responseTimeoutSeconds, POOL_IDLE_SECONDS));
+        ch.pipeline().addLast(new HttpBackendHandler(target.socketAddress(), POOL_IDLE_SECONDS));
       }
     };
   }

@@ -5,41 +5,67 @@ import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a client connection whose next request head has not fully arrived within the keep-alive
- * timeout, counted from the end of the previous exchange (or from the accept). The clock is not
- * reset by bytes that trickle in, so a client sending a head one byte at a time cannot hold the
- * connection open for ever.
+ * The two deadlines of a client connection between exchanges. Idle: the first byte of the next
+ * request must come within the keep-alive timeout of the end of the previous exchange, or the
+ * connection is closed quietly. Request: once a request has begun (or from the accept, for the
+ * first one), its whole head must arrive within the request timeout, or the client gets a 408. The
+ * clock is not reset by bytes that trickle in, so a client sending a head one byte at a time
+ * (slowloris) cannot hold the connection open for ever.
  *
- * <p>One timer per connection re-arms itself; starting and ending exchanges only write a field, so
+ * <p>One timer per connection re-arms itself; starting and ending exchanges only write fields, so
  * requests schedule nothing. The timer is cancelled when the connection closes: a pending task
  * would otherwise hold the whole connection in memory for the rest of the timeout.
  */
 final class HeadDeadline {
 
-  private final long timeoutNanos;
+  private static final int IDLE = 0;
+  private static final int RECEIVING = 1;
+  private static final int EXCHANGE = 2;
+
+  private final long idleNanos;
+  private final long requestNanos;
+  private final Runnable onRequestTimeout;
   private ChannelHandlerContext ctx;
-  private long waitingSince = -1;
+  private int phase = RECEIVING;
+  private long since;
   private Future<?> timer;
 
-  HeadDeadline(int timeoutSeconds) {
-    this.timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
+  /**
+   * @param idleSeconds the keep-alive timeout
+   * @param requestSeconds the request timeout
+   * @param onRequestTimeout answers 408; runs on the connection's event loop
+   */
+  HeadDeadline(int idleSeconds, int requestSeconds, Runnable onRequestTimeout) {
+    this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
+    this.requestNanos = TimeUnit.SECONDS.toNanos(requestSeconds);
+    this.onRequestTimeout = onRequestTimeout;
   }
 
   /** Starts the timer for a new connection, which now waits for its first request. */
   void start(ChannelHandlerContext context) {
     this.ctx = context;
-    waitingSince = System.nanoTime();
-    schedule(timeoutNanos);
+    phase = RECEIVING;
+    since = System.nanoTime();
+    schedule(requestNanos);
+  }
+
+  /** Bytes of a request arrived; after an idle wait the request clock starts now. */
+  void bytesArrived() {
+    if (phase == IDLE) {
+      phase = RECEIVING;
+      since = System.nanoTime();
+    }
   }
 
   /** A complete request head arrived. */
   void headArrived() {
-    waitingSince = -1;
+    phase = EXCHANGE;
   }
 
-  /** The exchange ended; the next head is due within the timeout. */
+  /** The exchange ended; the next request is due within the keep-alive timeout. */
   void waitForNextHead() {
-    waitingSince = System.nanoTime();
+    phase = IDLE;
+    since = System.nanoTime();
   }
 
   /** The connection closed; nothing is left to time. */
@@ -59,15 +85,18 @@ final class HeadDeadline {
     if (!ctx.channel().isOpen()) {
       return;
     }
-    if (waitingSince < 0) {
-      schedule(timeoutNanos); // an exchange is running; its own timeouts apply
+    if (phase == EXCHANGE) {
+      schedule(Math.min(idleNanos, requestNanos) + 1); // the exchange's own timeouts apply
       return;
     }
-    long left = timeoutNanos - (System.nanoTime() - waitingSince);
-    if (left <= 0) {
+    long limit = phase == IDLE ? idleNanos : requestNanos;
+    long left = limit - (System.nanoTime() - since);
+    if (left > 0) {
+      schedule(left);
+    } else if (phase == IDLE) {
       ctx.close();
     } else {
-      schedule(left);
+      onRequestTimeout.run();
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.elbow.dataplane.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +27,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private static final int BODY = 1;
 
   private final InetSocketAddress member;
-  private final long responseTimeoutNanos;
+  private long responseTimeoutNanos;
   private final long poolIdleNanos;
   private final Http1Head response = new Http1Head();
   private final BodyFramer body = new BodyFramer();
@@ -38,30 +38,36 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private boolean reusable;
   private HttpProxyFrontend exchange;
   private long lastActivity = System.nanoTime();
-  private Future<?> timer;
+  private ScheduledFuture<?> timer;
 
-  HttpBackendHandler(InetSocketAddress member, int responseTimeoutSeconds, int poolIdleSeconds) {
+  HttpBackendHandler(InetSocketAddress member, int poolIdleSeconds) {
     this.member = member;
-    this.responseTimeoutNanos = TimeUnit.SECONDS.toNanos(responseTimeoutSeconds);
     this.poolIdleNanos = TimeUnit.SECONDS.toNanos(poolIdleSeconds);
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    scheduleCheck(Math.min(responseTimeoutNanos, poolIdleNanos));
+    scheduleCheck(poolIdleNanos);
   }
 
   /**
    * Takes the connection for one exchange.
    *
    * @param headRequest the request is a HEAD, so the response has no body whatever it says
+   * @param responseTimeoutSeconds the listener's response timeout
    */
-  void attach(HttpProxyFrontend frontend, boolean headRequest) {
+  void attach(HttpProxyFrontend frontend, boolean headRequest, int responseTimeoutSeconds) {
     this.exchange = frontend;
     this.noBody = headRequest;
     this.state = HEAD;
     this.lastActivity = System.nanoTime();
+    this.responseTimeoutNanos = TimeUnit.SECONDS.toNanos(responseTimeoutSeconds);
+    if (timer != null && timer.getDelay(TimeUnit.NANOSECONDS) > responseTimeoutNanos) {
+      // The pending check was timed for the longer pool idle limit; this exchange needs it sooner.
+      timer.cancel(false);
+      scheduleCheck(responseTimeoutNanos);
+    }
   }
 
   void detach() {

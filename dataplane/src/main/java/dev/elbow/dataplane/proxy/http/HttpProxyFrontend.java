@@ -5,6 +5,7 @@ import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -50,6 +51,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final ProxyContext proxy;
   private final int port;
   private final HeadDeadline headDeadline;
+  private final boolean keepAliveAllowed;
+  private int responseTimeoutSeconds;
   private final Http1Head request = new Http1Head();
   private final BodyFramer requestBody = new BodyFramer();
   private ChannelHandlerContext ctx;
@@ -76,10 +79,17 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private boolean waitingForBackendWritable;
   private boolean waitingForClientWritable;
 
-  public HttpProxyFrontend(ProxyContext proxy, int port) {
+  /**
+   * @param timeouts the listener's timeouts as the connection was accepted; a change applies to
+   *     connections accepted after it
+   */
+  public HttpProxyFrontend(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
     this.proxy = proxy;
     this.port = port;
-    this.headDeadline = new HeadDeadline(proxy.httpIdleSeconds());
+    this.keepAliveAllowed = timeouts.httpKeepAliveSeconds() > 0;
+    this.headDeadline =
+        new HeadDeadline(
+            timeouts.httpKeepAliveSeconds(), timeouts.requestSeconds(), this::onRequestTimeout);
   }
 
   @Override
@@ -106,6 +116,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     in = Cumulation.append(ctx.alloc(), in, (ByteBuf) msg);
+    headDeadline.bytesArrived();
     process();
   }
 
@@ -160,7 +171,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private void onRequestHead(int end) {
     headDeadline.headArrived();
     clientHttp10 = request.http10;
-    clientKeepAlive = request.keepAlive();
+    clientKeepAlive = keepAliveAllowed && request.keepAlive();
     headRequest = request.methodIs(in, HEAD);
     requestDone = false;
     responseStarted = false;
@@ -184,6 +195,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     group = route.group();
+    responseTimeoutSeconds = route.config().timeouts().responseSeconds();
     Member chosen = group.pick();
     if (chosen == null) {
       in.readerIndex(end);
@@ -250,7 +262,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private void startExchange(Channel channel) {
     backend = channel;
-    channel.pipeline().get(HttpBackendHandler.class).attach(this, headRequest);
+    channel
+        .pipeline()
+        .get(HttpBackendHandler.class)
+        .attach(this, headRequest, responseTimeoutSeconds);
     channel.read(); // the response may start before the request body ends
     // Keep the head while the request may have to go again; a body is never sent twice.
     channel.write(
@@ -443,7 +458,17 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     respond(
         504,
         "Gateway Timeout",
-        "member " + member + " did not answer within " + proxy.responseTimeoutSeconds() + "s");
+        "member " + member + " did not answer within " + responseTimeoutSeconds + "s");
+  }
+
+  /** The client began a request and did not finish its head within the request timeout. */
+  private void onRequestTimeout() {
+    if (state != WAIT_HEAD) {
+      return;
+    }
+    clientKeepAlive = false;
+    in = Cumulation.release(in);
+    respond(408, "Request Timeout", "the request head did not arrive in time");
   }
 
   /** Answers the client without a member and ends the exchange. */

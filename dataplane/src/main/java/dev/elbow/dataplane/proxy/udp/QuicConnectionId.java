@@ -69,6 +69,25 @@ public final class QuicConnectionId {
     return pack(start + 6, length);
   }
 
+  /**
+   * The length of the Source Connection ID of a long-header packet, which is the ID its sender
+   * wants to receive in short headers from then on; -1 for anything else.
+   */
+  public static int sourceIdLength(ByteBuf datagram) {
+    int start = datagram.readerIndex();
+    int size = datagram.readableBytes();
+    if (size < 7 || (datagram.getUnsignedByte(start) & 0xc0) != 0xc0) {
+      return -1; // not a long header with the fixed bit
+    }
+    int destinationLength = datagram.getUnsignedByte(start + 5);
+    int at = start + 6 + destinationLength;
+    if (destinationLength > MAX_V1_LENGTH || at >= start + size) {
+      return -1;
+    }
+    int length = datagram.getUnsignedByte(at);
+    return length <= MAX_V1_LENGTH && at + 1 + length <= start + size ? length : -1;
+  }
+
   /** The offset of a located ID in its buffer. */
   public static int offset(long located) {
     return (int) (located >>> 32);

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
 public final class UdpFlowTable<S> {
 
   private final int capacity;
-  private final long idleNanos;
+  private long idleNanos;
   private final LinkedHashMap<InetSocketAddress, Flow<S>> flows;
   private long refused;
 
@@ -45,6 +45,14 @@ public final class UdpFlowTable<S> {
     this.capacity = capacity;
     this.idleNanos = idleNanos;
     this.flows = new LinkedHashMap<>(16, 0.75f, true); // access order: least recently used first
+  }
+
+  /** Changes the idle timeout, for a listener whose timeout was changed by a snapshot. */
+  public void idleNanos(long nanos) {
+    if (nanos < 1) {
+      throw new IllegalArgumentException("the idle timeout must be positive");
+    }
+    idleNanos = nanos;
   }
 
   /** The session of the client's flow, marked used now; null if the client has no open flow. */
@@ -82,6 +90,11 @@ public final class UdpFlowTable<S> {
   public S close(InetSocketAddress client) {
     Flow<S> flow = flows.remove(client);
     return flow == null ? null : flow.session;
+  }
+
+  /** Ends the client's flow if {@code session} still serves it (a newer one may by now). */
+  public void close(InetSocketAddress client, S session) {
+    flows.computeIfPresent(client, (address, flow) -> flow.session == session ? null : flow);
   }
 
   /** Removes the flows idle for the timeout and hands each session to {@code closer}. */

@@ -19,7 +19,7 @@ class ConnectionTimersTest {
   @Test
   void headDeadlineSchedulesOneCheckAndStopCancelsIt() {
     EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
-    HeadDeadline deadline = new HeadDeadline(60);
+    HeadDeadline deadline = new HeadDeadline(60, 60, () -> {});
 
     deadline.start(channel.pipeline().firstContext());
     assertThat(channel.runScheduledPendingTasks()).as("a check is pending").isNotEqualTo(NONE);
@@ -32,7 +32,7 @@ class ConnectionTimersTest {
   @Test
   void backendConnectionCancelsItsCheckWhenItCloses() {
     EmbeddedChannel channel =
-        new EmbeddedChannel(new HttpBackendHandler(new InetSocketAddress("127.0.0.1", 1), 60, 15));
+        new EmbeddedChannel(new HttpBackendHandler(new InetSocketAddress("127.0.0.1", 1), 15));
     assertThat(channel.runScheduledPendingTasks()).as("a check is pending").isNotEqualTo(NONE);
 
     channel.close();

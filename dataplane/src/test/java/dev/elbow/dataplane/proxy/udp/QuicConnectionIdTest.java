@@ -43,6 +43,22 @@ class QuicConnectionIdTest {
   }
 
   @Test
+  void theServersSourceIdTellsTheLengthOfShortHeaderIds() {
+    ByteBuf server = hex(SERVER_INITIAL); // RFC 9001 A.3: source connection ID f067a5502a4262b5
+    ByteBuf client = hex(CLIENT_INITIAL); // the client's own source ID is empty
+    ByteBuf shortHeader = hex(SHORT_HEADER);
+    assertThat(QuicConnectionId.sourceIdLength(server)).isEqualTo(8);
+    assertThat(QuicConnectionId.sourceIdLength(client)).isZero();
+    assertThat(QuicConnectionId.sourceIdLength(shortHeader)).isEqualTo(-1);
+    ByteBuf truncated = hex("c000000001" + "14"); // says a 20-byte ID follows, and ends
+    assertThat(QuicConnectionId.sourceIdLength(truncated)).isEqualTo(-1);
+    truncated.release();
+    server.release();
+    client.release();
+    shortHeader.release();
+  }
+
+  @Test
   void shortHeaderUsesTheConfiguredLength() {
     ByteBuf packet = hex(SHORT_HEADER);
     assertThat(QuicConnectionId.length(QuicConnectionId.locate(packet, 0))).isZero();

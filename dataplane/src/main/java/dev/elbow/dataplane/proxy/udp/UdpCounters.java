@@ -1,0 +1,25 @@
+package dev.elbow.dataplane.proxy.udp;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What a UDP listener port dropped, and why. Datagrams are never queued: each of these is a
+ * datagram or flow that went nowhere, counted so it can be seen.
+ */
+public final class UdpCounters {
+
+  /** New flows refused because the flow table was full. */
+  public final LongAdder flowsRefused = new LongAdder();
+
+  /** Datagrams that claim to be QUIC version 1 or 2 and break its rules. */
+  public final LongAdder malformed = new LongAdder();
+
+  /** Datagrams that arrived while the group had no member to take them. */
+  public final LongAdder noMember = new LongAdder();
+
+  /** Flows ended because their member answered with ICMP port-unreachable. */
+  public final LongAdder unreachable = new LongAdder();
+
+  /** Flows opened, in total. */
+  public final LongAdder flowsOpened = new LongAdder();
+}

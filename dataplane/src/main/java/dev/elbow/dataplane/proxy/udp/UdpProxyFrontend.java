@@ -1,0 +1,175 @@
+package dev.elbow.dataplane.proxy.udp;
+
+import dev.elbow.dataplane.lb.RendezvousHash;
+import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.ListenerRoute;
+import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.QuicIdLength;
+import dev.elbow.snapshot.Algorithm;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Forwards the datagrams of one UDP listener socket. Each client address and port is a flow with
+ * its own backend-side socket ({@link UdpSession}), so a member's replies go back to the client
+ * that caused them. A flow keeps its member while the member stays in the group and is not
+ * unhealthy; idle flows expire after the listener's UDP idle timeout.
+ *
+ * <p>The member of a new flow is picked by the group's algorithm. For QUIC_CID it is a consistent
+ * hash of the QUIC destination connection ID, so a client whose address or port changes (NAT
+ * rebinding, connection migration) opens a new flow that lands on the same member. Datagrams that
+ * are not QUIC are hashed by source address instead; malformed QUIC datagrams are dropped and
+ * counted. Everything runs on the socket's event loop: the flow table needs no lock.
+ */
+public final class UdpProxyFrontend extends SimpleChannelInboundHandler<DatagramPacket>
+    implements UdpSession.Owner {
+
+  private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final ProxyContext proxy;
+  private final int port;
+  private final UdpCounters counters;
+  private UdpFlowTable<UdpSession> flows;
+  private long idleNanos;
+  private ChannelHandlerContext ctx;
+  private Future<?> sweeper;
+
+  public UdpProxyFrontend(ProxyContext proxy, int port, UdpCounters counters) {
+    super(false); // payloads are handed on, not released here
+    this.proxy = proxy;
+    this.port = port;
+    this.counters = counters;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    sweeper =
+        ctx.executor()
+            .scheduleWithFixedDelay(this::sweep, SWEEP_NANOS, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    sweeper.cancel(false);
+    if (flows != null) {
+      flows.clear(UdpSession::close);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    ByteBuf payload = packet.content();
+    ListenerRoute route = proxy.routes().get().datagramRoute(port);
+    if (route == null) {
+      payload.release(); // the listener is going away
+      return;
+    }
+    UdpFlowTable<UdpSession> table = flowsFor(route);
+    InetSocketAddress client = packet.sender();
+    long now = System.nanoTime();
+    UdpSession session = table.use(client, now);
+    if (session != null && !session.stillServes(route.group())) {
+      table.close(client); // its member left or failed: the flow starts over with another
+      session.close();
+      session = null;
+    }
+    if (session == null) {
+      session = open(route.group(), client, payload, now);
+      if (session == null) {
+        payload.release();
+        return;
+      }
+    }
+    session.send(payload);
+  }
+
+  private UdpSession open(GroupRuntime group, InetSocketAddress client, ByteBuf payload, long now) {
+    Member member;
+    if (group.config().algorithm() == Algorithm.QUIC_CID) {
+      long located = QuicConnectionId.locate(payload, shortIdLength(group.quicIdLength()));
+      if (located == QuicConnectionId.MALFORMED) {
+        counters.malformed.increment();
+        return null;
+      }
+      member =
+          group.pickByHash(
+              located == QuicConnectionId.NOT_QUIC
+                  ? addressHash(client)
+                  : QuicConnectionId.hash(payload, located));
+    } else {
+      member = group.pick();
+    }
+    if (member == null) {
+      counters.noMember.increment();
+      return null;
+    }
+    if (!flows.admit()) {
+      counters.flowsRefused.increment();
+      return null;
+    }
+    UdpSession session =
+        UdpSession.open(
+            proxy.connector().transport(), ctx.channel(), client, member, group, this, counters);
+    flows.open(client, session, now);
+    counters.flowsOpened.increment();
+    return session;
+  }
+
+  /** Before a length is known, short headers cannot be read: hash them by address. */
+  private static int shortIdLength(QuicIdLength length) {
+    int known = length.get();
+    return known == QuicIdLength.UNKNOWN ? Integer.MAX_VALUE : known;
+  }
+
+  private static long addressHash(InetSocketAddress client) {
+    return RendezvousHash.mix(client.getAddress().hashCode() * 31L + client.getPort());
+  }
+
+  /** The flow table, made or re-timed for the route's idle timeout. */
+  private UdpFlowTable<UdpSession> flowsFor(ListenerRoute route) {
+    long idle = TimeUnit.SECONDS.toNanos(route.config().timeouts().udpIdleSeconds());
+    if (flows == null) {
+      flows = new UdpFlowTable<>(proxy.udpMaxFlows(), idle);
+    } else if (idle != idleNanos) {
+      flows.idleNanos(idle);
+    }
+    idleNanos = idle;
+    return flows;
+  }
+
+  private void sweep() {
+    if (flows != null) {
+      flows.expire(System.nanoTime(), UdpSession::close);
+    }
+  }
+
+  @Override
+  public void closed(UdpSession session) {
+    flows.close(session.client(), session);
+  }
+
+  @Override
+  public void used(UdpSession session) {
+    flows.use(session.client(), System.nanoTime());
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A UDP listener socket has no peer to fail: an error (an ICMP message for some earlier
+    // reply, say) concerns one datagram, and the socket goes on serving.
+  }
+
+  /** Open flows, for tests. */
+  int flowCount() {
+    return flows == null ? 0 : flows.size();
+  }
+}

@@ -1,0 +1,199 @@
+package dev.elbow.dataplane.proxy.udp;
+
+import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.transport.Transport;
+import dev.elbow.snapshot.HealthState;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.util.ArrayDeque;
+
+/**
+ * One UDP flow on the backend side: a socket connected to the flow's member, on the event loop of
+ * the listener socket, so replies are sent back to the client without any hand-over between
+ * threads. Datagrams that arrive before the socket is connected wait in a short queue; beyond it
+ * they are dropped, as a network would drop them.
+ */
+final class UdpSession {
+
+  /** Datagrams held while the backend socket connects; more than this are dropped. */
+  private static final int MAX_PENDING = 64;
+
+  /** What the listener learns from a session. */
+  interface Owner {
+    /** The session ended by itself (its socket failed): forget its flow. */
+    void closed(UdpSession session);
+
+    /** A datagram went through the flow, either way. */
+    void used(UdpSession session);
+  }
+
+  private final Channel listener;
+  private final InetSocketAddress client;
+  private final Owner owner;
+  private final UdpCounters counters;
+  private final String endpoint;
+  private Member member;
+  private GroupRuntime group;
+  private Channel backend;
+  private ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+  private boolean closed;
+
+  private UdpSession(
+      Channel listener,
+      InetSocketAddress client,
+      Member member,
+      GroupRuntime group,
+      Owner owner,
+      UdpCounters counters) {
+    this.listener = listener;
+    this.client = client;
+    this.member = member;
+    this.group = group;
+    this.owner = owner;
+    this.counters = counters;
+    this.endpoint = member.config().endpoint();
+  }
+
+  /** Opens a session to {@code member}; datagrams may be sent at once. */
+  static UdpSession open(
+      Transport transport,
+      Channel listener,
+      InetSocketAddress client,
+      Member member,
+      GroupRuntime group,
+      Owner owner,
+      UdpCounters counters) {
+    UdpSession session = new UdpSession(listener, client, member, group, owner, counters);
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(listener.eventLoop())
+            .channel(transport.datagramChannelType())
+            .handler(session.new FromMember())
+            .connect(member.socketAddress());
+    session.backend = connect.channel();
+    connect.addListener(f -> session.connected(f.isSuccess()));
+    return session;
+  }
+
+  InetSocketAddress client() {
+    return client;
+  }
+
+  Member member() {
+    return member;
+  }
+
+  /**
+   * Whether the flow may stay with its member under this group: the member is still in it and not
+   * known to be unhealthy. A member of weight 0 keeps its flows (it drains) but gets no new ones.
+   */
+  boolean stillServes(GroupRuntime current) {
+    if (current != group) {
+      Member same = current.member(endpoint);
+      if (same == null) {
+        return false;
+      }
+      member = same;
+      group = current;
+    }
+    return member.health().state() != HealthState.UNHEALTHY;
+  }
+
+  /** Sends a client's datagram to the member; takes ownership of {@code payload}. */
+  void send(ByteBuf payload) {
+    if (closed) {
+      payload.release();
+    } else if (pending != null) {
+      if (pending.size() < MAX_PENDING) {
+        pending.add(payload);
+      } else {
+        payload.release();
+      }
+    } else {
+      backend.writeAndFlush(payload, backend.voidPromise());
+    }
+  }
+
+  private void connected(boolean success) {
+    ArrayDeque<ByteBuf> waiting = pending;
+    pending = null;
+    if (closed) {
+      waiting.forEach(ByteBuf::release);
+      return;
+    }
+    if (!success) {
+      waiting.forEach(ByteBuf::release);
+      fail();
+      return;
+    }
+    for (ByteBuf payload : waiting) {
+      backend.write(payload, backend.voidPromise());
+    }
+    backend.flush();
+  }
+
+  /** Closes the backend socket, for an owner that has already forgotten the flow. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (pending != null) {
+      pending.forEach(ByteBuf::release);
+      pending.clear();
+    }
+    backend.close();
+  }
+
+  private void fail() {
+    if (!closed) {
+      close();
+      owner.closed(this);
+    }
+  }
+
+  /** Datagrams from the member, sent back to the client from the listener's port. */
+  private final class FromMember extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    FromMember() {
+      super(false);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      ByteBuf payload = packet.content();
+      if (closed) {
+        payload.release();
+        return;
+      }
+      int issued = QuicConnectionId.sourceIdLength(payload);
+      if (issued > 0) {
+        group.quicIdLength().learn(issued);
+      }
+      owner.used(UdpSession.this);
+      listener.write(new DatagramPacket(payload, client), listener.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      listener.flush(); // one flush per batch of replies read in this loop turn
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // An ICMP port-unreachable from the member arrives as an error on the connected socket.
+      if (cause instanceof PortUnreachableException) {
+        counters.unreachable.increment();
+      }
+      fail();
+    }
+  }
+}

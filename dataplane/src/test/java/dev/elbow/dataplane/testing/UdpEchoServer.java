@@ -1,0 +1,86 @@
+package dev.elbow.dataplane.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A UDP backend on loopback that answers each datagram with {@code name:payload}, and remembers the
+ * client ports it saw (the proxy's backend-side sockets). It can be told to stay silent, and
+ * stopping it closes the port, so datagrams to it draw ICMP port-unreachable.
+ */
+public final class UdpEchoServer implements AutoCloseable {
+
+  private final String name;
+  private final DatagramSocket socket;
+  private final int port;
+  private final Set<Integer> peers = ConcurrentHashMap.newKeySet();
+  private volatile boolean silent;
+
+  private UdpEchoServer(String name) {
+    this.name = name;
+    try {
+      this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    } catch (SocketException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.port = socket.getLocalPort();
+    Thread thread = new Thread(this::serve, "udp-echo-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public static UdpEchoServer start(String name) {
+    return new UdpEchoServer(name);
+  }
+
+  /** The port, also after {@link #close}. */
+  public int port() {
+    return port;
+  }
+
+  /** Stops answering, while keeping the port open (no ICMP either). */
+  public void silent(boolean value) {
+    silent = value;
+  }
+
+  /** The source ports datagrams came from. */
+  public Set<Integer> peers() {
+    return peers;
+  }
+
+  private void serve() {
+    byte[] buffer = new byte[65_535];
+    while (!socket.isClosed()) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        socket.receive(packet);
+      } catch (IOException e) {
+        return; // closed
+      }
+      peers.add(packet.getPort());
+      if (silent) {
+        continue;
+      }
+      String payload = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+      byte[] reply = (name + ":" + payload).getBytes(StandardCharsets.UTF_8);
+      try {
+        socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}
