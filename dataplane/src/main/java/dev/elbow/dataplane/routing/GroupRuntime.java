@@ -18,13 +18,13 @@ public final class GroupRuntime {
   private final GroupConfig config;
   private final List<Member> members;
   private final Map<String, Member> byEndpoint = new HashMap<>();
-  private final QuicIdLength quicIdLength;
+  private final QuicLearning quicLearning;
   private volatile Selection selection;
 
-  GroupRuntime(GroupConfig config, List<Member> members, QuicIdLength quicIdLength) {
+  GroupRuntime(GroupConfig config, List<Member> members, QuicLearning quicLearning) {
     this.config = config;
     this.members = List.copyOf(members);
-    this.quicIdLength = quicIdLength;
+    this.quicLearning = quicLearning;
     this.members.forEach(m -> byEndpoint.put(m.config().endpoint(), m));
     this.selection = Selection.of(this.members);
   }
@@ -64,8 +64,8 @@ public final class GroupRuntime {
   }
 
   /** The length of the QUIC connection IDs the members issue, known or learned; QUIC groups. */
-  public QuicIdLength quicIdLength() {
-    return quicIdLength;
+  public QuicLearning quicLearning() {
+    return quicLearning;
   }
 
   /** Another member than {@code failed}, for the one retry after a failed connect; or null. */

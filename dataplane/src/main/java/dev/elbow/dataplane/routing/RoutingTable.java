@@ -71,13 +71,13 @@ public final class RoutingTable {
         }
         members.add(new Member(member, health));
       }
-      QuicIdLength idLength =
+      QuicLearning learning =
           old != null
                   && Objects.equals(
                       old.config().quicConnectionIdLength(), group.quicConnectionIdLength())
-              ? old.quicIdLength()
-              : new QuicIdLength(group.quicConnectionIdLength());
-      groups.put(group.name(), new GroupRuntime(group, members, idLength));
+              ? old.quicLearning()
+              : new QuicLearning(group.quicConnectionIdLength());
+      groups.put(group.name(), new GroupRuntime(group, members, learning));
     }
     IntObjectMap<ListenerRoute> routes = new IntObjectHashMap<>();
     IntObjectMap<ListenerRoute> datagramRoutes = new IntObjectHashMap<>();

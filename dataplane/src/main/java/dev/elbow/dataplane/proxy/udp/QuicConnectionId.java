@@ -70,22 +70,24 @@ public final class QuicConnectionId {
   }
 
   /**
-   * The length of the Source Connection ID of a long-header packet, which is the ID its sender
-   * wants to receive in short headers from then on; -1 for anything else.
+   * Locates the Source Connection ID of a long-header packet: the ID its sender wants to receive in
+   * every later packet. Packed like {@link #locate}; {@link #NOT_QUIC} for anything else.
    */
-  public static int sourceIdLength(ByteBuf datagram) {
+  public static long locateSource(ByteBuf datagram) {
     int start = datagram.readerIndex();
     int size = datagram.readableBytes();
     if (size < 7 || (datagram.getUnsignedByte(start) & 0xc0) != 0xc0) {
-      return -1; // not a long header with the fixed bit
+      return NOT_QUIC; // not a long header with the fixed bit
     }
     int destinationLength = datagram.getUnsignedByte(start + 5);
     int at = start + 6 + destinationLength;
     if (destinationLength > MAX_V1_LENGTH || at >= start + size) {
-      return -1;
+      return NOT_QUIC;
     }
     int length = datagram.getUnsignedByte(at);
-    return length <= MAX_V1_LENGTH && at + 1 + length <= start + size ? length : -1;
+    return length <= MAX_V1_LENGTH && at + 1 + length <= start + size
+        ? pack(at + 1, length)
+        : NOT_QUIC;
   }
 
   /** The offset of a located ID in its buffer. */

@@ -5,8 +5,9 @@ import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
-import dev.elbow.dataplane.routing.QuicIdLength;
+import dev.elbow.dataplane.routing.QuicLearning;
 import dev.elbow.snapshot.Algorithm;
+import dev.elbow.snapshot.HealthState;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -95,16 +96,15 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
   private UdpSession open(GroupRuntime group, InetSocketAddress client, ByteBuf payload, long now) {
     Member member;
     if (group.config().algorithm() == Algorithm.QUIC_CID) {
-      long located = QuicConnectionId.locate(payload, shortIdLength(group.quicIdLength()));
+      long located = QuicConnectionId.locate(payload, shortIdLength(group.quicLearning()));
       if (located == QuicConnectionId.MALFORMED) {
         counters.malformed.increment();
         return null;
       }
       member =
-          group.pickByHash(
-              located == QuicConnectionId.NOT_QUIC
-                  ? addressHash(client)
-                  : QuicConnectionId.hash(payload, located));
+          located == QuicConnectionId.NOT_QUIC
+              ? group.pickByHash(addressHash(client))
+              : quicMember(group, QuicConnectionId.hash(payload, located));
     } else {
       member = group.pick();
     }
@@ -124,10 +124,27 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
     return session;
   }
 
+  /**
+   * The member that chose this connection ID, if it can still take the flow (a client that changed
+   * address); else the consistent hash of the ID (a new connection).
+   */
+  private static Member quicMember(GroupRuntime group, long idHash) {
+    String owner = group.quicLearning().ownerOf(idHash);
+    if (owner != null) {
+      Member chosen = group.member(owner);
+      if (chosen != null
+          && chosen.weight() > 0
+          && chosen.health().state() != HealthState.UNHEALTHY) {
+        return chosen;
+      }
+    }
+    return group.pickByHash(idHash);
+  }
+
   /** Before a length is known, short headers cannot be read: hash them by address. */
-  private static int shortIdLength(QuicIdLength length) {
-    int known = length.get();
-    return known == QuicIdLength.UNKNOWN ? Integer.MAX_VALUE : known;
+  private static int shortIdLength(QuicLearning length) {
+    int known = length.idLength();
+    return known == QuicLearning.UNKNOWN ? Integer.MAX_VALUE : known;
   }
 
   private static long addressHash(InetSocketAddress client) {

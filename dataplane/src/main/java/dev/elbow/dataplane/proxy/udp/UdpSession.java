@@ -3,6 +3,7 @@ package dev.elbow.dataplane.proxy.udp;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.transport.Transport;
+import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.HealthState;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -40,6 +41,7 @@ final class UdpSession {
   private final Owner owner;
   private final UdpCounters counters;
   private final String endpoint;
+  private final boolean learnsQuic;
   private Member member;
   private GroupRuntime group;
   private Channel backend;
@@ -60,6 +62,7 @@ final class UdpSession {
     this.owner = owner;
     this.counters = counters;
     this.endpoint = member.config().endpoint();
+    this.learnsQuic = group.config().algorithm() == Algorithm.QUIC_CID;
   }
 
   /** Opens a session to {@code member}; datagrams may be sent at once. */
@@ -174,9 +177,16 @@ final class UdpSession {
         payload.release();
         return;
       }
-      int issued = QuicConnectionId.sourceIdLength(payload);
-      if (issued > 0) {
-        group.quicIdLength().learn(issued);
+      if (learnsQuic) {
+        long source = QuicConnectionId.locateSource(payload);
+        if (source >= 0 && QuicConnectionId.length(source) > 0) {
+          group
+              .quicLearning()
+              .learn(
+                  QuicConnectionId.length(source),
+                  QuicConnectionId.hash(payload, source),
+                  endpoint);
+        }
       }
       owner.used(UdpSession.this);
       listener.write(new DatagramPacket(payload, client), listener.voidPromise());

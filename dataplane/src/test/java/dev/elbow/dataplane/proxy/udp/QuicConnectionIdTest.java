@@ -43,15 +43,15 @@ class QuicConnectionIdTest {
   }
 
   @Test
-  void theServersSourceIdTellsTheLengthOfShortHeaderIds() {
+  void theServersSourceIdIsTheIdOfLaterPackets() {
     ByteBuf server = hex(SERVER_INITIAL); // RFC 9001 A.3: source connection ID f067a5502a4262b5
     ByteBuf client = hex(CLIENT_INITIAL); // the client's own source ID is empty
     ByteBuf shortHeader = hex(SHORT_HEADER);
-    assertThat(QuicConnectionId.sourceIdLength(server)).isEqualTo(8);
-    assertThat(QuicConnectionId.sourceIdLength(client)).isZero();
-    assertThat(QuicConnectionId.sourceIdLength(shortHeader)).isEqualTo(-1);
+    assertThat(idHex(server, QuicConnectionId.locateSource(server))).isEqualTo("f067a5502a4262b5");
+    assertThat(QuicConnectionId.length(QuicConnectionId.locateSource(client))).isZero();
+    assertThat(QuicConnectionId.locateSource(shortHeader)).isEqualTo(QuicConnectionId.NOT_QUIC);
     ByteBuf truncated = hex("c000000001" + "14"); // says a 20-byte ID follows, and ends
-    assertThat(QuicConnectionId.sourceIdLength(truncated)).isEqualTo(-1);
+    assertThat(QuicConnectionId.locateSource(truncated)).isEqualTo(QuicConnectionId.NOT_QUIC);
     truncated.release();
     server.release();
     client.release();
