@@ -2,6 +2,8 @@ package dev.elbow.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -35,6 +37,22 @@ import java.util.List;
             + " HTTPS health checks; remove them or set healthCheck.protocol to HTTP",
     fieldPath = ".healthCheck",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value =
+        "!has(self.healthCheck)"
+            + " || (!has(self.healthCheck.udpSend) && !has(self.healthCheck.udpExpect))"
+            + " || (has(self.healthCheck.protocol) ? self.healthCheck.protocol == 'UDP'"
+            + " : self.protocol in ['UDP', 'QUIC'])",
+    message =
+        "healthCheck.udpSend and healthCheck.udpExpect apply only to UDP health checks, which UDP"
+            + " and QUIC groups use",
+    fieldPath = ".healthCheck",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "!has(self.quicConnectionIdLength) || self.protocol == 'QUIC'",
+    message = "quicConnectionIdLength applies only to QUIC groups; remove it",
+    fieldPath = ".quicConnectionIdLength",
+    reason = "FieldValueForbidden")
 public class BackendServerGroupSpec {
 
   @Required
@@ -56,6 +74,13 @@ public class BackendServerGroupSpec {
 
   @JsonPropertyDescription("Active health checking of the members. Checks are on by default.")
   private HealthCheck healthCheck;
+
+  @Min(1)
+  @Max(20)
+  @JsonPropertyDescription(
+      "QUIC groups: length of the connection IDs the members issue, 1-20, which short-header"
+          + " packets do not carry. Left out, it is learned from the members' handshake packets.")
+  private Integer quicConnectionIdLength;
 
   @Default("false")
   @JsonPropertyDescription(
@@ -92,6 +117,14 @@ public class BackendServerGroupSpec {
 
   public void setHealthCheck(HealthCheck healthCheck) {
     this.healthCheck = healthCheck;
+  }
+
+  public Integer getQuicConnectionIdLength() {
+    return quicConnectionIdLength;
+  }
+
+  public void setQuicConnectionIdLength(Integer quicConnectionIdLength) {
+    this.quicConnectionIdLength = quicConnectionIdLength;
   }
 
   public boolean isRemovalProtection() {

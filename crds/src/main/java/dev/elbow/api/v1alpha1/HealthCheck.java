@@ -74,6 +74,33 @@ public class HealthCheck {
           + " Defaults to '200'.")
   private String expectedCodes;
 
+  @Size(max = 512)
+  @JsonPropertyDescription(
+      "UDP checks: text of the probe datagram (UTF-8). Defaults to an empty datagram.")
+  private String udpSend;
+
+  @Size(min = 1, max = 512)
+  @JsonPropertyDescription(
+      "UDP checks: text the reply must contain. Defaults to accepting any reply; no reply within"
+          + " the timeout, or an ICMP port-unreachable, fails the check either way.")
+  private String udpExpect;
+
+  public String getUdpSend() {
+    return udpSend;
+  }
+
+  public void setUdpSend(String udpSend) {
+    this.udpSend = udpSend;
+  }
+
+  public String getUdpExpect() {
+    return udpExpect;
+  }
+
+  public void setUdpExpect(String udpExpect) {
+    this.udpExpect = udpExpect;
+  }
+
   public Boolean getEnabled() {
     return enabled;
   }

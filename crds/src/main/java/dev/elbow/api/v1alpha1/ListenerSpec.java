@@ -17,7 +17,9 @@ public class ListenerSpec {
   @Required
   @Min(1)
   @Max(65535)
-  @JsonPropertyDescription("Port the data plane listens on, 1-65535; one listener per port.")
+  @JsonPropertyDescription(
+      "Port the data plane listens on, 1-65535. One TCP, HTTP or HTTPS listener per port, and"
+          + " one UDP listener, which may share the number with a TCP one.")
   private Integer port;
 
   @Required
@@ -25,6 +27,9 @@ public class ListenerSpec {
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
   @JsonPropertyDescription("Name of a BackendServerGroup in the listener's namespace.")
   private String backendGroup;
+
+  @JsonPropertyDescription("Timeouts; each has the ELB default when left out.")
+  private ListenerTimeouts timeouts;
 
   public ListenerSpec() {}
 
@@ -48,6 +53,14 @@ public class ListenerSpec {
 
   public void setPort(Integer port) {
     this.port = port;
+  }
+
+  public ListenerTimeouts getTimeouts() {
+    return timeouts;
+  }
+
+  public void setTimeouts(ListenerTimeouts timeouts) {
+    this.timeouts = timeouts;
   }
 
   public String getBackendGroup() {

@@ -79,7 +79,14 @@ public final class GroupRules {
               member.getWeight() == null ? 1 : member.getWeight()));
     }
     GroupConfig config =
-        new GroupConfig(ResourceKey.of(group).toString(), protocol, algorithm, members, check);
+        new GroupConfig(
+            ResourceKey.of(group).toString(),
+            protocol,
+            algorithm,
+            members,
+            check,
+            null,
+            spec.getQuicConnectionIdLength());
     // The API server's schema catches nearly everything; this catches the rest (such as a range
     // "204-200" in expectedCodes) with the same checks the data plane applies, so the operator
     // never pushes a snapshot the data plane would refuse.
@@ -121,7 +128,9 @@ public final class GroupRules {
         given.getHost(),
         http
             ? Objects.requireNonNullElse(given.getExpectedCodes(), ExpectedCodes.DEFAULT)
-            : given.getExpectedCodes());
+            : given.getExpectedCodes(),
+        given.getUdpSend(),
+        given.getUdpExpect());
   }
 
   private static HealthCheckProtocol defaultProtocol(BackendProtocol group) {

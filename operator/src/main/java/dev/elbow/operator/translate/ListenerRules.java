@@ -31,7 +31,8 @@ public final class ListenerRules {
    *
    * @param groupNamed the BackendServerGroup of this name in the listener's namespace, or null
    * @param groupVerdict the verdict on that group
-   * @param samePort every listener on the listener's port, itself included
+   * @param samePort every listener on the listener's port and socket family (UDP, or TCP for TCP,
+   *     HTTP and HTTPS), itself included
    */
   public static Verdict verdict(
       Listener listener,
@@ -57,7 +58,9 @@ public final class ListenerRules {
     if (!ResourceKey.of(owner).equals(ResourceKey.of(listener))) {
       return Verdict.rejected(
           "PortConflict",
-          "spec.port: port "
+          "spec.port: "
+              + (protocol == ListenerProtocol.UDP ? "UDP" : "TCP")
+              + " port "
               + spec.getPort()
               + " is already taken by listener "
               + ResourceKey.of(owner)

@@ -2,9 +2,11 @@ package dev.elbow.operator.translate;
 
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
+import dev.elbow.api.v1alpha1.ListenerSpec;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ListenerTimeouts;
 import dev.elbow.snapshot.Snapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -40,10 +43,11 @@ public final class Translator {
       }
     }
 
-    Map<Integer, List<Listener>> byPort =
+    // A UDP port and a TCP port of the same number do not collide.
+    Map<String, List<Listener>> byPort =
         listeners.stream()
             .filter(l -> l.getSpec() != null && l.getSpec().getPort() != null)
-            .collect(Collectors.groupingBy(l -> l.getSpec().getPort()));
+            .collect(Collectors.groupingBy(Translator::socket));
     Map<ResourceKey, Judged> listenerVerdicts = new HashMap<>();
     List<ListenerConfig> listenerConfigs = new ArrayList<>();
     for (Listener listener : sorted(listeners)) {
@@ -54,9 +58,7 @@ public final class Translator {
               listener,
               name -> groupsByKey.get(new ResourceKey(namespace, name)),
               group -> groupVerdicts.get(ResourceKey.of(group)).verdict(),
-              byPort.getOrDefault(
-                  listener.getSpec() == null ? null : listener.getSpec().getPort(),
-                  List.of(listener)));
+              byPort.getOrDefault(socket(listener), List.of(listener)));
       listenerVerdicts.put(
           key, new Judged(listener.getMetadata().getUid(), generation(listener), verdict));
       if (verdict.accepted()) {
@@ -65,11 +67,37 @@ public final class Translator {
                 key.toString(),
                 ListenerProtocol.valueOf(listener.getSpec().getProtocol().name()),
                 listener.getSpec().getPort(),
-                new ResourceKey(namespace, listener.getSpec().getBackendGroup()).toString()));
+                new ResourceKey(namespace, listener.getSpec().getBackendGroup()).toString(),
+                timeouts(listener.getSpec().getTimeouts()),
+                null));
       }
     }
     return new Translation(
         new Snapshot(0, listenerConfigs, groupConfigs), groupVerdicts, listenerVerdicts);
+  }
+
+  /** "UDP 53" or "TCP 443": what a listener binds. */
+  private static String socket(Listener listener) {
+    ListenerSpec spec = listener.getSpec();
+    if (spec == null || spec.getPort() == null) {
+      return "";
+    }
+    boolean udp = spec.getProtocol() == dev.elbow.api.v1alpha1.ListenerProtocol.UDP;
+    return (udp ? "UDP " : "TCP ") + spec.getPort();
+  }
+
+  /** The listener's timeouts, each left out one with its ELB default. */
+  static ListenerTimeouts timeouts(dev.elbow.api.v1alpha1.ListenerTimeouts given) {
+    ListenerTimeouts d = ListenerTimeouts.DEFAULTS;
+    if (given == null) {
+      return d;
+    }
+    return new ListenerTimeouts(
+        Objects.requireNonNullElse(given.getTcpIdleSeconds(), d.tcpIdleSeconds()),
+        Objects.requireNonNullElse(given.getUdpIdleSeconds(), d.udpIdleSeconds()),
+        Objects.requireNonNullElse(given.getHttpKeepAliveSeconds(), d.httpKeepAliveSeconds()),
+        Objects.requireNonNullElse(given.getRequestSeconds(), d.requestSeconds()),
+        Objects.requireNonNullElse(given.getResponseSeconds(), d.responseSeconds()));
   }
 
   private static <T extends HasMetadata> List<T> sorted(Collection<T> resources) {

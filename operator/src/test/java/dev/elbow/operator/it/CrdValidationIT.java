@@ -86,6 +86,23 @@ class CrdValidationIT {
   }
 
   @Test
+  void refusesUdpProbeTextOnTcpChecksAndAConnectionIdLengthOutsideQuic() {
+    assertRefused(
+        with(
+            "tcp-udp-send",
+            g -> {
+              g.getSpec().setHealthCheck(check(5, 3, 3, 3, null));
+              g.getSpec().getHealthCheck().setUdpSend("ping");
+            }),
+        "spec.healthCheck",
+        "healthCheck.udpSend and healthCheck.udpExpect apply only to UDP health checks");
+    assertRefused(
+        with("tcp-cid", g -> g.getSpec().setQuicConnectionIdLength(8)),
+        "spec.quicConnectionIdLength",
+        "quicConnectionIdLength applies only to QUIC groups");
+  }
+
+  @Test
   void refusesATimeoutThatIsNotBelowTheInterval() {
     assertRefused(
         with("slow", g -> g.getSpec().setHealthCheck(check(3, 3, 3, 3, null))),

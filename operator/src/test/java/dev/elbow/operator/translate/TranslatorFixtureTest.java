@@ -32,7 +32,7 @@ class TranslatorFixtureTest {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @ParameterizedTest
-  @ValueSource(strings = {"accepted", "listener-verdicts", "group-verdicts"})
+  @ValueSource(strings = {"accepted", "listener-verdicts", "group-verdicts", "udp-and-quic"})
   void translatesAsTheFixtureSays(String fixture) throws IOException {
     Path dir = FIXTURES.resolve(fixture);
     List<BackendServerGroup> groups = new ArrayList<>();
