@@ -154,7 +154,15 @@ public final class DataPlane implements AutoCloseable {
                   + inForce
                   + ", the version in force"));
     }
-    RoutingTable next = RoutingTable.build(snapshot, current, clock.instant());
+    RoutingTable next;
+    try {
+      next = RoutingTable.build(snapshot, current, clock.instant());
+    } catch (IllegalArgumentException e) {
+      // Certificates that passed validation and still do not load (a key type the TLS library
+      // refuses, say): nothing changes, and the message says which one.
+      log.warn("refused snapshot {}: {}", snapshot.version(), e.getMessage());
+      return ApplyOutcome.refused(ApplyOutcome.Kind.INVALID, inForce, List.of(e.getMessage()));
+    }
     // Swap first, so a connection accepted on a new port finds its route.
     table = next;
     // A health change between building the table and swapping it in went to the old groups.

@@ -12,19 +12,16 @@ import java.util.Set;
 public final class Capabilities {
 
   /** Listener protocols served today. */
-  public static final Set<ListenerProtocol> LISTENER_PROTOCOLS =
-      Set.of(ListenerProtocol.TCP, ListenerProtocol.UDP, ListenerProtocol.HTTP);
+  public static final Set<ListenerProtocol> LISTENER_PROTOCOLS = Set.of(ListenerProtocol.values());
 
   /** Backend protocols served today. */
-  public static final Set<BackendProtocol> GROUP_PROTOCOLS =
-      Set.of(BackendProtocol.TCP, BackendProtocol.UDP, BackendProtocol.QUIC, BackendProtocol.HTTP);
+  public static final Set<BackendProtocol> GROUP_PROTOCOLS = Set.of(BackendProtocol.values());
 
   /** Algorithms implemented today. */
   public static final Set<Algorithm> ALGORITHMS = Set.of(Algorithm.ROUND_ROBIN, Algorithm.QUIC_CID);
 
   /** Health check protocols implemented today. */
-  public static final Set<HealthCheckProtocol> CHECKS =
-      Set.of(HealthCheckProtocol.TCP, HealthCheckProtocol.HTTP, HealthCheckProtocol.UDP);
+  public static final Set<HealthCheckProtocol> CHECKS = Set.of(HealthCheckProtocol.values());
 
   private Capabilities() {}
 

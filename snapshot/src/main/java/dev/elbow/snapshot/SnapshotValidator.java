@@ -167,17 +167,25 @@ public final class SnapshotValidator {
 
   private static void validateGroupTls(GroupConfig group, String at, List<String> problems) {
     BackendTls tls = group.tls();
+    boolean httpsCheck =
+        group.healthCheck().enabled()
+            && group.healthCheck().protocol() == HealthCheckProtocol.HTTPS;
     if (tls == null) {
       if (group.protocol() == BackendProtocol.HTTPS) {
         problems.add(
             at
                 + ".tls: an HTTPS group needs a CA bundle to verify its members, or"
                 + " insecureSkipVerify: true to skip verification");
+      } else if (httpsCheck) {
+        problems.add(
+            at
+                + ".tls: an HTTPS health check needs a CA bundle to verify the members, or"
+                + " insecureSkipVerify: true to skip verification");
       }
       return;
     }
-    if (group.protocol() != BackendProtocol.HTTPS) {
-      problems.add(at + ".tls: applies only to HTTPS groups");
+    if (group.protocol() != BackendProtocol.HTTPS && !httpsCheck) {
+      problems.add(at + ".tls: applies only to HTTPS groups and HTTPS health checks");
     }
     boolean hasBundle = tls.caBundle() != null && !tls.caBundle().isBlank();
     if (hasBundle == tls.insecureSkipVerify()) {

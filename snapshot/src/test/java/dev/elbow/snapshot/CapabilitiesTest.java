@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class CapabilitiesTest {
 
   @Test
-  void namesWhatThisReleaseCannotServe() {
+  void namesWhatThisReleaseCannotServeAndServesEveryProtocol() {
     Snapshot snapshot =
         new Snapshot(
             1,
@@ -23,13 +23,8 @@ class CapabilitiesTest {
                         true, HealthCheckProtocol.HTTPS, null, 5, 3, 3, 3, "/", null, "200"))));
     assertThat(Capabilities.unsupported(snapshot))
         .containsExactly(
-            "listeners[0].protocol: HTTPS is not supported yet for listeners; use HTTP or TCP or UDP",
-            "groups[0].protocol: HTTPS is not supported yet for groups; use HTTP or QUIC or TCP or"
-                + " UDP",
             "groups[0].algorithm: LEAST_CONNECTIONS is not supported yet for groups; use QUIC_CID or"
-                + " ROUND_ROBIN",
-            "groups[0].healthCheck.protocol: HTTPS is not supported yet for health checks; use HTTP or"
-                + " TCP or UDP");
+                + " ROUND_ROBIN");
   }
 
   @Test

@@ -118,7 +118,7 @@ class SnapshotValidatorProtocolsTest {
                     List.of(),
                     group("d/a", BackendProtocol.HTTP, new BackendTls(null, true, "bad name!")))))
         .containsExactly(
-            "groups[0].tls: applies only to HTTPS groups",
+            "groups[0].tls: applies only to HTTPS groups and HTTPS health checks",
             "groups[0].tls.serverName: \"bad name!\" is not a DNS name");
   }
 

@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small backend server for demos and tests, in two flavours.
+ * A small backend server for demos and tests, in two flavours (HTTP also over TLS).
  *
  * <ul>
  *   <li>HTTP: answers every request with its name as the body and {@code x-backend: NAME}; echoes
@@ -51,27 +52,36 @@ public final class DemoBackend implements AutoCloseable {
   private final String name;
   private final boolean http;
   private final int port;
+  private final SslContext tls;
   private final AtomicInteger requests = new AtomicInteger();
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile Channel server;
   private volatile int healthStatus = 200;
 
-  private DemoBackend(String name, boolean http, int port) {
+  private DemoBackend(String name, boolean http, int port, SslContext tls) {
     this.name = name;
     this.http = http;
     this.port = port;
+    this.tls = tls;
   }
 
   /** Starts an HTTP backend on 127.0.0.1; port 0 picks a free port. */
   public static DemoBackend http(String name, int port) {
-    DemoBackend backend = new DemoBackend(name, true, port);
+    DemoBackend backend = new DemoBackend(name, true, port, null);
+    backend.start();
+    return backend;
+  }
+
+  /** Starts an HTTPS backend on 127.0.0.1 with this server TLS context; port 0 picks one. */
+  public static DemoBackend https(String name, int port, SslContext tls) {
+    DemoBackend backend = new DemoBackend(name, true, port, tls);
     backend.start();
     return backend;
   }
 
   /** Starts a line-answering TCP backend on 127.0.0.1; port 0 picks a free port. */
   public static DemoBackend tcp(String name, int port) {
-    DemoBackend backend = new DemoBackend(name, false, port);
+    DemoBackend backend = new DemoBackend(name, false, port, null);
     backend.start();
     return backend;
   }
@@ -88,6 +98,9 @@ public final class DemoBackend implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     connections.add(ch);
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
                     if (http) {
                       ch.pipeline()
                           .addLast(

@@ -21,6 +21,13 @@ final class FailureReasons {
       String message = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
       return message.contains("refused") ? "connection refused" : "connect failed: " + message;
     }
+    if (cause instanceof io.netty.handler.codec.DecoderException
+        && cause.getCause() instanceof javax.net.ssl.SSLException tls) {
+      return "TLS: " + tls.getMessage();
+    }
+    if (cause instanceof javax.net.ssl.SSLException tls) {
+      return "TLS: " + tls.getMessage();
+    }
     if (cause instanceof ClosedChannelException) {
       return "connection closed";
     }

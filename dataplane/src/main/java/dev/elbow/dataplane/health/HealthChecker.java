@@ -6,6 +6,7 @@ import dev.elbow.dataplane.routing.RoutingTable;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.ExpectedCodes;
 import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.HealthCheckProtocol;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -59,7 +60,7 @@ public final class HealthChecker implements AutoCloseable {
       }
       for (Member member : group.members()) {
         live.add(member.health());
-        tasks.computeIfAbsent(member.health(), status -> start(group.name(), member, check));
+        tasks.computeIfAbsent(member.health(), status -> start(group, member, check));
       }
     }
     for (Iterator<Map.Entry<HealthStatus, CheckTask>> it = tasks.entrySet().iterator();
@@ -72,29 +73,29 @@ public final class HealthChecker implements AutoCloseable {
     }
   }
 
-  private CheckTask start(String group, Member member, HealthCheckConfig check) {
+  private CheckTask start(GroupRuntime group, Member member, HealthCheckConfig check) {
     int port = check.port() != null ? check.port() : member.config().port();
     InetSocketAddress target = new InetSocketAddress(member.socketAddress().getAddress(), port);
     CheckTask task =
-        new CheckTask(loops.next(), group, member.health(), target, probe(check), check);
+        new CheckTask(
+            loops.next(), group.name(), member.health(), target, probe(check, group), check);
     task.loop.execute(task::run); // the first check runs at once, so traffic need not wait
     return task;
   }
 
-  private Probe probe(HealthCheckConfig check) {
+  private Probe probe(HealthCheckConfig check, GroupRuntime group) {
     return switch (check.protocol()) {
       case TCP -> new TcpProbe(transport, check.timeoutSeconds());
-      case HTTP ->
+      case HTTP, HTTPS ->
           new HttpProbe(
               transport,
               check.timeoutSeconds(),
               check.path(),
               check.host(),
-              ExpectedCodes.parse(check.expectedCodes()));
+              ExpectedCodes.parse(check.expectedCodes()),
+              check.protocol() == HealthCheckProtocol.HTTPS ? group.tls() : null);
       case UDP ->
           new UdpProbe(transport, check.timeoutSeconds(), check.udpSend(), check.udpExpect());
-      case HTTPS ->
-          throw new IllegalStateException(check.protocol() + " checks are refused by validation");
     };
   }
 

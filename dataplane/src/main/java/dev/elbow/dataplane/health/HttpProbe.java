@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.health;
 
+import dev.elbow.dataplane.tls.BackendTlsContexts;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.ExpectedCodes;
 import io.netty.bootstrap.Bootstrap;
@@ -26,7 +27,10 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
-/** Healthy when a GET of the configured path answers with an expected status within the timeout. */
+/**
+ * Healthy when a GET (over TLS for HTTPS checks) of the configured path answers with an expected
+ * status within the timeout.
+ */
 public final class HttpProbe implements Probe {
 
   private final Transport transport;
@@ -34,12 +38,20 @@ public final class HttpProbe implements Probe {
   private final String path;
   private final String host;
   private final ExpectedCodes expectedCodes;
+  private final BackendTlsContexts tls;
 
   /**
    * @param host the Host header to send; null sends the member's address and port
+   * @param tls for HTTPS checks, how to verify the member; null for plain HTTP
    */
   public HttpProbe(
-      Transport transport, int timeoutSeconds, String path, String host, ExpectedCodes expected) {
+      Transport transport,
+      int timeoutSeconds,
+      String path,
+      String host,
+      ExpectedCodes expected,
+      BackendTlsContexts tls) {
+    this.tls = tls;
     this.transport = transport;
     this.timeoutSeconds = timeoutSeconds;
     this.path = path;
@@ -60,6 +72,9 @@ public final class HttpProbe implements Probe {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc(), target));
+                    }
                     ch.pipeline().addLast(new HttpClientCodec(), new StatusReader(result));
                   }
                 })

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +52,12 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
       }
       case HTTP ->
           ch.pipeline().addLast(new HttpProxyFrontend(proxy, port, route.config().timeouts()));
+      case HTTPS ->
+          ch.pipeline()
+              .addLast(
+                  // Picks the certificate by the client's SNI, then becomes the TLS handler.
+                  new SniHandler(route.certificates().bySni()),
+                  new TlsFrontend(proxy, port, route.config().timeouts()));
       default -> ch.close(); // refused by validation; never in a table
     }
   }

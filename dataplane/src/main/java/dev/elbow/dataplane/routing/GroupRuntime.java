@@ -2,6 +2,7 @@ package dev.elbow.dataplane.routing;
 
 import dev.elbow.dataplane.lb.RendezvousHash;
 import dev.elbow.dataplane.lb.SmoothWeightedRoundRobin;
+import dev.elbow.dataplane.tls.BackendTlsContexts;
 import dev.elbow.snapshot.GroupConfig;
 import java.util.HashMap;
 import java.util.List;
@@ -19,12 +20,15 @@ public final class GroupRuntime {
   private final List<Member> members;
   private final Map<String, Member> byEndpoint = new HashMap<>();
   private final QuicLearning quicLearning;
+  private final BackendTlsContexts tls;
   private volatile Selection selection;
 
-  GroupRuntime(GroupConfig config, List<Member> members, QuicLearning quicLearning) {
+  GroupRuntime(
+      GroupConfig config, List<Member> members, QuicLearning quicLearning, BackendTlsContexts tls) {
     this.config = config;
     this.members = List.copyOf(members);
     this.quicLearning = quicLearning;
+    this.tls = tls;
     this.members.forEach(m -> byEndpoint.put(m.config().endpoint(), m));
     this.selection = Selection.of(this.members);
   }
@@ -56,6 +60,11 @@ public final class GroupRuntime {
     Selection current = selection;
     int index = current.hashing.pick(hash);
     return index < 0 ? null : current.eligible[index];
+  }
+
+  /** TLS towards the members, or null when the group speaks plain TCP. */
+  public BackendTlsContexts tls() {
+    return tls;
   }
 
   /** The member at this {@code address:port} in this group, or null. */

@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.routing;
 
+import dev.elbow.dataplane.tls.ServerCertificates;
 import dev.elbow.snapshot.ListenerConfig;
 
 /**
@@ -7,5 +8,7 @@ import dev.elbow.snapshot.ListenerConfig;
  *
  * @param config the listener as configured
  * @param group the group that receives its traffic
+ * @param certificates HTTPS listeners: the certificates to present; null for the others
  */
-public record ListenerRoute(ListenerConfig config, GroupRuntime group) {}
+public record ListenerRoute(
+    ListenerConfig config, GroupRuntime group, ServerCertificates certificates) {}

@@ -1,6 +1,8 @@
 package dev.elbow.dataplane.routing;
 
 import dev.elbow.dataplane.health.HealthStatus;
+import dev.elbow.dataplane.tls.BackendTlsContexts;
+import dev.elbow.dataplane.tls.ServerCertificates;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.MemberConfig;
@@ -47,14 +49,19 @@ public final class RoutingTable {
   /**
    * Builds the table for a validated snapshot. A member keeps its health from {@code previous} when
    * it stays in the same group with the same health check, so re-applying a snapshot, or changing
-   * an unrelated part of it, does not send healthy members back to "unknown".
+   * an unrelated part of it, does not send healthy members back to "unknown". TLS contexts of
+   * certificates and groups that did not change are carried over too.
+   *
+   * @throws IllegalArgumentException when a certificate or CA bundle cannot be loaded
    */
   public static RoutingTable build(Snapshot snapshot, RoutingTable previous, Instant now) {
     Map<String, GroupRuntime> groups = new LinkedHashMap<>();
     for (GroupConfig group : snapshot.groups()) {
       GroupRuntime old = previous.group(group.name());
       Map<String, HealthStatus> kept = new HashMap<>();
-      if (old != null && old.config().healthCheck().equals(group.healthCheck())) {
+      if (old != null
+          && old.config().healthCheck().equals(group.healthCheck())
+          && Objects.equals(old.config().tls(), group.tls())) {
         old.members().forEach(m -> kept.put(m.config().endpoint(), m.health()));
       }
       List<Member> members = new ArrayList<>(group.members().size());
@@ -77,13 +84,29 @@ public final class RoutingTable {
                       old.config().quicConnectionIdLength(), group.quicConnectionIdLength())
               ? old.quicLearning()
               : new QuicLearning(group.quicConnectionIdLength());
-      groups.put(group.name(), new GroupRuntime(group, members, learning));
+      BackendTlsContexts tls = null;
+      if (group.tls() != null) {
+        tls =
+            old != null && old.tls() != null && old.tls().config().equals(group.tls())
+                ? old.tls()
+                : BackendTlsContexts.build(group.tls());
+      }
+      groups.put(group.name(), new GroupRuntime(group, members, learning, tls));
     }
     IntObjectMap<ListenerRoute> routes = new IntObjectHashMap<>();
     IntObjectMap<ListenerRoute> datagramRoutes = new IntObjectHashMap<>();
     for (ListenerConfig listener : snapshot.listeners()) {
+      ServerCertificates certificates = null;
+      if (!listener.certificates().isEmpty()) {
+        ListenerRoute before = listener.isDatagram() ? null : previous.route(listener.port());
+        certificates =
+            ServerCertificates.build(
+                listener.certificates(), before == null ? null : before.certificates());
+      }
       (listener.isDatagram() ? datagramRoutes : routes)
-          .put(listener.port(), new ListenerRoute(listener, groups.get(listener.group())));
+          .put(
+              listener.port(),
+              new ListenerRoute(listener, groups.get(listener.group()), certificates));
     }
     return new RoutingTable(snapshot, routes, datagramRoutes, groups);
   }

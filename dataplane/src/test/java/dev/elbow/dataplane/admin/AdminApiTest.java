@@ -8,9 +8,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.ApplyResult;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.DataPlaneStatus;
+import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.Snapshot;
@@ -141,24 +143,25 @@ class AdminApiTest {
 
   @Test
   void refusesWhatThisDataPlaneCannotServeYet() throws Exception {
-    Snapshot udp =
+    int port = FreePorts.next();
+    Snapshot leastConnections =
         new Snapshot(
             1,
-            List.of(listener("ns/dns", ListenerProtocol.UDP, FreePorts.next(), "ns/dns")),
+            List.of(listener("ns/db", ListenerProtocol.TCP, port, "ns/db")),
             List.of(
-                group(
-                    "ns/dns",
-                    BackendProtocol.UDP,
-                    HealthCheckConfig.DISABLED,
-                    List.of(member(53, 1)))));
-    HttpResponse<byte[]> response = put(TestDataPlane.TOKEN, SnapshotJson.toBytes(udp));
+                new GroupConfig(
+                    "ns/db",
+                    BackendProtocol.TCP,
+                    Algorithm.LEAST_CONNECTIONS,
+                    List.of(member(5432, 1)),
+                    HealthCheckConfig.DISABLED)));
+    HttpResponse<byte[]> response =
+        put(TestDataPlane.TOKEN, SnapshotJson.toBytes(leastConnections));
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(SnapshotJson.read(response.body(), ApplyResult.class).errors())
-        .anySatisfy(
-            e ->
-                assertThat(e)
-                    .isEqualTo(
-                        "listeners[0].protocol: UDP is not supported yet for listeners; use HTTP or TCP"));
+        .contains(
+            "groups[0].algorithm: LEAST_CONNECTIONS is not supported yet for groups; use QUIC_CID"
+                + " or ROUND_ROBIN");
   }
 
   @Test
@@ -190,7 +193,7 @@ class AdminApiTest {
           .satisfies(
               l -> {
                 assertThat(l.open()).isFalse();
-                assertThat(l.reason()).startsWith("cannot listen on 127.0.0.1:" + taken);
+                assertThat(l.reason()).startsWith("cannot listen on TCP 127.0.0.1:" + taken);
               });
     } finally {
       occupant.close();

@@ -7,6 +7,7 @@ import dev.elbow.dataplane.routing.Member;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * Hands out HTTP connections to members for one exchange at a time: a keep-alive connection from
@@ -37,11 +38,16 @@ final class BackendConnections {
       boolean fresh,
       BackendConnector.Callback callback) {
     Channel pooled = fresh ? null : BackendPool.current().acquire(first.socketAddress());
+    if (pooled != null && speaksTls(pooled) != (group.tls() != null)) {
+      // Pooled for another group that reaches the same address with or without TLS.
+      pooled.close();
+      pooled = null;
+    }
     if (pooled != null) {
       callback.connected(pooled, first);
       return;
     }
-    proxy.connector().connect(loop, group, first, () -> initializer(first), false, callback);
+    proxy.connector().connect(loop, group, first, () -> initializer(group, first), false, callback);
   }
 
   /** Takes a connection back after an exchange: into the pool if it can carry another. */
@@ -55,10 +61,18 @@ final class BackendConnections {
     }
   }
 
-  private static ChannelInitializer<Channel> initializer(Member target) {
+  private static boolean speaksTls(Channel channel) {
+    return channel.pipeline().get(SslHandler.class) != null;
+  }
+
+  private static ChannelInitializer<Channel> initializer(GroupRuntime group, Member target) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
+        if (group.tls() != null) {
+          // Writes made before the handshake is done wait inside the TLS handler.
+          ch.pipeline().addLast(group.tls().newHandler(ch.alloc(), target.socketAddress()));
+        }
         ch.pipeline().addLast(new HttpBackendHandler(target.socketAddress(), POOL_IDLE_SECONDS));
       }
     };

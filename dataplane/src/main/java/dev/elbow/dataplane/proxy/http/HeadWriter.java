@@ -17,6 +17,7 @@ final class HeadWriter {
   private static final byte[] STATUS_HTTP11 = KnownHeaders.ascii("HTTP/1.1 ");
   private static final byte[] XFF = KnownHeaders.ascii("x-forwarded-for: ");
   private static final byte[] XFPROTO_HTTP = KnownHeaders.ascii("x-forwarded-proto: http\r\n");
+  private static final byte[] XFPROTO_HTTPS = KnownHeaders.ascii("x-forwarded-proto: https\r\n");
   private static final byte[] XFPORT = KnownHeaders.ascii("x-forwarded-port: ");
   private static final byte[] HOST = KnownHeaders.ascii("host: ");
   private static final byte[] CONNECTION_CLOSE = KnownHeaders.ascii("connection: close\r\n");
@@ -35,9 +36,16 @@ final class HeadWriter {
    * @param client the client's address, for X-Forwarded-For
    * @param port the listener's port, for X-Forwarded-Port
    * @param host the Host to send when the client sent none (HTTP/1.0)
+   * @param secure the client came over TLS, so X-Forwarded-Proto says https
    */
   static void request(
-      ByteBuf out, ByteBuf in, Http1Head h, byte[] client, byte[] port, byte[] host) {
+      ByteBuf out,
+      ByteBuf in,
+      Http1Head h,
+      byte[] client,
+      byte[] port,
+      byte[] host,
+      boolean secure) {
     out.writeBytes(in, h.methodStart, h.targetEnd - h.methodStart);
     out.writeBytes(h.http10 ? HTTP10 : HTTP11);
     for (int i = 0; i < h.headerCount; i++) {
@@ -68,7 +76,7 @@ final class HeadWriter {
       }
     }
     out.writeBytes(client).writeBytes(CRLF);
-    out.writeBytes(XFPROTO_HTTP);
+    out.writeBytes(secure ? XFPROTO_HTTPS : XFPROTO_HTTP);
     out.writeBytes(XFPORT).writeBytes(port).writeBytes(CRLF);
     if (!h.hasHost) {
       out.writeBytes(HOST).writeBytes(host).writeBytes(CRLF);

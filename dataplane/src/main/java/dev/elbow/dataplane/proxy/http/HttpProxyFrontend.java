@@ -52,6 +52,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final int port;
   private final HeadDeadline headDeadline;
   private final boolean keepAliveAllowed;
+  private final boolean secure;
+  private boolean begun;
   private int responseTimeoutSeconds;
   private final Http1Head request = new Http1Head();
   private final BodyFramer requestBody = new BodyFramer();
@@ -84,8 +86,18 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
    *     connections accepted after it
    */
   public HttpProxyFrontend(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
+    this(proxy, port, timeouts, false);
+  }
+
+  /**
+   * @param secure the client connection is TLS (an HTTPS listener): members are told so by
+   *     X-Forwarded-Proto
+   */
+  public HttpProxyFrontend(
+      ProxyContext proxy, int port, ListenerTimeouts timeouts, boolean secure) {
     this.proxy = proxy;
     this.port = port;
+    this.secure = secure;
     this.keepAliveAllowed = timeouts.httpKeepAliveSeconds() > 0;
     this.headDeadline =
         new HeadDeadline(
@@ -95,10 +107,22 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    if (ctx.channel().isActive()) {
+      begin(ctx); // added after a TLS handshake, when channelActive has passed
+    }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    begin(ctx);
+    ctx.fireChannelActive();
+  }
+
+  private void begin(ChannelHandlerContext ctx) {
+    if (begun) {
+      return;
+    }
+    begun = true;
     // What X-Forwarded-For, -Port and a missing Host say, worked out once per connection.
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
@@ -203,7 +227,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     forwardedHead = ctx.alloc().buffer(end - in.readerIndex() + 256);
-    HeadWriter.request(forwardedHead, in, request, clientAddress, portText, hostText);
+    HeadWriter.request(forwardedHead, in, request, clientAddress, portText, hostText, secure);
     // Only a request without a body can be sent again after a failure, and only an idempotent one.
     replayable = !request.hasBody() && isIdempotent();
     in.readerIndex(end);
