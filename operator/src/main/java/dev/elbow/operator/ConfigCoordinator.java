@@ -9,6 +9,7 @@ import dev.elbow.operator.push.DesiredSnapshot;
 import dev.elbow.operator.push.HealthView;
 import dev.elbow.operator.status.Programming;
 import dev.elbow.operator.translate.Judged;
+import dev.elbow.operator.translate.References;
 import dev.elbow.operator.translate.ResourceKey;
 import dev.elbow.operator.translate.Translation;
 import dev.elbow.operator.translate.Translator;
@@ -18,6 +19,7 @@ import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerState;
 import dev.elbow.snapshot.MemberHealth;
 import dev.elbow.snapshot.Snapshot;
+import dev.elbow.snapshot.TlsCertificate;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -79,6 +81,9 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   private final Map<URI, DataPlaneLink> links = new HashMap<>();
   private final TreeMap<Long, ServingView.Served> pushed = new TreeMap<>();
   private final StatusTriggers triggers = new StatusTriggers();
+  private volatile ReferencedResources referenced;
+  // Only the executor thread reads and writes it.
+  private Map<String, List<TlsCertificate>> lastGoodCertificates = Map.of();
   private Translation translation = Translation.EMPTY;
   private DesiredSnapshot desired;
   private long lastVersion;
@@ -113,6 +118,45 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     this.groups = all;
     this.groupLookup = lookup;
     this.groupTrigger = trigger;
+  }
+
+  /** Connects the caches of the Secrets and ConfigMaps that listeners and groups name. */
+  void attachReferenced(ReferencedResources referenced) {
+    this.referenced = referenced;
+  }
+
+  private References references() {
+    ReferencedResources current = referenced;
+    if (current == null) {
+      return References.NONE;
+    }
+    return new References() {
+      @Override
+      public Map<String, String> secret(ResourceKey key) {
+        return current.secret(key);
+      }
+
+      @Override
+      public Map<String, String> configMap(ResourceKey key) {
+        return current.configMap(key);
+      }
+
+      @Override
+      public List<TlsCertificate> lastGoodCertificates(ResourceKey listener) {
+        return lastGoodCertificates.getOrDefault(listener.toString(), List.of());
+      }
+    };
+  }
+
+  /** What each HTTPS listener now serves: its fallback should its Secret turn bad. */
+  private void rememberCertificates(Snapshot snapshot) {
+    Map<String, List<TlsCertificate>> served = new HashMap<>();
+    for (ListenerConfig listener : snapshot.listeners()) {
+      if (!listener.certificates().isEmpty()) {
+        served.put(listener.name(), listener.certificates());
+      }
+    }
+    lastGoodCertificates = served;
   }
 
   /** Connects the listener cache and the way to trigger a listener's reconcile. */
@@ -217,7 +261,8 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     }
     List<BackendServerGroup> allGroups = groups.get().toList();
     List<Listener> allListeners = listeners.get().toList();
-    translation = Translator.translate(allGroups, allListeners);
+    translation = Translator.translate(allGroups, allListeners, references());
+    rememberCertificates(translation.snapshot());
     synced = true;
     failure = null;
     if (desired == null || !translation.snapshot().sameConfigAs(desired.snapshot())) {

@@ -27,12 +27,17 @@ public final class ElbowOperator implements AutoCloseable {
   private final Operator operator;
   private final ConfigCoordinator coordinator;
   private final ExecutorService httpExecutor;
+  private final ReferencedResources referenced;
 
   private ElbowOperator(
-      Operator operator, ConfigCoordinator coordinator, ExecutorService httpExecutor) {
+      Operator operator,
+      ConfigCoordinator coordinator,
+      ExecutorService httpExecutor,
+      ReferencedResources referenced) {
     this.operator = operator;
     this.coordinator = coordinator;
     this.httpExecutor = httpExecutor;
+    this.referenced = referenced;
   }
 
   /**
@@ -78,13 +83,17 @@ public final class ElbowOperator implements AutoCloseable {
           new ListenerReconciler(coordinator, clock), o -> o.settingNamespaces(namespaces));
     }
     operator.start(); // returns once every informer has synced its cache
+    ReferencedResources referenced =
+        new ReferencedResources(client, namespaces, coordinator::requestSync);
+    coordinator.attachReferenced(referenced);
     coordinator.start();
-    return new ElbowOperator(operator, coordinator, httpExecutor);
+    return new ElbowOperator(operator, coordinator, httpExecutor, referenced);
   }
 
   @Override
   public void close() {
     operator.stop();
+    referenced.close();
     coordinator.close();
     httpExecutor.shutdownNow();
   }

@@ -103,11 +103,11 @@ public final class PemMaterial {
       problems.add(
           "tls.key of "
               + tls.name()
-              + " is a "
+              + " does not belong to tls.crt (key type "
               + key.getAlgorithm()
-              + " key but the certificate holds a "
+              + ", certificate key type "
               + leaf.getPublicKey().getAlgorithm()
-              + " key; they must be a pair");
+              + "); they must be a pair");
     }
     return problems;
   }

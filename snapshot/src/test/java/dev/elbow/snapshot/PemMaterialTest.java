@@ -44,7 +44,7 @@ class PemMaterialTest {
     assertThat(PemMaterial.problems(mixed))
         .singleElement()
         .asString()
-        .contains("is a EC key but the certificate holds a RSA key");
+        .contains("does not belong to tls.crt (key type EC, certificate key type RSA)");
   }
 
   @Test

@@ -53,6 +53,20 @@ import java.util.List;
     message = "quicConnectionIdLength applies only to QUIC groups; remove it",
     fieldPath = ".quicConnectionIdLength",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.protocol != 'HTTPS' || has(self.tls)",
+    message =
+        "HTTPS groups need tls: a caBundle to verify the members, or insecureSkipVerify: true",
+    fieldPath = ".tls",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value =
+        "!has(self.tls) || self.protocol == 'HTTPS'"
+            + " || (has(self.healthCheck) && has(self.healthCheck.protocol)"
+            + " && self.healthCheck.protocol == 'HTTPS')",
+    message = "tls applies only to HTTPS groups and HTTPS health checks; remove it",
+    fieldPath = ".tls",
+    reason = "FieldValueForbidden")
 public class BackendServerGroupSpec {
 
   @Required
@@ -74,6 +88,10 @@ public class BackendServerGroupSpec {
 
   @JsonPropertyDescription("Active health checking of the members. Checks are on by default.")
   private HealthCheck healthCheck;
+
+  @JsonPropertyDescription(
+      "HTTPS groups and HTTPS health checks: how the members' certificates are verified.")
+  private GroupTls tls;
 
   @Min(1)
   @Max(20)
@@ -117,6 +135,14 @@ public class BackendServerGroupSpec {
 
   public void setHealthCheck(HealthCheck healthCheck) {
     this.healthCheck = healthCheck;
+  }
+
+  public GroupTls getTls() {
+    return tls;
+  }
+
+  public void setTls(GroupTls tls) {
+    this.tls = tls;
   }
 
   public Integer getQuicConnectionIdLength() {

@@ -6,8 +6,19 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** The frontend protocol and port, and the group that receives the traffic. */
+@ValidationRule(
+    value =
+        "self.protocol == 'HTTPS' ? has(self.certificates) && size(self.certificates) > 0"
+            + " : !has(self.certificates)",
+    message =
+        "HTTPS listeners need certificates (kubernetes.io/tls Secrets), and only HTTPS listeners"
+            + " take them",
+    fieldPath = ".certificates",
+    reason = "FieldValueInvalid")
 public class ListenerSpec {
 
   @Required
@@ -27,6 +38,12 @@ public class ListenerSpec {
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
   @JsonPropertyDescription("Name of a BackendServerGroup in the listener's namespace.")
   private String backendGroup;
+
+  @Size(max = 30)
+  @JsonPropertyDescription(
+      "HTTPS listeners: the certificates to present, at most 30. The first is the default; the"
+          + " others are presented to clients that ask for one of their host names by SNI.")
+  private List<CertificateRef> certificates;
 
   @JsonPropertyDescription("Timeouts; each has the ELB default when left out.")
   private ListenerTimeouts timeouts;
@@ -53,6 +70,14 @@ public class ListenerSpec {
 
   public void setPort(Integer port) {
     this.port = port;
+  }
+
+  public List<CertificateRef> getCertificates() {
+    return certificates;
+  }
+
+  public void setCertificates(List<CertificateRef> certificates) {
+    this.certificates = certificates;
   }
 
   public ListenerTimeouts getTimeouts() {

@@ -42,6 +42,15 @@ public final class GroupRules {
   public record Result(Verdict verdict, GroupConfig config) {}
 
   public static Result translate(BackendServerGroup group) {
+    return translate(group, References.NONE);
+  }
+
+  /**
+   * The verdict on a group and its snapshot form.
+   *
+   * @param references the Secrets and ConfigMaps its TLS settings may name
+   */
+  public static Result translate(BackendServerGroup group, References references) {
     BackendServerGroupSpec spec = group.getSpec();
     if (spec == null || spec.getProtocol() == null) {
       return rejected(
@@ -70,6 +79,10 @@ public final class GroupRules {
           "spec.healthCheck.protocol: "
               + Capabilities.notYet(check.protocol(), "health checks", Capabilities.CHECKS));
     }
+    TlsReferences.Tls tls = TlsReferences.groupTls(group, references);
+    if (tls.problem() != null) {
+      return new Result(tls.problem(), null);
+    }
     List<MemberConfig> members = new ArrayList<>();
     for (Member member : Objects.requireNonNullElse(spec.getMembers(), List.<Member>of())) {
       members.add(
@@ -85,7 +98,7 @@ public final class GroupRules {
             algorithm,
             members,
             check,
-            null,
+            tls.tls(),
             spec.getQuicConnectionIdLength());
     // The API server's schema catches nearly everything; this catches the rest (such as a range
     // "204-200" in expectedCodes) with the same checks the data plane applies, so the operator

@@ -8,6 +8,7 @@ import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.ListenerTimeouts;
 import dev.elbow.snapshot.Snapshot;
+import dev.elbow.snapshot.TlsCertificate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,12 +30,25 @@ public final class Translator {
 
   public static Translation translate(
       Collection<BackendServerGroup> groups, Collection<Listener> listeners) {
+    return translate(groups, listeners, References.NONE);
+  }
+
+  /**
+   * Translates everything.
+   *
+   * @param references the Secrets and ConfigMaps that listeners and groups name, and the
+   *     certificates each HTTPS listener last served with
+   */
+  public static Translation translate(
+      Collection<BackendServerGroup> groups,
+      Collection<Listener> listeners,
+      References references) {
     Map<ResourceKey, BackendServerGroup> groupsByKey = new HashMap<>();
     Map<ResourceKey, Judged> groupVerdicts = new HashMap<>();
     List<GroupConfig> groupConfigs = new ArrayList<>();
     for (BackendServerGroup group : sorted(groups)) {
       ResourceKey key = ResourceKey.of(group);
-      GroupRules.Result result = GroupRules.translate(group);
+      GroupRules.Result result = GroupRules.translate(group, references);
       groupsByKey.put(key, group);
       groupVerdicts.put(
           key, new Judged(group.getMetadata().getUid(), generation(group), result.verdict()));
@@ -59,9 +73,26 @@ public final class Translator {
               name -> groupsByKey.get(new ResourceKey(namespace, name)),
               group -> groupVerdicts.get(ResourceKey.of(group)).verdict(),
               byPort.getOrDefault(socket(listener), List.of(listener)));
+      List<TlsCertificate> certificates = List.of();
+      if (verdict.accepted()
+          && listener.getSpec().getProtocol() == dev.elbow.api.v1alpha1.ListenerProtocol.HTTPS) {
+        TlsReferences.Certificates resolved = TlsReferences.certificates(listener, references);
+        certificates = resolved.certificates();
+        if (resolved.problem() != null) {
+          // A bad renewal must not take the site down: the last good certificates keep serving.
+          certificates = references.lastGoodCertificates(key);
+          verdict =
+              certificates.isEmpty()
+                  ? resolved.problem()
+                  : Verdict.rejected(
+                      resolved.problem().reason(),
+                      resolved.problem().message()
+                          + "; the listener keeps serving its last good certificates");
+        }
+      }
       listenerVerdicts.put(
           key, new Judged(listener.getMetadata().getUid(), generation(listener), verdict));
-      if (verdict.accepted()) {
+      if (verdict.accepted() || !certificates.isEmpty()) {
         listenerConfigs.add(
             new ListenerConfig(
                 key.toString(),
@@ -69,7 +100,7 @@ public final class Translator {
                 listener.getSpec().getPort(),
                 new ResourceKey(namespace, listener.getSpec().getBackendGroup()).toString(),
                 timeouts(listener.getSpec().getTimeouts()),
-                null));
+                certificates));
       }
     }
     return new Translation(

@@ -8,11 +8,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.snapshot.SnapshotJson;
+import dev.elbow.snapshot.testing.TestCertificates;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,22 +37,37 @@ class TranslatorFixtureTest {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @ParameterizedTest
-  @ValueSource(strings = {"accepted", "listener-verdicts", "group-verdicts", "udp-and-quic"})
+  @ValueSource(
+      strings = {"accepted", "listener-verdicts", "group-verdicts", "udp-and-quic", "https"})
   void translatesAsTheFixtureSays(String fixture) throws IOException {
     Path dir = FIXTURES.resolve(fixture);
     List<BackendServerGroup> groups = new ArrayList<>();
     List<Listener> listeners = new ArrayList<>();
-    for (String document : Files.readString(dir.resolve("input.yaml")).split("(?m)^---$")) {
-      if (document.contains("kind: BackendServerGroup")) {
+    Map<ResourceKey, Map<String, String>> secrets = new HashMap<>();
+    Map<ResourceKey, Map<String, String>> configMaps = new HashMap<>();
+    String input = withTestCertificates(Files.readString(dir.resolve("input.yaml")));
+    for (String document : input.split("(?m)^---$")) {
+      if (document.contains("kind: Secret")) {
+        Secret secret = Serialization.unmarshal(document, Secret.class);
+        secrets.put(ResourceKey.of(secret), secret.getStringData());
+      } else if (document.contains("kind: ConfigMap")) {
+        ConfigMap map = Serialization.unmarshal(document, ConfigMap.class);
+        configMaps.put(ResourceKey.of(map), map.getData());
+      } else if (document.contains("kind: BackendServerGroup")) {
         groups.add(Serialization.unmarshal(document, BackendServerGroup.class));
       } else if (document.contains("kind: Listener")) {
         listeners.add(Serialization.unmarshal(document, Listener.class));
       }
     }
 
-    Translation translation = Translator.translate(groups, listeners);
+    Translation translation =
+        Translator.translate(
+            groups, listeners, new References.MapReferences(secrets, configMaps, Map.of()));
 
-    JsonNode snapshot = JSON.readTree(SnapshotJson.toBytes(translation.snapshot()));
+    JsonNode snapshot =
+        JSON.readTree(
+            namingTestCertificates(
+                new String(SnapshotJson.toBytes(translation.snapshot()), StandardCharsets.UTF_8)));
     // Through text, so numbers compare as the JSON they are, not as Java ints and longs.
     Map<String, Object> both = new LinkedHashMap<>();
     both.put("groups", stringKeys(translation.groups()));
@@ -60,6 +80,37 @@ class TranslatorFixtureTest {
     }
     assertThat(snapshot).isEqualTo(JSON.readTree(dir.resolve("snapshot.json").toFile()));
     assertThat(verdicts).isEqualTo(JSON.readTree(dir.resolve("verdicts.json").toFile()));
+  }
+
+  private static final List<String> TEST_FILES =
+      List.of(
+          "default.crt",
+          "default.key",
+          "default-pkcs1.key",
+          "api.crt",
+          "api.key",
+          "ca.crt",
+          "backend.crt",
+          "backend.key",
+          "other-ca.crt");
+
+  /** Replaces {@code "@tls/NAME@"} with the test file, as a YAML string. */
+  private static String withTestCertificates(String yaml) throws IOException {
+    for (String file : TEST_FILES) {
+      yaml =
+          yaml.replace(
+              "\"@tls/" + file + "@\"", JSON.writeValueAsString(TestCertificates.pem(file)));
+    }
+    return yaml;
+  }
+
+  /** Puts the test files' names back in place of their contents, so fixtures stay readable. */
+  private static String namingTestCertificates(String json) throws IOException {
+    for (String file : TEST_FILES) {
+      String quoted = JSON.writeValueAsString(TestCertificates.pem(file));
+      json = json.replace(quoted, "\"@tls/" + file + "@\"");
+    }
+    return json;
   }
 
   private static Map<String, Judged> stringKeys(Map<ResourceKey, Judged> judged) {

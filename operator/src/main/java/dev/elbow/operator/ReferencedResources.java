@@ -1,0 +1,116 @@
+package dev.elbow.operator;
+
+import dev.elbow.operator.translate.ResourceKey;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Caches of the Secrets and ConfigMaps in the watched namespaces, which HTTPS listeners and groups
+ * name for certificates and CA bundles. Any change to one asks for a sync, so a renewed certificate
+ * reaches the data planes as fast as a changed listener does.
+ */
+final class ReferencedResources implements AutoCloseable {
+
+  private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
+  private final List<SharedIndexInformer<ConfigMap>> configMaps = new ArrayList<>();
+
+  /**
+   * Starts the informers and waits until their caches are filled.
+   *
+   * @param namespaces the namespaces to watch; empty means all
+   * @param changed called on every change after the caches are filled
+   */
+  ReferencedResources(KubernetesClient client, Set<String> namespaces, Runnable changed) {
+    ResourceEventHandler<HasMetadata> handler =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(HasMetadata resource) {
+            changed.run();
+          }
+
+          @Override
+          public void onUpdate(HasMetadata before, HasMetadata after) {
+            changed.run();
+          }
+
+          @Override
+          public void onDelete(HasMetadata resource, boolean finalStateUnknown) {
+            changed.run();
+          }
+        };
+    if (namespaces.isEmpty()) {
+      secrets.add(client.secrets().inAnyNamespace().runnableInformer(0));
+      configMaps.add(client.configMaps().inAnyNamespace().runnableInformer(0));
+    } else {
+      for (String namespace : namespaces) {
+        secrets.add(client.secrets().inNamespace(namespace).runnableInformer(0));
+        configMaps.add(client.configMaps().inNamespace(namespace).runnableInformer(0));
+      }
+    }
+    List<SharedIndexInformer<? extends HasMetadata>> all = new ArrayList<>(secrets);
+    all.addAll(configMaps);
+    for (SharedIndexInformer<? extends HasMetadata> informer : all) {
+      @SuppressWarnings("unchecked")
+      SharedIndexInformer<HasMetadata> typed = (SharedIndexInformer<HasMetadata>) informer;
+      typed.addEventHandler(handler);
+      try {
+        typed.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot list Secrets or ConfigMaps: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The Secret's data decoded to text, or null. */
+  Map<String, String> secret(ResourceKey key) {
+    for (SharedIndexInformer<Secret> informer : secrets) {
+      Secret secret = informer.getStore().getByKey(key.namespace() + "/" + key.name());
+      if (secret != null) {
+        Map<String, String> data = new HashMap<>();
+        if (secret.getData() != null) {
+          secret
+              .getData()
+              .forEach(
+                  (k, v) ->
+                      data.put(
+                          k,
+                          new String(Base64.getMimeDecoder().decode(v), StandardCharsets.UTF_8)));
+        }
+        if (secret.getStringData() != null) {
+          data.putAll(secret.getStringData());
+        }
+        return data;
+      }
+    }
+    return null;
+  }
+
+  /** The ConfigMap's data, or null. */
+  Map<String, String> configMap(ResourceKey key) {
+    for (SharedIndexInformer<ConfigMap> informer : configMaps) {
+      ConfigMap map = informer.getStore().getByKey(key.namespace() + "/" + key.name());
+      if (map != null) {
+        return map.getData() == null ? Map.of() : map.getData();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    secrets.forEach(SharedIndexInformer::close);
+    configMaps.forEach(SharedIndexInformer::close);
+  }
+}
