@@ -11,8 +11,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elbow.api.v1alpha1.Algorithm;
 import dev.elbow.api.v1alpha1.BackendProtocol;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.CaBundleRef;
+import dev.elbow.api.v1alpha1.CertificateRef;
+import dev.elbow.api.v1alpha1.GroupTls;
 import dev.elbow.api.v1alpha1.HealthCheck;
 import dev.elbow.api.v1alpha1.HealthCheckProtocol;
+import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerProtocol;
 import dev.elbow.api.v1alpha1.Member;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -181,6 +185,56 @@ class CrdValidationIT {
     assertRefused(
         with("path", g -> g.getSpec().getHealthCheck().setPath("healthz")),
         "spec.healthCheck.path");
+  }
+
+  @Test
+  void httpsListenersAndOnlyTheyTakeCertificates() {
+    assertThatThrownBy(
+            () ->
+                kube.resource(listener(namespace, "bare", ListenerProtocol.HTTPS, 443, "web"))
+                    .create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.certificates")
+        .hasMessageContaining("HTTPS listeners need certificates");
+    Listener plain = listener(namespace, "plain", ListenerProtocol.HTTP, 80, "web");
+    plain.getSpec().setCertificates(List.of(new CertificateRef("www")));
+    assertThatThrownBy(() -> kube.resource(plain).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("only HTTPS listeners take them");
+  }
+
+  @Test
+  void httpsGroupsVerifyTheirMembersUnlessToldExplicitlyNotTo() {
+    assertRefused(
+        with("no-tls", g -> g.getSpec().setProtocol(BackendProtocol.HTTPS)),
+        "spec.tls",
+        "HTTPS groups need tls");
+    GroupTls both = new GroupTls();
+    CaBundleRef bundle = new CaBundleRef();
+    bundle.setConfigMapName("ca");
+    both.setCaBundle(bundle);
+    both.setInsecureSkipVerify(true);
+    assertRefused(
+        with(
+            "both",
+            g -> {
+              g.getSpec().setProtocol(BackendProtocol.HTTPS);
+              g.getSpec().setTls(both);
+            }),
+        "exactly one of them");
+    CaBundleRef twoSources = new CaBundleRef();
+    twoSources.setConfigMapName("ca");
+    twoSources.setSecretName("ca");
+    GroupTls ambiguous = new GroupTls();
+    ambiguous.setCaBundle(twoSources);
+    assertRefused(
+        with(
+            "ambiguous",
+            g -> {
+              g.getSpec().setProtocol(BackendProtocol.HTTPS);
+              g.getSpec().setTls(ambiguous);
+            }),
+        "name exactly one of secretName and configMapName");
   }
 
   @Test
