@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.dataplane.testing.TestTls;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.BackendTls;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.ListenerConfig;
@@ -32,14 +32,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -238,26 +234,7 @@ class HttpsProxyTest {
     }
   }
 
-  /** One keep-alive request on the socket; returns the status line. */
   private static String exchange(SSLSocket socket) throws Exception {
-    OutputStream out = socket.getOutputStream();
-    out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    BufferedReader in =
-        new BufferedReader(
-            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-    String status = in.readLine();
-    int length = 0;
-    for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
-      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).trim());
-      }
-    }
-    in.skip(length);
-    return status;
-  }
-
-  static BackendTls trustingTestCa(String serverName) {
-    return new BackendTls(pem("ca.crt"), false, serverName);
+    return RawHttp.keepAliveStatus(socket);
   }
 }

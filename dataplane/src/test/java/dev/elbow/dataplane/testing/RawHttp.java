@@ -74,4 +74,26 @@ public final class RawHttp {
     thread.start();
     return server;
   }
+
+  /**
+   * Sends {@code GET /} on a connection that stays open, reads one response with a Content-Length
+   * body, and returns its status line.
+   */
+  public static String keepAliveStatus(Socket socket) throws IOException {
+    socket
+        .getOutputStream()
+        .write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    java.io.BufferedReader in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+    String status = in.readLine();
+    int length = 0;
+    for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    in.skip(length);
+    return status;
+  }
 }

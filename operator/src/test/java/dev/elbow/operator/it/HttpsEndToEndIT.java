@@ -18,27 +18,21 @@ import dev.elbow.api.v1alpha1.ListenerProtocol;
 import dev.elbow.api.v1alpha1.Member;
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
-import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.TestTls;
-import dev.elbow.operator.ElbowOperator;
-import dev.elbow.operator.push.StaticDataPlaneEndpoints;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,10 +50,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpsEndToEndIT {
 
+  private static ElbowUnderTest elbow;
   private static KubernetesClient kube;
   private static String namespace;
-  private static TestDataPlane dataPlane;
-  private static ElbowOperator operator;
   private static DemoBackend plain;
   private static DemoBackend secure;
   private static int port;
@@ -72,28 +65,19 @@ class HttpsEndToEndIT {
 
   @BeforeAll
   static void start() {
-    kube = KubeCluster.client();
-    namespace = KubeCluster.newNamespace("https");
+    elbow = ElbowUnderTest.start("https");
+    kube = elbow.kube;
+    namespace = elbow.namespace;
     plain = DemoBackend.http("plain", 0);
     secure = DemoBackend.https("secure", 0, TestTls.server("backend"));
-    dataPlane = TestDataPlane.start();
-    operator =
-        ElbowOperator.start(
-            kube,
-            new StaticDataPlaneEndpoints(Set.of(dataPlane.adminUri())),
-            TestDataPlane.TOKEN,
-            Set.of(namespace));
     port = FreePorts.next();
     securePort = FreePorts.next();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (dataPlane != null) {
-      dataPlane.close();
+    if (elbow != null) {
+      elbow.close();
     }
     plain.close();
     secure.close();
@@ -278,22 +262,7 @@ class HttpsEndToEndIT {
     assertThat(get(securePort).body()).isEqualTo("secure\n");
   }
 
-  /** One keep-alive request on the socket; returns the status line. */
   private static String exchange(SSLSocket socket) throws Exception {
-    socket
-        .getOutputStream()
-        .write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    BufferedReader in =
-        new BufferedReader(
-            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-    String status = in.readLine();
-    int length = 0;
-    for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
-      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).trim());
-      }
-    }
-    in.skip(length);
-    return status;
+    return RawHttp.keepAliveStatus(socket);
   }
 }

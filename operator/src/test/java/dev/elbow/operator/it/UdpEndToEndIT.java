@@ -16,11 +16,8 @@ import dev.elbow.api.v1alpha1.ListenerTimeouts;
 import dev.elbow.api.v1alpha1.Member;
 import dev.elbow.api.v1alpha1.MemberStatus;
 import dev.elbow.dataplane.testing.FreePorts;
-import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.dataplane.testing.UdpEchoServer;
 import dev.elbow.dataplane.testing.UdpTestClient;
-import dev.elbow.operator.ElbowOperator;
-import dev.elbow.operator.push.StaticDataPlaneEndpoints;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -38,38 +35,28 @@ import org.junit.jupiter.api.Test;
  */
 class UdpEndToEndIT {
 
+  private static ElbowUnderTest elbow;
   private static KubernetesClient kube;
   private static String namespace;
-  private static TestDataPlane dataPlane;
-  private static ElbowOperator operator;
   private static UdpEchoServer up;
   private static UdpEchoServer down;
   private static int port;
 
   @BeforeAll
   static void start() {
-    kube = KubeCluster.client();
-    namespace = KubeCluster.newNamespace("udp");
+    elbow = ElbowUnderTest.start("udp");
+    kube = elbow.kube;
+    namespace = elbow.namespace;
     up = UdpEchoServer.start("up");
     down = UdpEchoServer.start("down");
     down.close(); // its port answers with ICMP port-unreachable
-    dataPlane = TestDataPlane.start();
-    operator =
-        ElbowOperator.start(
-            kube,
-            new StaticDataPlaneEndpoints(Set.of(dataPlane.adminUri())),
-            TestDataPlane.TOKEN,
-            Set.of(namespace));
     port = FreePorts.next();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (dataPlane != null) {
-      dataPlane.close();
+    if (elbow != null) {
+      elbow.close();
     }
     up.close();
   }
