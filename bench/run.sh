@@ -11,11 +11,15 @@
 #   -A       skip the JFR allocation profile of the data plane
 #   -R       skip the data-plane rounds (reuse nothing; only JMH and control plane)
 #   -o DIR   results directory (default bench/results/<timestamp>)
+#   -P       skip the protocol rounds (HTTPS, HTTP/2 and UDP)
 #
 # Ports (loopback): backends 18081/18082 (nginx, from ../shared/bench/peers/conf), iperf3 18201,
 # haproxy-1t 18090, nginx-1w 18091, haproxy-tcp 18092 (-> iperf3), haproxy-tcp-http 18093
 # (-> backend 1), haproxy-2t 18094, nginx-2w 18095, elbow-1t 18100 (HTTP) / 18102 (TCP -> iperf3)
-# / 18103 (TCP -> backend 1), elbow-2t 18110 / 18112 / 18113.
+# / 18103 (TCP -> backend 1), elbow-2t 18110 / 18112 / 18113. Protocols: haproxy-1t HTTPS 18096
+# (bench/conf/haproxy-https-1t.cfg), elbow-1t HTTPS 18104, both with the test certificate of
+# snapshot/src/test/resources/tls; UDP via iperf3 on 18301 (UDP and its TCP control port), nginx
+# stream module 18302 (bench/conf/nginx-udp.conf), elbow-1t 18303 (a UDP and a TCP listener).
 #
 # Every proxy gets the same backends, connections and load; Elbow adds X-Forwarded-For/-Proto/
 # -Port headers, which the peer configurations do not.
@@ -25,11 +29,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PEERS=$ROOT/../shared/bench/peers/conf
 [ -d "$PEERS" ] || PEERS=$ROOT/bench/peers-conf
 CONF=$ROOT/bench/conf
-ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; ALLOC=1; OUT=""
-while getopts "r:d:W:i:2JCARo:h" opt; do
+ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; ALLOC=1; PROTO=1; OUT=""
+while getopts "r:d:W:i:2JCARPo:h" opt; do
   case $opt in
     r) ROUNDS=$OPTARG;; d) DUR=$OPTARG;; W) WARM=$OPTARG;; i) IPERF_T=$OPTARG;; 2) TWO=1;;
-    J) JMH=0;; C) CONTROL=0;; A) ALLOC=0;; R) ROUNDS_ON=0;; o) OUT=$OPTARG;;
+    J) JMH=0;; C) CONTROL=0;; A) ALLOC=0;; R) ROUNDS_ON=0;; P) PROTO=0;; o) OUT=$OPTARG;;
     *) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2;;
   esac
 done
@@ -42,11 +46,14 @@ CMDLINE="bench/run.sh $*"
 need=(nginx haproxy wrk iperf3 h2load curl jq ss taskset python3)
 missing=()
 for b in "${need[@]}"; do command -v "$b" >/dev/null || missing+=("$b"); done
+STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
+[ -f "$STREAM_MODULE" ] || missing+=(libnginx-mod-stream)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "== installing: haproxy nginx wrk iperf3 nghttp2-client curl jq iproute2 util-linux python3"
+  echo "== installing: haproxy nginx libnginx-mod-stream wrk iperf3 nghttp2-client curl jq iproute2 util-linux python3"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    haproxy nginx wrk iperf3 nghttp2-client curl jq iproute2 util-linux python3 >/dev/null || exit 1
+    haproxy nginx libnginx-mod-stream wrk iperf3 nghttp2-client curl jq iproute2 util-linux \
+    python3 >/dev/null || exit 1
 fi
 
 echo "== building"
@@ -88,12 +95,26 @@ cpu_ticks() {
 }
 HZ=$(getconf CLK_TCK)
 
-elbow_snapshot() { # http_port tcp_port tcp_http_port
-  sed -e "s/18100/$1/; s/18102/$2/; s/18103/$3/" "$ROOT/bench/elbow-snapshot.json"
+TLS_DIR=$ROOT/snapshot/src/test/resources/tls
+cat "$TLS_DIR/default.crt" "$TLS_DIR/default.key" > "$RUN/haproxy-cert.pem"
+elbow_snapshot() { # first port: 18100 for elbow-1t; every listener port moves with it
+  python3 - "$ROOT/bench/elbow-snapshot.json" "$1" "$TLS_DIR" <<'PY'
+import json, sys
+snapshot, base, tls = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
+for listener in snapshot["listeners"]:
+    if listener["port"] < 18300:
+        listener["port"] += base - 18100
+    else:
+        listener["port"] += (base - 18100) // 10 * 10  # the UDP listener: 18303, 18313
+    for certificate in listener.get("certificates", []):
+        certificate["certificateChain"] = open(f"{tls}/default.crt").read()
+        certificate["privateKey"] = open(f"{tls}/default.key").read()
+print(json.dumps(snapshot, indent=1))
+PY
 }
-start_elbow() { # name threads admin_port http tcp tcphttp [extra JVM options...]
-  local name=$1 threads=$2 admin=$3 http=$4 tcp=$5 tcphttp=$6; shift 6
-  elbow_snapshot "$http" "$tcp" "$tcphttp" > "$RUN/$name.json"
+start_elbow() { # name threads admin_port first_port [extra JVM options...]
+  local name=$1 threads=$2 admin=$3 base=$4; shift 4
+  elbow_snapshot "$base" > "$RUN/$name.json"
   start "$name" env ELBOW_ADMIN_TOKEN=bench java "${DP_JVM[@]}" "$@" -cp "$DP_CP" dev.elbow.dataplane.DataPlaneMain \
     --admin-address 127.0.0.1 --admin-port "$admin" --listen-address 127.0.0.1 --io-threads "$threads" \
     --snapshot "$RUN/$name.json"
@@ -111,7 +132,7 @@ if [ $TWO = 1 ]; then
 fi
 
 if [ $ROUNDS_ON = 1 ]; then
-  for p in 18081 18082 18090 18091 18092 18093 18094 18095 18100 18102 18103 18110 18112 18113 18199 18198 18201; do
+  for p in 18081 18082 18090 18091 18092 18093 18094 18095 18096 18100 18102 18103 18104 18110 18112 18113 18114 18199 18198 18201 18301 18302 18303; do
     listening $p && { echo "port $p is in use; stop what holds it" >&2; exit 1; }
   done
   echo "== starting backends, peers and Elbow (results in $OUT)"
@@ -122,13 +143,19 @@ if [ $ROUNDS_ON = 1 ]; then
   start iperf3 iperf3 -s -B 127.0.0.1 -p 18201
   start haproxy-tcp haproxy -db -f "$PEERS/haproxy-tcp.cfg"
   start haproxy-tcp-http haproxy -db -f "$CONF/haproxy-tcp-http.cfg"
-  start_elbow elbow-1t 1 18199 18100 18102 18103
+  start_elbow elbow-1t 1 18199 18100
+  if [ $PROTO = 1 ]; then
+    start haproxy-https env CERT_PEM="$RUN/haproxy-cert.pem" haproxy -db -f "$CONF/haproxy-https-1t.cfg"
+    start iperf3-udp iperf3 -s -B 127.0.0.1 -p 18301
+    start_nginx nginx-udp "$CONF/nginx-udp.conf"
+  fi
   if [ $TWO = 1 ]; then
     start haproxy-2t haproxy -db -f "$PEERS/haproxy-http-2t.cfg"
     start_nginx nginx-2w "$PEERS/nginx-proxy-2w.conf"
-    start_elbow elbow-2t 2 18198 18110 18112 18113
+    start_elbow elbow-2t 2 18198 18110
   fi
-  for port in "${HTTP[@]}" "${TCPBULK[@]}" "${TCPCONN[@]}" 18082; do
+  PROTO_PORTS=(); [ $PROTO = 1 ] && PROTO_PORTS=(18096 18104 18301 18302 18303)
+  for port in "${HTTP[@]}" "${TCPBULK[@]}" "${TCPCONN[@]}" 18082 "${PROTO_PORTS[@]}"; do
     wait_port "$port" 60 || { echo "nothing listens on $port; see $RUN" >&2; exit 1; }
   done
   for t in "${HT[@]}"; do
@@ -140,11 +167,12 @@ if [ $ROUNDS_ON = 1 ]; then
   # kind target port round [extra wrk args...]
   run_wrk() {
     local kind=$1 t=$2 port=$3 r=$4; shift 4
-    local conns=64 d=$DUR pids c0 c1 o rps p50 p99 p999 err cores
+    local conns=64 d=$DUR pids c0 c1 o rps p50 p99 p999 err cores scheme=http
+    [[ "$kind" == https* ]] && scheme=https
     [ "$kind" = http256 ] && conns=256
     [ "$r" = 0 ] && d=$WARM
     pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
-    o=$(taskset -c 0 wrk -t1 -c"$conns" -d"${d}s" -s "$ROOT/bench/latency.lua" "$@" "http://127.0.0.1:$port/" 2>&1)
+    o=$(taskset -c 0 wrk -t1 -c"$conns" -d"${d}s" -s "$ROOT/bench/latency.lua" "$@" "$scheme://127.0.0.1:$port/" 2>&1)
     c1=$(cpu_ticks $pids)
     [ "$r" = 0 ] && return
     echo "$o" > "$OUT/wrk-$kind-$t-r$r.txt"
@@ -155,6 +183,39 @@ if [ $ROUNDS_ON = 1 ]; then
     echo -e "$kind\t$t\t$r\t${rps:-0}\t${p50:-0}\t${p99:-0}\t${p999:-0}\t$err\t$cores" >> "$RAW"
     printf '   r%s %-9s %-11s %10s req/s  p50 %7s  p99 %7s  p99.9 %7s ms  err %s  cpu %s\n' \
       "$r" "$kind" "$t" "${rps:-0}" "$p50" "$p99" "$p999" "$err" "$cores"
+  }
+  # kind target port round: HTTPS with wrk (keep-alive, or a handshake per request)
+  run_https() {
+    local kind=$1 t=$2 port=$3 r=$4 extra=()
+    [ "$kind" = httpsclose ] && extra=(-H "Connection: close")
+    run_wrk "$kind" "$t" "$port" "$r" "${extra[@]}"
+  }
+  run_h2() { # target port round
+    local t=$1 port=$2 r=$3 d=$DUR pids c0 c1 o rps cores
+    [ "$r" = 0 ] && d=$WARM
+    pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
+    o=$(taskset -c 0 h2load -c 16 -m 8 -D "$d" "https://127.0.0.1:$port/" 2>&1)
+    c1=$(cpu_ticks $pids)
+    [ "$r" = 0 ] && return
+    echo "$o" > "$OUT/h2load-$t-r$r.txt"
+    rps=$(awk '/^finished in/{gsub(",",""); print $4}' <<<"$o")
+    err=$(awk '/^requests:/{for(i=1;i<=NF;i++) if($(i+1) ~ /^(failed|errored|timeout)/) e+=$i} END{print e+0}' <<<"$o")
+    cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v d="$d" 'BEGIN{printf "%.2f", (b-a)/hz/d}')
+    echo -e "h2\t$t\t$r\t${rps:-0}\t-\t-\t-\t$err\t$cores" >> "$RAW"
+    printf '   r%s h2        %-11s %10s req/s  err %s  cpu %s\n' "$r" "$t" "${rps:-0}" "$err" "$cores"
+  }
+  run_udp() { # target port round
+    local t=$1 port=$2 r=$3 pids c0 c1 j g loss cores
+    pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
+    j=$(taskset -c 0 iperf3 -c 127.0.0.1 -p "$port" -u -b 0 -l 1200 -t "$IPERF_T" -J 2>&1)
+    c1=$(cpu_ticks $pids)
+    echo "$j" > "$OUT/iperf-udp-$t-r$r.json"
+    g=$(jq -r '(.end.sum.bits_per_second // 0) * (1 - (.end.sum.lost_percent // 100) / 100) / 1e9' <<<"$j" 2>/dev/null || echo 0)
+    loss=$(jq -r '.end.sum.lost_percent // 100' <<<"$j" 2>/dev/null || echo 100)
+    cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v d="$IPERF_T" 'BEGIN{printf "%.2f", (b-a)/hz/d}')
+    echo -e "udp\t$t\t$r\t$g\t-\t-\t-\t$loss\t$cores" >> "$RAW"
+    printf '   r%s udp       %-11s %8.3f Gbit/s received  loss %5.1f%%  cpu %s\n' "$r" "$t" "$g" "$loss" "$cores"
+    sleep 1
   }
   run_iperf() { # target port round
     local t=$1 port=$2 r=$3 pids c0 c1 j g cores
@@ -173,6 +234,13 @@ if [ $ROUNDS_ON = 1 ]; then
   echo "== warm-up ${WARM}s per target"
   for t in "${HT[@]}"; do run_wrk http64 "$t" "${HTTP[$t]}" 0; done
   for t in "${TC[@]}"; do run_wrk tcpconn "$t" "${TCPCONN[$t]}" 0 -H "Connection: close"; done
+  declare -A HTTPS=( [haproxy-1t]=18096 [elbow-1t]=18104 )
+  declare -A UDP=( [direct]=18301 [nginx-1w]=18302 [elbow-1t]=18303 )
+  HS=(haproxy-1t elbow-1t)
+  UT=(direct nginx-1w elbow-1t)
+  if [ $PROTO = 1 ]; then
+    for t in "${HS[@]}"; do run_https https64 "$t" "${HTTPS[$t]}" 0; run_h2 "$t" "${HTTPS[$t]}" 0; done
+  fi
   for r in $(seq "$ROUNDS"); do
     echo "== round $r of $ROUNDS"
     for t in "${HT[@]}"; do run_wrk http64 "$t" "${HTTP[$t]}" "$r"; done
@@ -180,6 +248,12 @@ if [ $ROUNDS_ON = 1 ]; then
     for t in "${HT[@]}"; do run_wrk httpclose "$t" "${HTTP[$t]}" "$r" -H "Connection: close"; done
     for t in "${TC[@]}"; do run_wrk tcpconn "$t" "${TCPCONN[$t]}" "$r" -H "Connection: close"; done
     for t in "${TB[@]}"; do run_iperf "$t" "${TCPBULK[$t]}" "$r"; done
+    if [ $PROTO = 1 ]; then
+      for t in "${HS[@]}"; do run_https https64 "$t" "${HTTPS[$t]}" "$r"; done
+      for t in "${HS[@]}"; do run_https httpsclose "$t" "${HTTPS[$t]}" "$r"; done
+      for t in "${HS[@]}"; do run_h2 "$t" "${HTTPS[$t]}" "$r"; done
+      for t in "${UT[@]}"; do run_udp "$t" "${UDP[$t]}" "$r"; done
+    fi
   done
   stop_all
 fi
@@ -188,7 +262,7 @@ if [ $ALLOC = 1 ] && [ $ROUNDS_ON = 1 ]; then
   echo "== allocation profile: a fresh elbow-1t under wrk -c64, JFR for 20 s after ${WARM}s of warm-up"
   start_nginx be1 "$PEERS/nginx-backend1.conf"
   start_nginx be2 "$PEERS/nginx-backend2.conf"
-  start_elbow elbow-jfr 1 18197 18120 18122 18123 \
+  start_elbow elbow-jfr 1 18197 18120 \
     "-XX:StartFlightRecording=delay=$((WARM + 2))s,duration=20s,filename=$OUT/elbow-alloc.jfr,settings=profile"
   wait_port 18120 60 || exit 1
   taskset -c 0 wrk -t1 -c64 -d"$((WARM + 2))s" http://127.0.0.1:18120/ >/dev/null

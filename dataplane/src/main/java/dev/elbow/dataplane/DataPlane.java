@@ -9,6 +9,7 @@ import dev.elbow.dataplane.proxy.udp.UdpCounters;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RoutingTable;
+import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.ApplyResult;
 import dev.elbow.snapshot.Capabilities;
 import dev.elbow.snapshot.DataPlaneStatus;
@@ -51,6 +52,9 @@ public final class DataPlane implements AutoCloseable {
 
   private final Clock clock;
   private final EventLoopGroup workers;
+  // The event loops of UDP sockets: the workers, or epoll loops beside io_uring workers. Netty
+  // starts their threads only when a UDP listener opens.
+  private final EventLoopGroup datagramWorkers;
   private final ScheduledExecutorService applier;
   private final ListenerPorts ports;
   private final HealthChecker healthChecker;
@@ -66,6 +70,11 @@ public final class DataPlane implements AutoCloseable {
     int threads =
         options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = options.transport().newEventLoopGroup(threads, "elbow-io");
+    Transport datagrams = options.transport().forDatagrams();
+    this.datagramWorkers =
+        datagrams == options.transport()
+            ? workers
+            : datagrams.newEventLoopGroup(threads, "elbow-udp");
     this.applier =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -79,7 +88,14 @@ public final class DataPlane implements AutoCloseable {
             new BackendConnector(options.transport(), options.connectTimeoutMillis()),
             options.udpMaxFlows());
     this.ports =
-        new ListenerPorts(options.transport(), workers, threads, options.listenAddress(), proxy);
+        new ListenerPorts(
+            options.transport(),
+            workers,
+            datagrams,
+            datagramWorkers,
+            threads,
+            options.listenAddress(),
+            proxy);
     this.healthChecker =
         new HealthChecker(workers, options.transport(), clock, this::onGroupHealthChange);
     this.admin = new AdminServer(this, options);
@@ -262,5 +278,8 @@ public final class DataPlane implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (datagramWorkers != workers) {
+      datagramWorkers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * HTTP/2 from clients of an HTTPS listener, proxied to the members as HTTP/1.1: each stream is a
@@ -29,6 +30,9 @@ final class Http2Frontend {
   /** The handlers that serve one HTTP/2 connection after its TLS handshake. */
   static ChannelHandler[] handlers(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
     return new ChannelHandler[] {
+      // Every stream's response flushes; within one read batch those flushes become one TLS
+      // write, as many responses as the batch answered.
+      new FlushConsolidationHandler(256, true),
       Http2FrameCodecBuilder.forServer().build(),
       new Http2MultiplexHandler(
           new ChannelInitializer<Http2StreamChannel>() {

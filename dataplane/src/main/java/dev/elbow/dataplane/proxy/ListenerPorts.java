@@ -55,6 +55,8 @@ public final class ListenerPorts implements AutoCloseable {
 
   private final Transport transport;
   private final EventLoopGroup loops;
+  private final Transport datagramTransport;
+  private final EventLoopGroup datagramLoops;
   private final int loopCount;
   private final String bindAddress;
   private final ProxyContext proxy;
@@ -65,14 +67,22 @@ public final class ListenerPorts implements AutoCloseable {
   private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile List<ListenerState> states = List.of();
 
+  /**
+   * @param datagramTransport the transport of UDP sockets, which may differ from the TCP one
+   * @param datagramLoops the event loops of UDP sockets and their flows
+   */
   public ListenerPorts(
       Transport transport,
       EventLoopGroup loops,
+      Transport datagramTransport,
+      EventLoopGroup datagramLoops,
       int loopCount,
       String bindAddress,
       ProxyContext proxy) {
     this.transport = transport;
     this.loops = loops;
+    this.datagramTransport = datagramTransport;
+    this.datagramLoops = datagramLoops;
     this.loopCount = loopCount;
     this.bindAddress = bindAddress;
     this.proxy = proxy;
@@ -123,7 +133,7 @@ public final class ListenerPorts implements AutoCloseable {
   private boolean bind(Binding binding) {
     InetSocketAddress address = new InetSocketAddress(bindAddress, binding.port());
     List<Channel> channels = new ArrayList<>();
-    int sockets = binding.datagram() && transport.reusePort() != null ? loopCount : 1;
+    int sockets = binding.datagram() && datagramTransport.reusePort() != null ? loopCount : 1;
     for (int i = 0; i < sockets; i++) {
       ChannelFuture bind =
           binding.datagram()
@@ -192,15 +202,15 @@ public final class ListenerPorts implements AutoCloseable {
     UdpCounters counters = udpCounters.computeIfAbsent(port, p -> new UdpCounters());
     Bootstrap bootstrap =
         new Bootstrap()
-            .group(loops)
-            .channel(transport.datagramChannelType())
+            .group(datagramLoops)
+            .channel(datagramTransport.datagramChannelType())
             // Reads stay on: a datagram socket has no backpressure to apply, and what it cannot
             // take the kernel drops, as a network would.
             .option(ChannelOption.SO_RCVBUF, 4 << 20)
             .option(ChannelOption.SO_SNDBUF, 4 << 20)
-            .handler(new UdpProxyFrontend(proxy, port, counters));
+            .handler(new UdpProxyFrontend(proxy, datagramTransport, port, counters));
     if (reusePort) {
-      bootstrap.option(transport.reusePort(), true);
+      bootstrap.option(datagramTransport.reusePort(), true);
     }
     return bootstrap;
   }

@@ -127,6 +127,16 @@ public final class Transport {
         null);
   }
 
+  /**
+   * The transport for UDP sockets: epoll where this transport is io_uring and epoll is available,
+   * since Netty's io_uring datagram channels forward about a third fewer datagrams per second than
+   * epoll's on the same core (measured with iperf3 through the UDP proxy), while io_uring serves
+   * TCP faster. Otherwise this transport.
+   */
+  public Transport forDatagrams() {
+    return name.equals("io_uring") && Epoll.isAvailable() ? epoll() : this;
+  }
+
   /** A group of event loops whose threads are named {@code prefix-N}. */
   public EventLoopGroup newEventLoopGroup(int threads, String prefix) {
     return new MultiThreadIoEventLoopGroup(

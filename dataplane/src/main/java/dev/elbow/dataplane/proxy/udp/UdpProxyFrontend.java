@@ -6,6 +6,7 @@ import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.QuicLearning;
+import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.HealthState;
 import io.netty.buffer.ByteBuf;
@@ -14,6 +15,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,16 +36,23 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
   private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ProxyContext proxy;
+  private final Transport transport;
   private final int port;
   private final UdpCounters counters;
   private UdpFlowTable<UdpSession> flows;
   private long idleNanos;
   private ChannelHandlerContext ctx;
   private Future<?> sweeper;
+  // Sessions with datagrams written since the last flush; flushed once per read batch.
+  private final ArrayList<UdpSession> unflushed = new ArrayList<>();
 
-  public UdpProxyFrontend(ProxyContext proxy, int port, UdpCounters counters) {
+  /**
+   * @param transport the transport of the listener socket, which the flows' sockets must share
+   */
+  public UdpProxyFrontend(ProxyContext proxy, Transport transport, int port, UdpCounters counters) {
     super(false); // payloads are handed on, not released here
     this.proxy = proxy;
+    this.transport = transport;
     this.port = port;
     this.counters = counters;
   }
@@ -90,7 +99,18 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
         return;
       }
     }
-    session.send(payload);
+    if (session.send(payload)) {
+      unflushed.add(session);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    for (int i = 0; i < unflushed.size(); i++) {
+      unflushed.get(i).flush();
+    }
+    unflushed.clear();
+    ctx.fireChannelReadComplete();
   }
 
   private UdpSession open(GroupRuntime group, InetSocketAddress client, ByteBuf payload, long now) {
@@ -117,8 +137,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
       return null;
     }
     UdpSession session =
-        UdpSession.open(
-            proxy.connector().transport(), ctx.channel(), client, member, group, this, counters);
+        UdpSession.open(transport, ctx.channel(), client, member, group, this, counters);
     flows.open(client, session, now);
     counters.flowsOpened.increment();
     return session;

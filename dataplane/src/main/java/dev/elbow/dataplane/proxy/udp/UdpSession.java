@@ -47,6 +47,7 @@ final class UdpSession {
   private Channel backend;
   private ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
   private boolean closed;
+  private boolean unflushed;
 
   private UdpSession(
       Channel listener,
@@ -110,8 +111,14 @@ final class UdpSession {
     return member.health().state() != HealthState.UNHEALTHY;
   }
 
-  /** Sends a client's datagram to the member; takes ownership of {@code payload}. */
-  void send(ByteBuf payload) {
+  /**
+   * Queues a client's datagram for the member; takes ownership of {@code payload}. The owner calls
+   * {@link #flush} once per batch of datagrams read, so a busy flow costs one system call per
+   * batch, not per datagram.
+   *
+   * @return true if the session now has datagrams waiting for {@link #flush}
+   */
+  boolean send(ByteBuf payload) {
     if (closed) {
       payload.release();
     } else if (pending != null) {
@@ -121,7 +128,20 @@ final class UdpSession {
         payload.release();
       }
     } else {
-      backend.writeAndFlush(payload, backend.voidPromise());
+      backend.write(payload, backend.voidPromise());
+      if (!unflushed) {
+        unflushed = true;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sends what {@link #send} queued. */
+  void flush() {
+    if (unflushed) {
+      unflushed = false;
+      backend.flush();
     }
   }
 
