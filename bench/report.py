@@ -19,17 +19,19 @@ import sys
 RESULTS, DOCS, COMMAND = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(DOCS, exist_ok=True)
 
+# kind, title, unit, the peer each row is compared with, whether latency percentiles exist
 KINDS = [
-    ("http64", "HTTP/1.1 keep-alive, 64 connections", "req/s"),
-    ("http256", "HTTP/1.1 keep-alive, 256 connections", "req/s"),
-    ("httpclose", "HTTP new connection per request (Connection: close), 64 connections", "req/s"),
-    ("tcpconn", "TCP connections per second (an HTTP request per connection, L4 proxy), 64 connections", "conn/s"),
-    ("tcpbulk", "TCP bulk throughput (iperf3, one stream)", "Gbit/s"),
+    ("http64", "HTTP/1.1 keep-alive, 64 connections", "req/s", "haproxy-1t", True),
+    ("http256", "HTTP/1.1 keep-alive, 256 connections", "req/s", "haproxy-1t", True),
+    ("httpclose", "HTTP new connection per request (Connection: close), 64 connections", "req/s", "haproxy-1t", True),
+    ("tcpconn", "TCP connections per second (an HTTP request per connection, L4 proxy), 64 connections", "conn/s", "haproxy-1t", True),
+    ("tcpbulk", "TCP bulk throughput (iperf3, one stream)", "Gbit/s", "haproxy-1t", False),
+    ("https64", "HTTPS keep-alive (TLS terminated by the proxy, HTTP/1.1), 64 connections", "req/s", "haproxy-1t", True),
+    ("httpsclose", "HTTPS new connection (full TLS handshake) per request, 64 connections", "req/s", "haproxy-1t", True),
+    ("h2", "HTTPS with HTTP/2 from clients (h2load, 16 connections x 8 streams), HTTP/1.1 to the backends", "req/s", "haproxy-1t", False),
+    ("udp", "UDP forwarding (iperf3 -u, 1200-byte datagrams, unlimited offered load): received throughput; the errors column is the loss %", "Gbit/s", "nginx-1w", False),
 ]
-PENDING = [
-    ("UDP datagrams per second", "UDP listeners are not implemented yet (issue 4)"),
-    ("HTTPS handshakes per second and keep-alive req/s", "HTTPS listeners are not implemented yet (issue 4)"),
-]
+PENDING = []
 
 
 def version(cmd):
@@ -129,6 +131,13 @@ for kind in ("http64", "http256"):
 e, h = med(series("tcpbulk", "elbow-1t", "value")), med(series("tcpbulk", "haproxy-1t", "value"))
 if e and h:
     trows.append(("TCP throughput >= 0.9x HAProxy tcp mode", f"{e / h:.2f}x", verdict(e / h, 0.9, True)))
+for kind, label, peer in (("https64", "HTTPS keep-alive req/s >= HAProxy", "haproxy-1t"),
+                          ("httpsclose", "HTTPS handshakes/s >= HAProxy", "haproxy-1t"),
+                          ("h2", "HTTP/2 req/s >= HAProxy", "haproxy-1t"),
+                          ("udp", "UDP received throughput >= NGINX stream", "nginx-1w")):
+    e, h = med(series(kind, "elbow-1t", "value")), med(series(kind, peer, "value"))
+    if e and h:
+        trows.append((label, f"{e / h:.2f}x", verdict(e / h, 1.0, True)))
 if cpv:
     v = cpv.get("changeToRoutingP99Millis")
     trows.append(("config change to routing p99 < 200 ms", f"{v} ms", verdict(v, 200, False)))
@@ -143,30 +152,31 @@ if trows:
     lines += [f"| {a} | {b} | {c} |" for a, b, c in trows]
     lines += ["", "Why a target is missed, and what comes next, is in the notes at the end.", ""]
 
-for kind, title, unit in KINDS:
+for kind, title, unit, peer, latency in KINDS:
     targets = targets_by_kind.get(kind)
     if not targets:
         continue
     lines += [f"## {title}", ""]
-    latency = kind != "tcpbulk"
-    header = f"| target | {unit} | min-max | vs HAProxy | vs direct |"
+    peer_name = "HAProxy" if peer.startswith("haproxy") else "NGINX"
+    header = f"| target | {unit} | min-max | vs {peer_name} | vs direct |"
     header += " p50 ms | p99 ms | p99.9 ms |" if latency else ""
-    header += " errors | cpu | per core |"
+    header += (" loss % |" if kind == "udp" else " errors |") + " cpu | per core |"
     lines += [header, "|" + "---|" * (header.count("|") - 1)]
-    hap = med(series(kind, "haproxy-1t", "value"))
+    hap = med(series(kind, peer, "value"))
     direct = med(series(kind, "direct", "value"))
     for t in targets:
         v = series(kind, t, "value")
         m = med(v)
-        digits = 2 if kind == "tcpbulk" else 0
+        digits = 2 if unit == "Gbit/s" else 0
         cells = [t, fmt(m, digits), f"{fmt(min(v), digits)}-{fmt(max(v), digits)}",
                  f"{m / hap:.2f}" if hap else "-", f"{m / direct:.2f}" if direct else "-"]
         if latency:
             cells += [fmt(med(series(kind, t, "p50_ms")), 2), fmt(med(series(kind, t, "p99_ms")), 2),
                       fmt(med(series(kind, t, "p999_ms")), 2)]
-        errors = sum(series(kind, t, "errors"))
+        errors = med(series(kind, t, "errors")) if kind == "udp" else sum(series(kind, t, "errors"))
         c = med(series(kind, t, "cpu_cores"))
-        cells += [f"{errors:.0f}", fmt(c, 2), fmt(m / c, digits) if c else "-"]
+        cells += [f"{errors:.1f}" if kind == "udp" else f"{errors:.0f}", fmt(c, 2),
+                  fmt(m / c, digits) if c else "-"]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
 
@@ -232,23 +242,24 @@ with open(os.path.join(DOCS, "benchmarks.md"), "w") as f:
 
 # ---------------------------------------------------------------- chart
 bars = []
-for kind, title, unit in KINDS:
-    hap = med(series(kind, "haproxy-1t", "value"))
+for kind, title, unit, peer, _ in KINDS:
+    hap = med(series(kind, peer, "value"))
     for t in targets_by_kind.get(kind, []):
         if t == "direct" or not hap:
             continue
         v = series(kind, t, "value")
-        bars.append((re.sub(r",.*", "", title), t, med(v) / hap, min(v) / hap, max(v) / hap))
+        label = re.sub(r"[,(:].*", "", title).strip()
+        bars.append((label, t, med(v) / hap, min(v) / hap, max(v) / hap))
 if bars:
     width, row, left = 760, 22, 330
     height = 60 + row * len(bars) + 30
     scale = (width - left - 40) / max(1.5, max(b[4] for b in bars) * 1.05)
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
-           f'<text x="10" y="20" font-size="14" font-weight="bold">Throughput relative to HAProxy (1 thread), median and min-max of the rounds</text>',
+           f'<text x="10" y="20" font-size="14" font-weight="bold">Throughput relative to HAProxy 1 thread (UDP: NGINX stream, 1 worker), median and min-max</text>',
            f'<text x="10" y="38" fill="#555">{now}; {COMMAND}</text>']
     x1 = left + scale
     svg.append(f'<line x1="{x1:.1f}" y1="48" x2="{x1:.1f}" y2="{height - 25}" stroke="#c00" stroke-dasharray="4 3"/>')
-    svg.append(f'<text x="{x1 + 4:.1f}" y="{height - 12}" fill="#c00">HAProxy = 1.0</text>')
+    svg.append(f'<text x="{x1 + 4:.1f}" y="{height - 12}" fill="#c00">peer = 1.0</text>')
     colors = {"elbow": "#2b6cb0", "nginx": "#38a169", "haproxy": "#dd6b20"}
     for i, (kind, t, m, lo, hi) in enumerate(bars):
         y = 55 + i * row
