@@ -32,6 +32,10 @@ KINDS = [
     ("udp", "UDP forwarding (iperf3 -u, 1200-byte datagrams, unlimited offered load): received throughput; the errors column is the loss %", "Gbit/s", "nginx-1w", False),
 ]
 PENDING = []
+SHORT = {"http64": "HTTP keep-alive, 64 conns", "http256": "HTTP keep-alive, 256 conns",
+         "httpclose": "HTTP, connection per request", "tcpconn": "TCP connections/s",
+         "tcpbulk": "TCP bulk", "https64": "HTTPS keep-alive", "httpsclose": "HTTPS handshakes/s",
+         "h2": "HTTP/2 over TLS", "udp": "UDP (vs NGINX stream)"}
 
 
 def version(cmd):
@@ -248,8 +252,7 @@ for kind, title, unit, peer, _ in KINDS:
         if t == "direct" or not hap:
             continue
         v = series(kind, t, "value")
-        label = re.sub(r"[,(:].*", "", title).strip()
-        bars.append((label, t, med(v) / hap, min(v) / hap, max(v) / hap))
+        bars.append((SHORT[kind], t, med(v) / hap, min(v) / hap, max(v) / hap))
 if bars:
     width, row, left = 760, 22, 330
     height = 60 + row * len(bars) + 30

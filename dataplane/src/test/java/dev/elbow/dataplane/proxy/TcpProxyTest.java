@@ -16,7 +16,9 @@ import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ListenerTimeouts;
 import dev.elbow.snapshot.MemberHealth;
 import dev.elbow.snapshot.Snapshot;
 import java.io.BufferedReader;
@@ -72,6 +74,39 @@ class TcpProxyTest {
                 BackendProtocol.TCP,
                 check,
                 List.of(member(a.port(), 1), member(b.port(), 3)))));
+  }
+
+  @Test
+  void aConnectionIdleForTheListenersTcpIdleTimeoutIsClosed() throws Exception {
+    dataPlane.apply(
+        new Snapshot(
+            1,
+            List.of(
+                new ListenerConfig(
+                    "ns/db",
+                    ListenerProtocol.TCP,
+                    port,
+                    "ns/db",
+                    new ListenerTimeouts(10, 300, 60, 60, 60), // ELB's shortest TCP idle timeout
+                    null)),
+            List.of(
+                group(
+                    "ns/db",
+                    BackendProtocol.TCP,
+                    HealthCheckConfig.DISABLED,
+                    List.of(member(a.port(), 1))))));
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).isEqualTo("a: hello");
+      long idleSince = System.nanoTime();
+      assertThat(in.read()).as("closed by the proxy, not timed out by the test").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - idleSince))
+          .isBetween(Duration.ofSeconds(9), Duration.ofSeconds(15));
+    }
   }
 
   @Test

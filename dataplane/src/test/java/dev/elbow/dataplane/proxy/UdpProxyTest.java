@@ -18,6 +18,7 @@ import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ListenerTimeouts;
 import dev.elbow.snapshot.MemberHealth;
 import dev.elbow.snapshot.Snapshot;
 import java.time.Duration;
@@ -91,6 +92,43 @@ class UdpProxyTest {
     assertThat(membersSeen).as("flows are spread round robin").containsExactlyInAnyOrder("a", "b");
     // Each client flow had its own backend-side socket.
     assertThat(a.peers().size() + b.peers().size()).isEqualTo(6);
+  }
+
+  @Test
+  void aFlowIdleForTheListenersUdpIdleTimeoutIsForgotten() {
+    UdpEchoServer a = closeLater(UdpEchoServer.start("a"));
+    dataPlane = TestDataPlane.start(TestDataPlane.options().transport(transport()));
+    port = FreePorts.next();
+    dataPlane.apply(
+        new Snapshot(
+            1,
+            List.of(
+                new ListenerConfig(
+                    "d/dns",
+                    ListenerProtocol.UDP,
+                    port,
+                    "d/dns",
+                    new ListenerTimeouts(300, 10, 60, 60, 60), // ELB's shortest UDP idle timeout
+                    null)),
+            List.of(
+                new GroupConfig(
+                    "d/dns",
+                    BackendProtocol.UDP,
+                    Algorithm.ROUND_ROBIN,
+                    List.of(member(a.port(), 1)),
+                    null))));
+    UdpTestClient client = closeLater(new UdpTestClient(port));
+    assertThat(client.request("1")).isEqualTo("a:1");
+    UdpCounters counters = dataPlane.dataPlane().udpCounters(port);
+    assertThat(counters.flowsOpen.sum()).isEqualTo(1);
+    long idleSince = System.nanoTime();
+    await().atMost(Duration.ofSeconds(15)).until(() -> counters.flowsOpen.sum() == 0);
+    assertThat(Duration.ofNanos(System.nanoTime() - idleSince))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(9));
+    // The client is served again, by a new flow with a new socket towards the member.
+    assertThat(client.request("2")).isEqualTo("a:2");
+    assertThat(counters.flowsOpened.sum()).isEqualTo(2);
+    assertThat(a.peers()).hasSize(2);
   }
 
   @Test

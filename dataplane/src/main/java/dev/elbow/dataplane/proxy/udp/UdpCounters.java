@@ -22,4 +22,7 @@ public final class UdpCounters {
 
   /** Flows opened, in total. */
   public final LongAdder flowsOpened = new LongAdder();
+
+  /** Flows open now, over every socket of the port. */
+  public final LongAdder flowsOpen = new LongAdder();
 }

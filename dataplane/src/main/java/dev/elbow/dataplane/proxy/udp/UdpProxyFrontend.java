@@ -41,6 +41,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
   private final UdpCounters counters;
   private UdpFlowTable<UdpSession> flows;
   private long idleNanos;
+  private int countedFlows;
   private ChannelHandlerContext ctx;
   private Future<?> sweeper;
   // Sessions with datagrams written since the last flush; flushed once per read batch.
@@ -71,6 +72,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
     sweeper.cancel(false);
     if (flows != null) {
       flows.clear(UdpSession::close);
+      countOpenFlows();
     }
     ctx.fireChannelInactive();
   }
@@ -90,6 +92,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
     if (session != null && !session.stillServes(route.group())) {
       table.close(client); // its member left or failed: the flow starts over with another
       session.close();
+      countOpenFlows();
       session = null;
     }
     if (session == null) {
@@ -140,6 +143,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
         UdpSession.open(transport, ctx.channel(), client, member, group, this, counters);
     flows.open(client, session, now);
     counters.flowsOpened.increment();
+    countOpenFlows();
     return session;
   }
 
@@ -185,12 +189,14 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
   private void sweep() {
     if (flows != null) {
       flows.expire(System.nanoTime(), UdpSession::close);
+      countOpenFlows();
     }
   }
 
   @Override
   public void closed(UdpSession session) {
     flows.close(session.client(), session);
+    countOpenFlows();
   }
 
   @Override
@@ -202,6 +208,13 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // A UDP listener socket has no peer to fail: an error (an ICMP message for some earlier
     // reply, say) concerns one datagram, and the socket goes on serving.
+  }
+
+  /** Brings the port's open-flow gauge in line with this socket's table. */
+  private void countOpenFlows() {
+    int size = flows == null ? 0 : flows.size();
+    counters.flowsOpen.add(size - countedFlows);
+    countedFlows = size;
   }
 
   /** Open flows, for tests. */
