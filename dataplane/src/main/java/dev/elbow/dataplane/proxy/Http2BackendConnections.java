@@ -144,7 +144,7 @@ final class Http2BackendConnections {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
       Exchange current = exchange;
       boolean reusable = HttpUtil.isKeepAlive(response);
-      end(response.retainedDuplicate(), null, false);
+      end(response.retain(), null, false); // handed on whole; its headers are edited in place
       if (current != null && reusable) {
         ArrayDeque<Channel> idle = IDLE.get().computeIfAbsent(key, k -> new ArrayDeque<>());
         if (idle.size() < MAX_IDLE_PER_MEMBER) {

@@ -29,6 +29,7 @@ final class Http2Frontend {
 
   /** The handlers that serve one HTTP/2 connection after its TLS handshake. */
   static ChannelHandler[] handlers(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
+    Http2StreamProxy streams = new Http2StreamProxy(proxy, port, timeouts);
     return new ChannelHandler[] {
       // Every stream's response flushes; within one read batch those flushes become one TLS
       // write, as many responses as the batch answered.
@@ -43,7 +44,7 @@ final class Http2Frontend {
                   .addLast(
                       new Http2StreamFrameToHttpObjectCodec(true),
                       new HttpObjectAggregator(MAX_BODY),
-                      new Http2StreamProxy(proxy, port, timeouts));
+                      streams);
             }
           }),
       new AutoRead()

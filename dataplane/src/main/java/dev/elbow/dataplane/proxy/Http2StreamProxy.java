@@ -6,6 +6,7 @@ import dev.elbow.dataplane.routing.Member;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -15,6 +16,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,29 +31,36 @@ import java.util.List;
  * <p>Bodies are gathered whole on this path (up to {@link Http2Frontend#MAX_BODY}); HTTP/1.1
  * clients get the streaming proxy.
  */
+@ChannelHandler.Sharable
 final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-  private static final List<String> HOP_BY_HOP =
+  /** Connection-level headers, which never pass a proxy (RFC 9110 7.6.1). */
+  private static final List<AsciiString> HOP_BY_HOP =
       List.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "x-forwarded-for",
-          "x-forwarded-proto",
-          "x-forwarded-port");
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.KEEP_ALIVE,
+          HttpHeaderNames.PROXY_CONNECTION,
+          HttpHeaderNames.TE,
+          HttpHeaderNames.TRAILER,
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.UPGRADE);
+
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
 
   private final ProxyContext proxy;
   private final int port;
   private final ListenerTimeouts timeouts;
+  private final AsciiString portText;
 
+  /** One per HTTP/2 connection, shared by its streams: it keeps no state of its own. */
   Http2StreamProxy(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
     this.proxy = proxy;
     this.port = port;
     this.timeouts = timeouts;
+    this.portText = AsciiString.of(Integer.toString(port));
   }
 
   @Override
@@ -66,7 +76,7 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
       answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy member in " + group.name());
       return;
     }
-    FullHttpRequest forwarded = forwarded(ctx, request.retainedDuplicate());
+    FullHttpRequest forwarded = forwarded(ctx, request.retain()); // edited in place, then sent
     Channel stream = ctx.channel();
     Http2BackendConnections.send(
         proxy,
@@ -105,17 +115,18 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
   private FullHttpRequest forwarded(ChannelHandlerContext ctx, FullHttpRequest request) {
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HttpHeaders headers = request.headers();
-    String previousFor = String.join(", ", headers.getAll("x-forwarded-for"));
+    List<String> previousFor = headers.getAll(X_FORWARDED_FOR);
     HOP_BY_HOP.forEach(headers::remove);
-    headers.names().stream()
-        .filter(name -> name.regionMatches(true, 0, "x-http2-", 0, 8))
-        .toList()
-        .forEach(headers::remove);
+    // What the HTTP/2-to-HTTP/1 conversion adds for its own bookkeeping.
+    headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+    headers.remove(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text());
     InetSocketAddress client = (InetSocketAddress) ctx.channel().parent().remoteAddress();
     String address = NetUtil.toAddressString(client.getAddress());
-    headers.set("x-forwarded-for", previousFor.isEmpty() ? address : previousFor + ", " + address);
-    headers.set("x-forwarded-proto", "https");
-    headers.set("x-forwarded-port", Integer.toString(port));
+    headers.set(
+        X_FORWARDED_FOR,
+        previousFor.isEmpty() ? address : String.join(", ", previousFor) + ", " + address);
+    headers.set(X_FORWARDED_PROTO, HTTPS);
+    headers.set(X_FORWARDED_PORT, portText);
     headers.set(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
     return request;
   }

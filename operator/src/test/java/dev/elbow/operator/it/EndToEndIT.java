@@ -285,7 +285,7 @@ class EndToEndIT {
                 Condition ready = conditionOf(squatted.getStatus().getConditions(), "Ready");
                 assertThat(ready.getStatus()).isEqualTo("False");
                 assertThat(ready.getReason()).isEqualTo("PortUnavailable");
-                assertThat(ready.getMessage()).contains("cannot listen on 127.0.0.1:" + taken);
+                assertThat(ready.getMessage()).contains("cannot listen on TCP 127.0.0.1:" + taken);
               });
       // The refused listener does not hold up the others: a new one is served.
       int other = FreePorts.next();
