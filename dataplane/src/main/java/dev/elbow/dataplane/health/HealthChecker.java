@@ -4,6 +4,7 @@ import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RoutingTable;
 import dev.elbow.dataplane.transport.Transport;
+import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.ExpectedCodes;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthCheckProtocol;
@@ -95,7 +96,12 @@ public final class HealthChecker implements AutoCloseable {
               ExpectedCodes.parse(check.expectedCodes()),
               check.protocol() == HealthCheckProtocol.HTTPS ? group.tls() : null);
       case UDP ->
-          new UdpProbe(transport, check.timeoutSeconds(), check.udpSend(), check.udpExpect());
+          new UdpProbe(
+              transport, // the checker's own loops, whatever UDP listeners run on
+              check.timeoutSeconds(),
+              check.udpSend(),
+              check.udpExpect(),
+              group.config().protocol() == BackendProtocol.QUIC);
     };
   }
 

@@ -28,14 +28,19 @@ public final class UdpProbe implements Probe {
   private final int timeoutSeconds;
   private final byte[] send;
   private final String expect;
+  private final boolean quic;
 
   /**
-   * @param send the probe's payload (UTF-8); null sends an empty datagram
+   * @param send the probe's payload (UTF-8); null sends an empty datagram, or for QUIC members a
+   *     packet that every QUIC server answers (see {@link QuicVersionProbe})
    * @param expect text the reply must contain; null accepts any reply
+   * @param quic the members speak QUIC
    */
-  public UdpProbe(Transport transport, int timeoutSeconds, String send, String expect) {
+  public UdpProbe(
+      Transport transport, int timeoutSeconds, String send, String expect, boolean quic) {
     this.transport = transport;
     this.timeoutSeconds = timeoutSeconds;
+    this.quic = quic && send == null;
     this.send = send == null ? new byte[0] : send.getBytes(StandardCharsets.UTF_8);
     this.expect = expect;
   }
@@ -57,7 +62,8 @@ public final class UdpProbe implements Probe {
                 channel.close();
                 return;
               }
-              channel.writeAndFlush(Unpooled.wrappedBuffer(send));
+              channel.writeAndFlush(
+                  Unpooled.wrappedBuffer(quic ? QuicVersionProbe.packet() : send));
               var timeout =
                   loop.schedule(
                       () ->
@@ -84,7 +90,12 @@ public final class UdpProbe implements Probe {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       ByteBuf reply = packet.content();
-      if (expect == null || reply.toString(StandardCharsets.UTF_8).contains(expect)) {
+      if (quic) {
+        result.trySuccess(
+            QuicVersionProbe.isVersionNegotiation(reply)
+                ? ProbeResult.passed()
+                : ProbeResult.failed("reply is not QUIC version negotiation"));
+      } else if (expect == null || reply.toString(StandardCharsets.UTF_8).contains(expect)) {
         result.trySuccess(ProbeResult.passed());
       } else {
         result.trySuccess(ProbeResult.failed("reply without \"" + expect + "\""));

@@ -1,7 +1,9 @@
 package dev.elbow.dataplane.proxy;
 
 import static dev.elbow.dataplane.testing.Snapshots.member;
+import static dev.elbow.dataplane.testing.Snapshots.udpCheck;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.elbow.dataplane.proxy.udp.UdpCounters;
 import dev.elbow.dataplane.testing.FreePorts;
@@ -11,9 +13,10 @@ import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.GroupConfig;
-import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.MemberHealth;
 import dev.elbow.snapshot.Snapshot;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -22,6 +25,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +61,7 @@ class QuicConnectionIdRoutingTest {
                     BackendProtocol.QUIC,
                     Algorithm.QUIC_CID,
                     List.of(member(portOf(serverA), 1), member(portOf(serverB), 1)),
-                    HealthCheckConfig.DISABLED))));
+                    udpCheck(null, null)))));
   }
 
   private static int portOf(Channel server) {
@@ -70,6 +74,25 @@ class QuicConnectionIdRoutingTest {
     serverA.close().syncUninterruptibly();
     serverB.close().syncUninterruptibly();
     loops.shutdownGracefully().syncUninterruptibly();
+  }
+
+  @Test
+  void quicMembersPassTheirUdpCheckByAnsweringWithVersionNegotiation() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(dataPlane.dataPlane().status().groups().get(0).members())
+                    .extracting(MemberHealth::state)
+                    .containsOnly(HealthState.HEALTHY));
+    serverA.close().syncUninterruptibly(); // its port now answers with ICMP port-unreachable
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(dataPlane.dataPlane().status().groups().get(0).members())
+                    .extracting(MemberHealth::state)
+                    .containsExactly(HealthState.UNHEALTHY, HealthState.HEALTHY));
   }
 
   @Test

@@ -66,14 +66,13 @@ class QuicEndToEndIT {
 
   @Test
   void quicClientsKeepTheirMemberAcrossANatRebinding() throws Exception {
-    HealthCheck off = new HealthCheck();
-    off.setEnabled(false); // QUIC servers ignore a probe that is not QUIC
+    // The default health check: a QUIC probe the servers answer with version negotiation.
     BackendServerGroup quic =
         group(
             elbow.namespace,
             "h3",
             BackendProtocol.QUIC,
-            off,
+            new HealthCheck(),
             List.of(
                 new Member("127.0.0.1", portOf(serverA), 1),
                 new Member("127.0.0.1", portOf(serverB), 1)));
