@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -243,6 +244,16 @@ public final class DataPlane implements AutoCloseable {
     }
     return new DataPlaneStatus(
         instance, current.snapshot().version(), currentRevision, ports.states(), groups);
+  }
+
+  /**
+   * Traffic counters for the admin API's {@code /v1/stats}: for each UDP listener port, its open
+   * and opened flows and what it dropped (refused flows, malformed QUIC, no member, ICMP).
+   */
+  public Map<String, Object> stats() {
+    Map<String, Object> udp = new java.util.TreeMap<>();
+    ports.allUdpCounters().forEach((port, counters) -> udp.put(port.toString(), counters.asMap()));
+    return Map.of("udp", udp);
   }
 
   /** What the UDP listener on this port dropped, and why; null when there is none. */

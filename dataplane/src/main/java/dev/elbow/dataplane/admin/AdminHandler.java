@@ -78,6 +78,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           "ok\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
+    if (path.equals("/v1/stats")) {
+      if (!request.method().equals(HttpMethod.GET)) {
+        methodNotAllowed(ctx, keepAlive, "GET");
+        return;
+      }
+      replyJson(ctx, keepAlive, HttpResponseStatus.OK, dataPlane.stats());
+      return;
+    }
     if (!path.equals("/v1/snapshot") && !path.equals("/v1/status")) {
       replyJson(
           ctx,

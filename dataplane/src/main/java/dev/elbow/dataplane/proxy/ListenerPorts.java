@@ -182,6 +182,11 @@ public final class ListenerPorts implements AutoCloseable {
         .collect(Collectors.toUnmodifiableSet());
   }
 
+  /** The counters of every UDP listener port, by port; any thread. */
+  public Map<Integer, UdpCounters> allUdpCounters() {
+    return Map.copyOf(udpCounters);
+  }
+
   /** What a UDP listener port dropped, or null if no UDP listener has the port; any thread. */
   public UdpCounters udpCounters(int port) {
     return udpCounters.get(port);

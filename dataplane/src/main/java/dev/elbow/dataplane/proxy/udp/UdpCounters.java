@@ -25,4 +25,16 @@ public final class UdpCounters {
 
   /** Flows open now, over every socket of the port. */
   public final LongAdder flowsOpen = new LongAdder();
+
+  /** The counters by name, for the admin API. */
+  public java.util.Map<String, Long> asMap() {
+    java.util.Map<String, Long> map = new java.util.LinkedHashMap<>();
+    map.put("flowsOpen", flowsOpen.sum());
+    map.put("flowsOpened", flowsOpened.sum());
+    map.put("flowsRefused", flowsRefused.sum());
+    map.put("malformed", malformed.sum());
+    map.put("noMember", noMember.sum());
+    map.put("unreachable", unreachable.sum());
+    return map;
+  }
 }
