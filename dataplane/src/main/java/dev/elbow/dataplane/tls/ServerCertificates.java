@@ -11,7 +11,6 @@ import io.netty.util.Mapping;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -120,10 +119,5 @@ public final class ServerCertificates {
       }
     }
     return names;
-  }
-
-  /** The certificates' names, for tests and messages. */
-  List<TlsCertificate> certificates() {
-    return new ArrayList<>(contexts.keySet());
   }
 }
