@@ -24,7 +24,7 @@ class CapabilitiesTest {
     assertThat(Capabilities.unsupported(snapshot))
         .containsExactly(
             "groups[0].algorithm: LEAST_CONNECTIONS is not supported yet for groups; use QUIC_CID or"
-                + " ROUND_ROBIN");
+                + " ROUND_ROBIN or SOURCE_IP");
   }
 
   @Test

@@ -71,7 +71,8 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
       return;
     }
     GroupRuntime group = route.group();
-    Member member = group.pick();
+    Member member =
+        group.pickFor(((InetSocketAddress) ctx.channel().parent().remoteAddress()).getAddress());
     if (member == null) {
       answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy member in " + group.name());
       return;

@@ -3,7 +3,9 @@ package dev.elbow.dataplane.routing;
 import dev.elbow.dataplane.lb.RendezvousHash;
 import dev.elbow.dataplane.lb.SmoothWeightedRoundRobin;
 import dev.elbow.dataplane.tls.BackendTlsContexts;
+import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.GroupConfig;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,19 @@ public final class GroupRuntime {
     Selection current = selection;
     int index = current.picker.next();
     return index < 0 ? null : current.eligible[index];
+  }
+
+  /**
+   * The member for a new connection, request or flow from {@code client}: by the group's algorithm,
+   * so with SOURCE_IP a consistent hash of the client's IP address (the same client keeps its
+   * member while the members stay; adding or removing one of N moves about 1/N of the clients),
+   * else the next in weighted round robin.
+   */
+  public Member pickFor(InetAddress client) {
+    if (config.algorithm() == Algorithm.SOURCE_IP) {
+      return pickByHash(RendezvousHash.mix(client.hashCode() * 0x9e3779b97f4a7c15L));
+    }
+    return pick();
   }
 
   /**

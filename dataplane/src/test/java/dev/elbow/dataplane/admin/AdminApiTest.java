@@ -161,7 +161,7 @@ class AdminApiTest {
     assertThat(SnapshotJson.read(response.body(), ApplyResult.class).errors())
         .contains(
             "groups[0].algorithm: LEAST_CONNECTIONS is not supported yet for groups; use QUIC_CID"
-                + " or ROUND_ROBIN");
+                + " or ROUND_ROBIN or SOURCE_IP");
   }
 
   @Test

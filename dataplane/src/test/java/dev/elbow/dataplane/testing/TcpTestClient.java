@@ -19,7 +19,17 @@ public final class TcpTestClient {
    * connection that closes without an answer throws.
    */
   public static String backendOf(int port) {
+    return backendOf(port, null);
+  }
+
+  /**
+   * Like {@link #backendOf(int)}, from this local address (127.0.0.x: Linux routes all of 127/8).
+   */
+  public static String backendOf(int port, String localAddress) {
     try (Socket socket = new Socket()) {
+      if (localAddress != null) {
+        socket.bind(new InetSocketAddress(localAddress, 0));
+      }
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();

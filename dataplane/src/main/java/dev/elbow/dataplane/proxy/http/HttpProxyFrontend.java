@@ -53,6 +53,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final HeadDeadline headDeadline;
   private final boolean keepAliveAllowed;
   private final boolean secure;
+  private java.net.InetAddress clientIp;
   private boolean begun;
   private int responseTimeoutSeconds;
   private final Http1Head request = new Http1Head();
@@ -126,6 +127,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     // What X-Forwarded-For, -Port and a missing Host say, worked out once per connection.
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+    clientIp = remote.getAddress();
     clientAddress = ascii(NetUtil.toAddressString(remote.getAddress()));
     portText = ascii(Integer.toString(port));
     hostText = ascii(NetUtil.toSocketAddressString(local));
@@ -220,7 +222,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     group = route.group();
     responseTimeoutSeconds = route.config().timeouts().responseSeconds();
-    Member chosen = group.pick();
+    Member chosen = group.pickFor(clientIp);
     if (chosen == null) {
       in.readerIndex(end);
       respond(503, "Service Unavailable", "no healthy member in group " + group.name());

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,10 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     Channel inbound = ctx.channel();
     ListenerRoute route = proxy.routes().get().route(port);
-    Member member = route == null ? null : route.group().pick();
+    Member member =
+        route == null
+            ? null
+            : route.group().pickFor(((InetSocketAddress) inbound.remoteAddress()).getAddress());
     if (member == null) {
       log.debug(
           "port {}: no member can take the connection from {}", port, inbound.remoteAddress());

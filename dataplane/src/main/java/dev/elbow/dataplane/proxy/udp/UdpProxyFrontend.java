@@ -129,7 +129,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
               ? group.pickByHash(addressHash(client))
               : quicMember(group, QuicConnectionId.hash(payload, located));
     } else {
-      member = group.pick();
+      member = group.pickFor(client.getAddress()); // SOURCE_IP: every port of an IP alike
     }
     if (member == null) {
       counters.noMember.increment();
