@@ -1,5 +1,6 @@
 package dev.elbow.bench;
 
+import dev.elbow.dataplane.lb.RendezvousHash;
 import dev.elbow.dataplane.lb.SmoothWeightedRoundRobin;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,8 @@ public class PickerBenchmark {
 
   private int[] weights;
   private SmoothWeightedRoundRobin picker;
+  private RendezvousHash hashing;
+  private long key;
 
   @Setup
   public void setUp() {
@@ -36,6 +39,11 @@ public class PickerBenchmark {
       weights[i] = 1 + random.nextInt(100);
     }
     picker = SmoothWeightedRoundRobin.of(weights);
+    long[] seeds = new long[members];
+    for (int i = 0; i < members; i++) {
+      seeds[i] = RendezvousHash.seed("10.0." + (i / 250) + "." + (i % 250) + ":8080");
+    }
+    hashing = new RendezvousHash(seeds, weights);
   }
 
   /** One pick from one thread. */
@@ -55,6 +63,15 @@ public class PickerBenchmark {
   @Benchmark
   public int roundRobinPickOther() {
     return picker.nextOtherThan(0);
+  }
+
+  /**
+   * One consistent-hash pick (SOURCE_IP, QUIC_CID), once per new connection or flow: a hash and a
+   * logarithm per member, so it grows with the group, unlike round robin.
+   */
+  @Benchmark
+  public int hashPick() {
+    return hashing.pick(key++ * 0x9e3779b97f4a7c15L);
   }
 
   /** Rebuilding the picker, as on every health change of the group. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** SOURCE_IP on a TCP listener: clients from 40 loopback addresses (127.0.0.2-41). */
+/** SOURCE_IP: clients from distinct loopback addresses (127.0.0.2 and up), over TCP and HTTP. */
 class SourceIpAffinityTest {
 
   private static final int CLIENTS = 40;
@@ -99,5 +99,75 @@ class SourceIpAffinityTest {
   void weightZeroGetsNoClient() {
     serve(backends, 0);
     assertThat(memberOfEachClient().values()).doesNotContain("a").contains("b", "c", "d");
+  }
+
+  @Test
+  void httpRequestsOfAClientIpGoToOneMemberAcrossRequestsAndConnections() throws Exception {
+    List<DemoBackend> web = new java.util.ArrayList<>();
+    for (String name : List.of("w1", "w2", "w3")) {
+      web.add(DemoBackend.http(name, 0));
+    }
+    try {
+      dataPlane.apply(
+          new Snapshot(
+              ++version,
+              List.of(new ListenerConfig("d/web", ListenerProtocol.HTTP, port, "d/web")),
+              List.of(
+                  new GroupConfig(
+                      "d/web",
+                      BackendProtocol.HTTP,
+                      Algorithm.SOURCE_IP,
+                      web.stream().map(b -> member(b.port(), 1)).toList(),
+                      HealthCheckConfig.DISABLED))));
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (int c = 2; c < 22; c++) {
+        String client = "127.0.0." + c;
+        String first = null;
+        for (int connection = 0; connection < 2; connection++) {
+          try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(client, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(5000);
+            for (int request = 0; request < 3; request++) {
+              String backend = backendOfKeepAliveRequest(socket);
+              first = first == null ? backend : first;
+              assertThat(backend).as(client).isEqualTo(first);
+            }
+          }
+        }
+        seen.add(first);
+      }
+      assertThat(seen)
+          .as("clients spread over the members")
+          .containsExactlyInAnyOrder("w1", "w2", "w3");
+    } finally {
+      web.forEach(DemoBackend::close);
+    }
+  }
+
+  /** One keep-alive GET on the socket; the member's name from its x-backend header. */
+  private static String backendOfKeepAliveRequest(java.net.Socket socket) throws Exception {
+    socket
+        .getOutputStream()
+        .write(
+            "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    java.io.InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      head.append((char) in.read());
+    }
+    String backend = null;
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      String lower = line.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("x-backend:")) {
+        backend = line.substring(10).trim();
+      } else if (lower.startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    in.readNBytes(length);
+    return backend;
   }
 }

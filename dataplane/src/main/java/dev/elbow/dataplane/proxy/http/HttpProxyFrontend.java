@@ -5,6 +5,8 @@ import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.snapshot.Algorithm;
+import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -54,6 +56,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final boolean keepAliveAllowed;
   private final boolean secure;
   private java.net.InetAddress clientIp;
+  // SOURCE_IP: the member hashed for this connection's client, reused while its group is in force
+  // and it is not unhealthy, so keep-alive requests do not hash again (a hash costs a logarithm
+  // per member).
+  private GroupRuntime hashedGroup;
+  private Member hashedMember;
   private boolean begun;
   private int responseTimeoutSeconds;
   private final Http1Head request = new Http1Head();
@@ -222,7 +229,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     group = route.group();
     responseTimeoutSeconds = route.config().timeouts().responseSeconds();
-    Member chosen = group.pickFor(clientIp);
+    Member chosen = pickForClient(group);
     if (chosen == null) {
       in.readerIndex(end);
       respond(503, "Service Unavailable", "no healthy member in group " + group.name());
@@ -485,6 +492,19 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         504,
         "Gateway Timeout",
         "member " + member + " did not answer within " + responseTimeoutSeconds + "s");
+  }
+
+  private Member pickForClient(GroupRuntime group) {
+    if (group.config().algorithm() != Algorithm.SOURCE_IP) {
+      return group.pick();
+    }
+    if (group != hashedGroup
+        || hashedMember == null
+        || hashedMember.health().state() == HealthState.UNHEALTHY) {
+      hashedGroup = group;
+      hashedMember = group.pickFor(clientIp);
+    }
+    return hashedMember;
   }
 
   /** The client began a request and did not finish its head within the request timeout. */
