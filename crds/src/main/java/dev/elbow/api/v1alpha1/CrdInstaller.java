@@ -43,6 +43,8 @@ public final class CrdInstaller {
               c ->
                   c != null
                       && c.getStatus() != null
+                      // A CRD just created may have a status without conditions yet.
+                      && c.getStatus().getConditions() != null
                       && c.getStatus().getConditions().stream()
                           .anyMatch(
                               k ->
