@@ -113,6 +113,65 @@ class HttpsBackendTest {
   }
 
   @Test
+  void aConnectionOneGroupTrustedIsNeverLentToAGroupThatWouldNot() throws Exception {
+    // One event loop, so both listeners' exchanges draw on the same pool of member connections.
+    dataPlane.close();
+    dataPlane = TestDataPlane.start(TestDataPlane.options().ioThreads(1));
+    int strictPort = FreePorts.next();
+    GroupConfig lax =
+        new GroupConfig(
+            "d/lax",
+            BackendProtocol.HTTPS,
+            Algorithm.ROUND_ROBIN,
+            List.of(member(backend.port(), 1)),
+            null,
+            new BackendTls(null, true, null),
+            null);
+    GroupConfig strict =
+        new GroupConfig(
+            "d/strict",
+            BackendProtocol.HTTPS,
+            Algorithm.ROUND_ROBIN,
+            List.of(member(backend.port(), 1)),
+            null,
+            new BackendTls(pem("other-ca.crt"), false, null),
+            null);
+    dataPlane.apply(
+        new Snapshot(
+            ++version,
+            List.of(
+                new ListenerConfig(
+                    "d/lax",
+                    ListenerProtocol.HTTPS,
+                    port,
+                    "d/lax",
+                    null,
+                    List.of(certificate("default"))),
+                new ListenerConfig(
+                    "d/strict",
+                    ListenerProtocol.HTTPS,
+                    strictPort,
+                    "d/strict",
+                    null,
+                    List.of(certificate("default")))),
+            List.of(lax, strict)));
+    for (int i = 0; i < 4; i++) {
+      assertThat(status(HttpClient.Version.HTTP_1_1)).isEqualTo(200);
+      int strictStatus =
+          client
+              .send(
+                  HttpRequest.newBuilder(URI.create("https://localhost:" + strictPort + "/"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode();
+      assertThat(strictStatus)
+          .as("the member does not verify under the strict group's CA")
+          .isEqualTo(502);
+    }
+  }
+
+  @Test
   void insecureSkipVerifyTrustsAnyMemberBecauseItWasAskedTo() throws Exception {
     serve(new BackendTls(null, true, null), null);
     assertThat(status(HttpClient.Version.HTTP_1_1)).isEqualTo(200);

@@ -7,7 +7,6 @@ import dev.elbow.dataplane.routing.Member;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.ssl.SslHandler;
 
 /**
  * Hands out HTTP connections to members for one exchange at a time: a keep-alive connection from
@@ -37,12 +36,8 @@ final class BackendConnections {
       Member first,
       boolean fresh,
       BackendConnector.Callback callback) {
-    Channel pooled = fresh ? null : BackendPool.current().acquire(first.socketAddress());
-    if (pooled != null && speaksTls(pooled) != (group.tls() != null)) {
-      // Pooled for another group that reaches the same address with or without TLS.
-      pooled.close();
-      pooled = null;
-    }
+    Channel pooled =
+        fresh ? null : BackendPool.current().acquire(group.tls(), first.socketAddress());
     if (pooled != null) {
       callback.connected(pooled, first);
       return;
@@ -52,17 +47,14 @@ final class BackendConnections {
 
   /** Takes a connection back after an exchange: into the pool if it can carry another. */
   static void release(Member member, Channel channel, boolean reusable) {
-    channel.pipeline().get(HttpBackendHandler.class).detach();
+    HttpBackendHandler handler = channel.pipeline().get(HttpBackendHandler.class);
+    handler.detach();
     if (reusable) {
-      BackendPool.current().release(member.socketAddress(), channel);
+      BackendPool.current().release(handler.poolTls(), member.socketAddress(), channel);
       channel.read(); // so the pool notices when the member closes the idle connection
     } else {
       channel.close();
     }
-  }
-
-  private static boolean speaksTls(Channel channel) {
-    return channel.pipeline().get(SslHandler.class) != null;
   }
 
   private static ChannelInitializer<Channel> initializer(GroupRuntime group, Member target) {
@@ -73,7 +65,7 @@ final class BackendConnections {
           // Writes made before the handshake is done wait inside the TLS handler.
           ch.pipeline().addLast(group.tls().newHandler(ch.alloc(), target.socketAddress()));
         }
-        ch.pipeline().addLast(new HttpBackendHandler(target.socketAddress(), POOL_IDLE_SECONDS));
+        ch.pipeline().addLast(new HttpBackendHandler(group.tls(), POOL_IDLE_SECONDS));
       }
     };
   }

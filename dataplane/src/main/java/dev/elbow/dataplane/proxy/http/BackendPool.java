@@ -28,16 +28,27 @@ final class BackendPool {
         }
       };
 
-  private final Map<InetSocketAddress, ArrayDeque<Channel>> idle = new HashMap<>();
+  /** The kind of connection of members reached without TLS. */
+  private static final Object PLAIN = new Object();
+
+  // By the TLS settings the connections were opened with (a group's TLS contexts, or PLAIN), then
+  // by member: a connection verified under one group's trust is never lent to another group. Two
+  // lookups and no key object, so a request allocates nothing here.
+  private final Map<Object, Map<InetSocketAddress, ArrayDeque<Channel>>> idle = new HashMap<>();
 
   /** The pool of the calling event loop. */
   static BackendPool current() {
     return POOLS.get();
   }
 
-  /** An open idle connection to the member, or null. */
-  Channel acquire(InetSocketAddress member) {
-    ArrayDeque<Channel> channels = idle.get(member);
+  /**
+   * An open idle connection to the member, or null.
+   *
+   * @param tls the TLS contexts the connection must have been opened with; null for plain TCP
+   */
+  Channel acquire(Object tls, InetSocketAddress member) {
+    Map<InetSocketAddress, ArrayDeque<Channel>> byMember = idle.get(tls == null ? PLAIN : tls);
+    ArrayDeque<Channel> channels = byMember == null ? null : byMember.get(member);
     if (channels == null) {
       return null;
     }
@@ -51,8 +62,10 @@ final class BackendPool {
   }
 
   /** Keeps the connection for reuse, most recently used first, or closes it if enough are kept. */
-  void release(InetSocketAddress member, Channel channel) {
-    ArrayDeque<Channel> channels = idle.computeIfAbsent(member, m -> new ArrayDeque<>());
+  void release(Object tls, InetSocketAddress member, Channel channel) {
+    ArrayDeque<Channel> channels =
+        idle.computeIfAbsent(tls == null ? PLAIN : tls, t -> new HashMap<>())
+            .computeIfAbsent(member, m -> new ArrayDeque<>());
     if (channels.size() >= MAX_IDLE_PER_MEMBER || !channel.isActive()) {
       channel.close();
     } else {
@@ -61,12 +74,16 @@ final class BackendPool {
   }
 
   /** Forgets a connection that closed while idle. */
-  void remove(InetSocketAddress member, Channel channel) {
-    ArrayDeque<Channel> channels = idle.get(member);
+  void remove(Object tls, InetSocketAddress member, Channel channel) {
+    Map<InetSocketAddress, ArrayDeque<Channel>> byMember = idle.get(tls == null ? PLAIN : tls);
+    ArrayDeque<Channel> channels = byMember == null ? null : byMember.get(member);
     if (channels != null) {
       channels.remove(channel);
       if (channels.isEmpty()) {
-        idle.remove(member);
+        byMember.remove(member);
+        if (byMember.isEmpty()) {
+          idle.remove(tls == null ? PLAIN : tls);
+        }
       }
     }
   }

@@ -26,7 +26,8 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private static final int HEAD = 0;
   private static final int BODY = 1;
 
-  private final InetSocketAddress member;
+  private final Object poolTls;
+  private InetSocketAddress connectedTo;
   private long responseTimeoutNanos;
   private final long poolIdleNanos;
   private final Http1Head response = new Http1Head();
@@ -40,9 +41,22 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private long lastActivity = System.nanoTime();
   private ScheduledFuture<?> timer;
 
-  HttpBackendHandler(InetSocketAddress member, int poolIdleSeconds) {
-    this.member = member;
+  /**
+   * @param poolTls the TLS contexts the connection is opened with (null for plain TCP): the part of
+   *     its pool key that says which groups may reuse it
+   */
+  HttpBackendHandler(Object poolTls, int poolIdleSeconds) {
+    this.poolTls = poolTls;
     this.poolIdleNanos = TimeUnit.SECONDS.toNanos(poolIdleSeconds);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    // The member actually reached: after a failed connect, the retry's, not the first pick's.
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
+      connectedTo = address;
+    }
+    ctx.fireChannelActive();
   }
 
   @Override
@@ -68,6 +82,10 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       timer.cancel(false);
       scheduleCheck(responseTimeoutNanos);
     }
+  }
+
+  Object poolTls() {
+    return poolTls;
   }
 
   void detach() {
@@ -200,7 +218,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
     } else if (exchange != null) {
       fail("closed the connection");
     } else {
-      BackendPool.current().remove(member, ctx.channel());
+      BackendPool.current().remove(poolTls, connectedTo, ctx.channel());
     }
     in = Cumulation.release(in);
   }
