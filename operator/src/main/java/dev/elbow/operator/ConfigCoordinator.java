@@ -130,22 +130,11 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     if (current == null) {
       return References.NONE;
     }
-    return new References() {
-      @Override
-      public Map<String, String> secret(ResourceKey key) {
-        return current.secret(key);
-      }
-
-      @Override
-      public Map<String, String> configMap(ResourceKey key) {
-        return current.configMap(key);
-      }
-
-      @Override
-      public List<TlsCertificate> lastGoodCertificates(ResourceKey listener) {
-        return lastGoodCertificates.getOrDefault(listener.toString(), List.of());
-      }
-    };
+    Map<String, List<TlsCertificate>> served = lastGoodCertificates;
+    return new References(
+        current::secret,
+        current::configMap,
+        listener -> served.getOrDefault(listener.toString(), List.of()));
   }
 
   /** What each HTTPS listener now serves: its fallback should its Secret turn bad. */

@@ -132,6 +132,37 @@ class UdpProxyTest {
   }
 
   @Test
+  void aQuicGroupDropsAndCountsMalformedQuicAndHashesOtherDatagramsBySource() {
+    UdpEchoServer a = closeLater(UdpEchoServer.start("a"));
+    dataPlane = TestDataPlane.start(TestDataPlane.options().transport(transport()));
+    port = FreePorts.next();
+    dataPlane.apply(
+        new Snapshot(
+            1,
+            List.of(new ListenerConfig("d/h3", ListenerProtocol.UDP, port, "d/h3")),
+            List.of(
+                new GroupConfig(
+                    "d/h3",
+                    BackendProtocol.QUIC,
+                    Algorithm.QUIC_CID,
+                    List.of(member(a.port(), 1)),
+                    HealthCheckConfig.DISABLED))));
+    UdpTestClient client = closeLater(new UdpTestClient(port));
+    // QUIC version 1 with a 21-byte destination ID, which version 1 forbids.
+    byte[] malformed = new byte[40];
+    malformed[0] = (byte) 0xc0;
+    malformed[4] = 1;
+    malformed[5] = 21;
+    client.send(malformed);
+    assertThat(client.receive()).as("dropped, not forwarded").isNull();
+    UdpCounters counters = dataPlane.dataPlane().udpCounters(port);
+    assertThat(counters.malformed.sum()).isEqualTo(1);
+    assertThat(counters.flowsOpened.sum()).isZero();
+    // Not QUIC at all (no fixed bit): forwarded, placed by the client's address.
+    assertThat(client.request("plain")).isEqualTo("a:plain");
+  }
+
+  @Test
   void aFullFlowTableRefusesAndCountsNewFlowsAndServesTheOldOnes() throws Exception {
     UdpEchoServer a = closeLater(UdpEchoServer.start("a"));
     start(2, null, a);

@@ -3,49 +3,35 @@ package dev.elbow.operator.translate;
 import dev.elbow.snapshot.TlsCertificate;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What translation reads besides the two Elbow kinds: Secrets and ConfigMaps that listeners and
- * groups name, and the certificates each HTTPS listener last served with. An interface, so the
- * translation stays a pure function: the operator backs it with informer caches, tests with maps.
+ * groups name, and the certificates each HTTPS listener last served with. Lookups, so the
+ * translation stays a pure function: the operator backs them with informer caches, tests with maps.
+ *
+ * @param secrets the data of a Secret, decoded to text, or null if there is no such Secret
+ * @param configMaps the data of a ConfigMap, or null if there is no such ConfigMap
+ * @param lastGood the certificates a listener was last pushed with, or an empty list; a listener
+ *     whose Secret turns bad keeps serving these, so a botched renewal does not take a site down
  */
-public interface References {
+public record References(
+    Function<ResourceKey, Map<String, String>> secrets,
+    Function<ResourceKey, Map<String, String>> configMaps,
+    Function<ResourceKey, List<TlsCertificate>> lastGood) {
 
   /** Nothing: no Secrets, no ConfigMaps, nothing served before. */
-  References NONE = new MapReferences(Map.of(), Map.of(), Map.of());
+  public static final References NONE = new References(k -> null, k -> null, k -> List.of());
 
-  /** The data of a Secret, decoded to text, or null if there is no such Secret. */
-  Map<String, String> secret(ResourceKey key);
+  public Map<String, String> secret(ResourceKey key) {
+    return secrets.apply(key);
+  }
 
-  /** The data of a ConfigMap, or null if there is no such ConfigMap. */
-  Map<String, String> configMap(ResourceKey key);
+  public Map<String, String> configMap(ResourceKey key) {
+    return configMaps.apply(key);
+  }
 
-  /**
-   * The certificates the listener was last pushed with, or an empty list. A listener whose Secret
-   * turns bad keeps serving these, so a botched renewal does not take a site down.
-   */
-  List<TlsCertificate> lastGoodCertificates(ResourceKey listener);
-
-  /** References backed by maps. */
-  record MapReferences(
-      Map<ResourceKey, Map<String, String>> secrets,
-      Map<ResourceKey, Map<String, String>> configMaps,
-      Map<ResourceKey, List<TlsCertificate>> lastGood)
-      implements References {
-
-    @Override
-    public Map<String, String> secret(ResourceKey key) {
-      return secrets.get(key);
-    }
-
-    @Override
-    public Map<String, String> configMap(ResourceKey key) {
-      return configMaps.get(key);
-    }
-
-    @Override
-    public List<TlsCertificate> lastGoodCertificates(ResourceKey listener) {
-      return lastGood.getOrDefault(listener, List.of());
-    }
+  public List<TlsCertificate> lastGoodCertificates(ResourceKey listener) {
+    return lastGood.apply(listener);
   }
 }

@@ -44,10 +44,10 @@ class LastGoodCertificatesTest {
     return Translator.translate(
         List.of(group),
         List.of(listener),
-        new References.MapReferences(
-            secret == null ? Map.of() : Map.of(SECRET, secret),
-            Map.of(),
-            lastGood == null ? Map.of() : Map.of(LISTENER, lastGood)));
+        new References(
+            key -> key.equals(SECRET) ? secret : null,
+            key -> null,
+            key -> key.equals(LISTENER) && lastGood != null ? lastGood : List.of()));
   }
 
   @Test

@@ -62,7 +62,7 @@ class TranslatorFixtureTest {
 
     Translation translation =
         Translator.translate(
-            groups, listeners, new References.MapReferences(secrets, configMaps, Map.of()));
+            groups, listeners, new References(secrets::get, configMaps::get, k -> List.of()));
 
     JsonNode snapshot =
         JSON.readTree(
