@@ -9,11 +9,14 @@ import dev.elbow.dataplane.proxy.udp.UdpCounters;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RoutingTable;
+import dev.elbow.dataplane.routing.SourceIpSessions;
+import dev.elbow.dataplane.routing.StickyCookies;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.ApplyResult;
 import dev.elbow.snapshot.Capabilities;
 import dev.elbow.snapshot.DataPlaneStatus;
 import dev.elbow.snapshot.GroupHealth;
+import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.MemberHealth;
 import dev.elbow.snapshot.Snapshot;
 import dev.elbow.snapshot.SnapshotJson;
@@ -24,6 +27,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +55,9 @@ public final class DataPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
   private static final int PORT_RETRY_SECONDS = 5;
 
+  /** How often status hears about effective weights while a slow start goes on. */
+  private static final int RAMP_REPORT_SECONDS = 5;
+
   private final Clock clock;
   private final EventLoopGroup workers;
   // The event loops of UDP sockets: the workers, or epoll loops beside io_uring workers. Netty
@@ -64,10 +71,14 @@ public final class DataPlane implements AutoCloseable {
   private final AtomicLong revision = new AtomicLong(1);
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
-  private volatile RoutingTable table = RoutingTable.EMPTY;
+  private volatile RoutingTable table;
+  private long lastRampReport;
+  private long ticks;
 
   private DataPlane(DataPlaneOptions options, Clock clock) {
     this.clock = clock;
+    // Replicas share the admin token, so they sign sticky cookies alike.
+    this.table = RoutingTable.empty(StickyCookies.keyFrom(options.adminToken()), System::nanoTime);
     int threads =
         options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = options.transport().newEventLoopGroup(threads, "elbow-io");
@@ -112,6 +123,7 @@ public final class DataPlane implements AutoCloseable {
     dataPlane.admin.start();
     dataPlane.applier.scheduleWithFixedDelay(
         dataPlane::retryFailedPorts, PORT_RETRY_SECONDS, PORT_RETRY_SECONDS, TimeUnit.SECONDS);
+    dataPlane.applier.scheduleWithFixedDelay(dataPlane::tick, 1, 1, TimeUnit.SECONDS);
     log.info(
         "data plane up: admin API on {}:{}, {} transport",
         options.adminAddress(),
@@ -202,6 +214,35 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * Once a second: moves slow starts on (rebuilding the pickers of groups with a member ramping up,
+   * and telling status every {@link #RAMP_REPORT_SECONDS} and when a ramp ends), and every ten
+   * seconds drops expired SOURCE_IP sessions.
+   */
+  private void tick() {
+    boolean rampEnded = false;
+    boolean ramping = false;
+    for (GroupRuntime group : table.groups()) {
+      if (group.ramping()) {
+        group.refresh();
+        rampEnded |= !group.ramping();
+        ramping |= group.ramping();
+      }
+    }
+    long now = System.nanoTime();
+    if (rampEnded
+        || (ramping && now - lastRampReport >= TimeUnit.SECONDS.toNanos(RAMP_REPORT_SECONDS))) {
+      lastRampReport = now;
+      changed();
+    }
+    if (++ticks % 10 == 0) {
+      table.groups().stream()
+          .map(GroupRuntime::sourceIpSessions)
+          .filter(Objects::nonNull)
+          .forEach(SourceIpSessions::sweep);
+    }
+  }
+
   private void onGroupHealthChange(String groupName) {
     GroupRuntime group = table.group(groupName);
     if (group != null) {
@@ -238,12 +279,35 @@ public final class DataPlane implements AutoCloseable {
     for (GroupRuntime group : current.groups()) {
       List<MemberHealth> members = new ArrayList<>(group.members().size());
       for (Member member : group.members()) {
-        members.add(member.health().report(member.config().address(), member.config().port()));
+        members.add(report(member));
       }
       groups.add(new GroupHealth(group.name(), members));
     }
     return new DataPlaneStatus(
         instance, current.snapshot().version(), currentRevision, ports.states(), groups);
+  }
+
+  /** A member's health as status shows it: Draining at weight 0, with its slow-start weight. */
+  private static MemberHealth report(Member member) {
+    MemberHealth health = member.health().report(member.config().address(), member.config().port());
+    if (member.weight() == 0) {
+      return new MemberHealth(
+          health.address(),
+          health.port(),
+          HealthState.DRAINING,
+          "weight 0: no new connections or requests",
+          health.since());
+    }
+    Integer effective = member.traffic().effectiveWeight();
+    return effective == null
+        ? health
+        : new MemberHealth(
+            health.address(),
+            health.port(),
+            health.state(),
+            health.reason(),
+            health.since(),
+            effective);
   }
 
   /**

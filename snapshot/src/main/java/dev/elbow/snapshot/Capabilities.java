@@ -18,8 +18,7 @@ public final class Capabilities {
   public static final Set<BackendProtocol> GROUP_PROTOCOLS = Set.of(BackendProtocol.values());
 
   /** Algorithms implemented today. */
-  public static final Set<Algorithm> ALGORITHMS =
-      Set.of(Algorithm.ROUND_ROBIN, Algorithm.SOURCE_IP, Algorithm.QUIC_CID);
+  public static final Set<Algorithm> ALGORITHMS = Set.of(Algorithm.values());
 
   /** Health check protocols implemented today. */
   public static final Set<HealthCheckProtocol> CHECKS = Set.of(HealthCheckProtocol.values());

@@ -14,6 +14,8 @@ import java.util.List;
  * @param tls HTTPS groups only: how members are verified; null for other groups
  * @param quicConnectionIdLength QUIC groups only: the length of the connection IDs the members
  *     issue (short headers do not carry it); null learns it from the members' long-header packets
+ * @param stickySession what keeps a client on one member; null when sessions are not sticky
+ * @param slowStart HTTP and HTTPS groups with ROUND_ROBIN: how members ramp up; null when off
  */
 public record GroupConfig(
     String name,
@@ -22,7 +24,9 @@ public record GroupConfig(
     List<MemberConfig> members,
     HealthCheckConfig healthCheck,
     BackendTls tls,
-    Integer quicConnectionIdLength) {
+    Integer quicConnectionIdLength,
+    StickySession stickySession,
+    SlowStart slowStart) {
 
   /** ELB's limit on members per group, which the data plane enforces too. */
   public static final int MAX_MEMBERS = 500;
@@ -40,5 +44,17 @@ public record GroupConfig(
       List<MemberConfig> members,
       HealthCheckConfig healthCheck) {
     this(name, protocol, algorithm, members, healthCheck, null, null);
+  }
+
+  /** A group without sticky sessions or slow start. */
+  public GroupConfig(
+      String name,
+      BackendProtocol protocol,
+      Algorithm algorithm,
+      List<MemberConfig> members,
+      HealthCheckConfig healthCheck,
+      BackendTls tls,
+      Integer quicConnectionIdLength) {
+    this(name, protocol, algorithm, members, healthCheck, tls, quicConnectionIdLength, null, null);
   }
 }

@@ -9,5 +9,10 @@ public enum HealthState {
   /** Not checked yet; gets traffic only while no member of its group is healthy. */
   UNKNOWN,
   /** The group has health checks turned off: gets traffic by weight alone. */
-  UNMONITORED
+  UNMONITORED,
+  /**
+   * Weight 0: gets no new connections or requests, while the ones it has finish. Reported instead
+   * of the member's health, which is still checked.
+   */
+  DRAINING
 }

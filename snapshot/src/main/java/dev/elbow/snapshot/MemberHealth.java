@@ -11,6 +11,19 @@ import java.time.Instant;
  * @param reason why the last check failed ("connection refused", "HTTP 503", "timeout after 3s");
  *     null while checks pass
  * @param since when the member entered this state
+ * @param effectiveWeight while slow start ramps the member up: the share it gets now, in units of
+ *     weight (rounded, at least 1); null when it gets its full weight
  */
 public record MemberHealth(
-    String address, int port, HealthState state, String reason, Instant since) {}
+    String address,
+    int port,
+    HealthState state,
+    String reason,
+    Instant since,
+    Integer effectiveWeight) {
+
+  /** A member at its full weight. */
+  public MemberHealth(String address, int port, HealthState state, String reason, Instant since) {
+    this(address, port, state, reason, since, null);
+  }
+}

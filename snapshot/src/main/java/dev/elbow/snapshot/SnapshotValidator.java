@@ -156,6 +156,7 @@ public final class SnapshotValidator {
     }
     validateHealthCheck(group, at + ".healthCheck", problems);
     validateGroupTls(group, at, problems);
+    TrafficPolicyRules.validate(group, at, problems);
     Integer cidLength = group.quicConnectionIdLength();
     if (cidLength != null) {
       if (group.protocol() != BackendProtocol.QUIC) {

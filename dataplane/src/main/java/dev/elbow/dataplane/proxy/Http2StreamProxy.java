@@ -3,7 +3,10 @@ package dev.elbow.dataplane.proxy;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.StickyCookies;
 import dev.elbow.snapshot.ListenerTimeouts;
+import dev.elbow.snapshot.StickySession;
+import dev.elbow.snapshot.StickySessionType;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -71,14 +74,39 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
       return;
     }
     GroupRuntime group = route.group();
+    StickyCookies cookies = group.cookies();
+    Member fromCookie = null;
+    boolean appCookieSent = false;
+    if (cookies != null) {
+      List<String> sent = request.headers().getAll(HttpHeaderNames.COOKIE);
+      StickySession sticky = cookies.config();
+      appCookieSent =
+          sticky.type() == StickySessionType.APP_COOKIE
+              && StickyCookies.cookieValue(sent, sticky.appCookieName()) != null;
+      if (sticky.type() == StickySessionType.LB_COOKIE || appCookieSent) {
+        String token = StickyCookies.cookieValue(sent, sticky.routeCookieName());
+        fromCookie =
+            token == null
+                ? null
+                : cookies.member(StickyCookies.parseToken(token, 0, token.length()));
+      }
+    }
     Member member =
-        group.pickFor(((InetSocketAddress) ctx.channel().parent().remoteAddress()).getAddress());
+        fromCookie != null
+            ? fromCookie
+            : group.pickFor(
+                ((InetSocketAddress) ctx.channel().parent().remoteAddress()).getAddress());
     if (member == null) {
       answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy member in " + group.name());
       return;
     }
     FullHttpRequest forwarded = forwarded(ctx, request.retain()); // edited in place, then sent
     Channel stream = ctx.channel();
+    boolean renewCookie =
+        cookies != null
+            && (cookies.type() == StickySessionType.LB_COOKIE
+                || (appCookieSent && member != fromCookie));
+    member.traffic().started(); // for least connections, until answered or failed
     Http2BackendConnections.send(
         proxy,
         stream.eventLoop(),
@@ -89,7 +117,18 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
         new Http2BackendConnections.Exchange() {
           @Override
           public void answered(FullHttpResponse response) {
+            member.traffic().finished();
             HOP_BY_HOP.forEach(response.headers()::remove);
+            if (renewCookie
+                || (cookies != null
+                    && cookies.type() == StickySessionType.APP_COOKIE
+                    && StickyCookies.setsCookie(
+                        response.headers().getAll(HttpHeaderNames.SET_COOKIE),
+                        cookies.config().appCookieName()))) {
+              response
+                  .headers()
+                  .add(HttpHeaderNames.SET_COOKIE, cookies.setCookieValue(member, true));
+            }
             response
                 .headers()
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
@@ -102,6 +141,7 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
 
           @Override
           public void failed(String why, boolean timedOut) {
+            member.traffic().finished();
             if (stream.isActive()) {
               answer(
                   ctx,

@@ -1,20 +1,28 @@
 package dev.elbow.dataplane.routing;
 
+import dev.elbow.dataplane.lb.LeastConnections;
 import dev.elbow.dataplane.lb.RendezvousHash;
 import dev.elbow.dataplane.lb.SmoothWeightedRoundRobin;
 import dev.elbow.dataplane.tls.BackendTlsContexts;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.GroupConfig;
+import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.StickySessionType;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * A backend group in service: its members and the picker over those that may take traffic now.
+ * A backend group in service: its members and the pickers over those that may take traffic now.
  *
- * <p>The picker is rebuilt whenever a member's health changes, off the request path; requests only
- * read the current {@link Selection}, so picking takes no lock.
+ * <p>The pickers are rebuilt whenever a member's health changes, and every second while a member is
+ * in slow start, off the request path; requests only read the current {@link Selection}, so picking
+ * takes no lock. Sticky sessions sit in front of the algorithm: a client with a live session goes
+ * to its member while that member {@link Member#takesTraffic takes traffic}, else the algorithm
+ * picks and the session moves.
  */
 public final class GroupRuntime {
 
@@ -23,16 +31,35 @@ public final class GroupRuntime {
   private final Map<String, Member> byEndpoint = new HashMap<>();
   private final QuicLearning quicLearning;
   private final BackendTlsContexts tls;
+  private final SourceIpSessions sourceIpSessions;
+  private final StickyCookies cookies;
+  private final LongSupplier nanoTime;
+  private final long slowStartNanos;
   private volatile Selection selection;
 
   GroupRuntime(
-      GroupConfig config, List<Member> members, QuicLearning quicLearning, BackendTlsContexts tls) {
+      GroupConfig config,
+      List<Member> members,
+      QuicLearning quicLearning,
+      BackendTlsContexts tls,
+      SourceIpSessions sourceIpSessions,
+      StickyCookies cookies,
+      LongSupplier nanoTime) {
     this.config = config;
     this.members = List.copyOf(members);
     this.quicLearning = quicLearning;
     this.tls = tls;
+    this.sourceIpSessions = sourceIpSessions;
+    this.cookies = cookies;
+    this.nanoTime = nanoTime;
+    // Slow start only where health checks say when a member is ready; with checks off a member
+    // gets its full weight at once.
+    this.slowStartNanos =
+        config.slowStart() != null && config.healthCheck().enabled()
+            ? TimeUnit.SECONDS.toNanos(config.slowStart().durationSeconds())
+            : 0;
     this.members.forEach(m -> byEndpoint.put(m.config().endpoint(), m));
-    this.selection = Selection.of(this.members);
+    refresh();
   }
 
   public GroupConfig config() {
@@ -47,24 +74,49 @@ public final class GroupRuntime {
     return members;
   }
 
-  /** The member for the next connection or request, or null when none may take traffic. */
+  /**
+   * The member for the next request or connection by the group's algorithm when the client does not
+   * matter (ROUND_ROBIN or LEAST_CONNECTIONS), or null when none may take traffic.
+   */
   public Member pick() {
     Selection current = selection;
-    int index = current.picker.next();
+    int index =
+        config.algorithm() == Algorithm.LEAST_CONNECTIONS
+            ? current.leastConnections.pick(current.active)
+            : current.roundRobin.next();
     return index < 0 ? null : current.eligible[index];
   }
 
   /**
-   * The member for a new connection, request or flow from {@code client}: by the group's algorithm,
-   * so with SOURCE_IP a consistent hash of the client's IP address (the same client keeps its
-   * member while the members stay; adding or removing one of N moves about 1/N of the clients),
-   * else the next in weighted round robin.
+   * The member for a new connection, request or flow from {@code client}: the member of the
+   * client's sticky session when it has a live one (SOURCE_IP stickiness), else by the group's
+   * algorithm, so with SOURCE_IP a consistent hash of the client's IP address (the same client
+   * keeps its member while the members stay; adding or removing one of N moves about 1/N of the
+   * clients).
    */
   public Member pickFor(InetAddress client) {
+    if (sourceIpSessions != null) {
+      return pickSticky(client);
+    }
     if (config.algorithm() == Algorithm.SOURCE_IP) {
       return pickByHash(RendezvousHash.mix(client.hashCode() * 0x9e3779b97f4a7c15L));
     }
     return pick();
+  }
+
+  private Member pickSticky(InetAddress client) {
+    String endpoint = sourceIpSessions.endpointOf(client);
+    if (endpoint != null) {
+      Member stuck = byEndpoint.get(endpoint);
+      if (stuck != null && stuck.takesTraffic()) {
+        return stuck;
+      }
+    }
+    Member chosen = pick();
+    if (chosen != null) {
+      sourceIpSessions.remember(client, chosen.config().endpoint());
+    }
+    return chosen;
   }
 
   /**
@@ -75,6 +127,33 @@ public final class GroupRuntime {
     Selection current = selection;
     int index = current.hashing.pick(hash);
     return index < 0 ? null : current.eligible[index];
+  }
+
+  /** Another member than {@code failed}, for the one retry after a failed connect; or null. */
+  public Member pickOtherThan(Member failed) {
+    Selection current = selection;
+    int avoid = -1;
+    for (int i = 0; i < current.eligible.length; i++) {
+      if (current.eligible[i] == failed) {
+        avoid = i;
+        break;
+      }
+    }
+    int index =
+        config.algorithm() == Algorithm.LEAST_CONNECTIONS
+            ? current.leastConnections.pickOtherThan(avoid, current.active)
+            : current.roundRobin.nextOtherThan(avoid);
+    return index < 0 ? null : current.eligible[index];
+  }
+
+  /** The cookies of LB_COOKIE and APP_COOKIE sticky sessions; null for other groups. */
+  public StickyCookies cookies() {
+    return cookies;
+  }
+
+  /** The table of SOURCE_IP sticky sessions; null for other groups. */
+  public SourceIpSessions sourceIpSessions() {
+    return sourceIpSessions;
   }
 
   /** TLS towards the members, or null when the group speaks plain TCP. */
@@ -92,33 +171,54 @@ public final class GroupRuntime {
     return quicLearning;
   }
 
-  /** Another member than {@code failed}, for the one retry after a failed connect; or null. */
-  public Member pickOtherThan(Member failed) {
-    Selection current = selection;
-    int avoid = -1;
-    for (int i = 0; i < current.eligible.length; i++) {
-      if (current.eligible[i] == failed) {
-        avoid = i;
-        break;
-      }
-    }
-    int index = current.picker.nextOtherThan(avoid);
-    return index < 0 ? null : current.eligible[index];
+  /** Whether a member is in slow start, so the pickers must be rebuilt as time passes. */
+  public boolean ramping() {
+    return selection.ramping;
   }
 
   /**
-   * Rebuilds the picker from the members' current health. Synchronized so two health changes on
-   * different event loops cannot publish a selection that misses one of them.
+   * Rebuilds the pickers from the members' current health and, in slow start, the time. A member
+   * that enters service after being unhealthy, or for the first time after joining a group that was
+   * already serving, starts its slow start now. Synchronized so two health changes on different
+   * event loops cannot publish a selection that misses one of them.
    */
   public synchronized void refresh() {
-    selection = Selection.of(members);
+    long now = nanoTime.getAsLong();
+    for (Member member : members) {
+      MemberTraffic traffic = member.traffic();
+      boolean inService = member.inService();
+      if (inService && !traffic.lastInService) {
+        if (slowStartNanos > 0
+            && (traffic.lastState == HealthState.UNHEALTHY || traffic.rampWhenFirstInService)) {
+          traffic.ramping = true;
+          traffic.rampStartNanos = now;
+        }
+        traffic.rampWhenFirstInService = false;
+      }
+      if (!inService) {
+        traffic.ramping = false; // ends early: it will start again when the member is back
+      }
+      traffic.lastInService = inService;
+      traffic.lastState = member.health().state();
+    }
+    Selection next = Selection.of(members, slowStartNanos, now);
+    members.forEach(m -> m.takesTraffic(false));
+    for (Member member : next.eligible) {
+      member.takesTraffic(true);
+    }
+    selection = next;
   }
 
-  /** The members that may take traffic now, and the picker over them. */
+  /** The members that may take traffic now, and the pickers over them. */
   private record Selection(
-      Member[] eligible, SmoothWeightedRoundRobin picker, RendezvousHash hashing) {
+      Member[] eligible,
+      SmoothWeightedRoundRobin roundRobin,
+      LeastConnections leastConnections,
+      LeastConnections.ActiveCounts active,
+      RendezvousHash hashing,
+      boolean ramping) {
 
-    static Selection of(List<Member> members) {
+    static Selection of(List<Member> members, long slowStartNanos, long now) {
       Member[] eligible = members.stream().filter(Member::inService).toArray(Member[]::new);
       if (eligible.length == 0) {
         // Before the first checks finish nothing is healthy yet; trying untested members beats
@@ -126,13 +226,35 @@ public final class GroupRuntime {
         eligible = members.stream().filter(Member::untested).toArray(Member[]::new);
       }
       int[] weights = new int[eligible.length];
+      int[] rampedWeights = new int[eligible.length];
       long[] seeds = new long[eligible.length];
+      boolean ramping = false;
       for (int i = 0; i < eligible.length; i++) {
-        weights[i] = eligible[i].weight();
-        seeds[i] = RendezvousHash.seed(eligible[i].config().endpoint());
+        Member member = eligible[i];
+        weights[i] = member.weight();
+        seeds[i] = RendezvousHash.seed(member.config().endpoint());
+        rampedWeights[i] = SlowStarts.pickerWeight(member, slowStartNanos, now, eligible.length);
+        ramping |= member.traffic().ramping;
       }
+      for (Member member : members) {
+        if (!member.traffic().ramping) {
+          member.traffic().effectiveTenths = MemberTraffic.FULL;
+        }
+      }
+      Member[] chosen = eligible;
       return new Selection(
-          eligible, SmoothWeightedRoundRobin.of(weights), new RendezvousHash(seeds, weights));
+          chosen,
+          SmoothWeightedRoundRobin.of(rampedWeights),
+          new LeastConnections(weights),
+          i -> chosen[i].traffic().active(),
+          new RendezvousHash(seeds, weights),
+          ramping);
     }
+  }
+
+  /** Whether the group keeps SOURCE_IP sessions. */
+  static boolean keepsSourceIpSessions(GroupConfig config) {
+    return config.stickySession() != null
+        && config.stickySession().type() == StickySessionType.SOURCE_IP;
   }
 }

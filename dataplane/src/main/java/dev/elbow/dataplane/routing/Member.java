@@ -14,10 +14,19 @@ public final class Member {
   private final MemberConfig config;
   private final InetSocketAddress socketAddress;
   private final HealthStatus health;
+  private final MemberTraffic traffic;
+  private final int index;
+  // Whether the group's current picker may choose this member; set by GroupRuntime#refresh.
+  private volatile boolean takesTraffic;
 
-  Member(MemberConfig config, HealthStatus health) {
+  /**
+   * @param index the member's position in its group, for tables kept per member
+   */
+  Member(MemberConfig config, HealthStatus health, MemberTraffic traffic, int index) {
     this.config = config;
     this.health = health;
+    this.traffic = traffic;
+    this.index = index;
     this.socketAddress = new InetSocketAddress(literal(config.address()), config.port());
   }
 
@@ -48,6 +57,27 @@ public final class Member {
 
   public int weight() {
     return config.weight();
+  }
+
+  /** What the member has in progress and its slow start; the same object across snapshots. */
+  public MemberTraffic traffic() {
+    return traffic;
+  }
+
+  int index() {
+    return index;
+  }
+
+  /**
+   * Whether the group would pick this member for new traffic now: so a sticky session may keep
+   * going to it. False once it is unhealthy, at weight 0 or out of the group.
+   */
+  public boolean takesTraffic() {
+    return takesTraffic;
+  }
+
+  void takesTraffic(boolean value) {
+    takesTraffic = value;
   }
 
   /** Whether the member may get new traffic while its group has members in service. */

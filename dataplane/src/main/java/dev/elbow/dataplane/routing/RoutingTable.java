@@ -9,6 +9,7 @@ import dev.elbow.snapshot.MemberConfig;
 import dev.elbow.snapshot.Snapshot;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The applied snapshot in the form the request path reads: listener routes by port and groups by
@@ -25,32 +27,61 @@ import java.util.Objects;
  */
 public final class RoutingTable {
 
-  /** The table before the first snapshot: nothing to route. */
-  public static final RoutingTable EMPTY =
-      new RoutingTable(
-          Snapshot.EMPTY, new IntObjectHashMap<>(), new IntObjectHashMap<>(), Map.of());
+  /**
+   * The table before the first snapshot: nothing to route. Its sticky cookies are signed with a
+   * random key and its clock is {@link System#nanoTime}; see {@link #empty}.
+   */
+  public static final RoutingTable EMPTY = empty(randomKey(), System::nanoTime);
 
   private final Snapshot snapshot;
+  private final byte[] cookieKey;
+  private final LongSupplier nanoTime;
   private final IntObjectMap<ListenerRoute> routesByPort;
   private final IntObjectMap<ListenerRoute> datagramRoutesByPort;
   private final Map<String, GroupRuntime> groupsByName;
 
   private RoutingTable(
       Snapshot snapshot,
+      byte[] cookieKey,
+      LongSupplier nanoTime,
       IntObjectMap<ListenerRoute> routesByPort,
       IntObjectMap<ListenerRoute> datagramRoutesByPort,
       Map<String, GroupRuntime> groupsByName) {
     this.snapshot = snapshot;
+    this.cookieKey = cookieKey;
+    this.nanoTime = nanoTime;
     this.routesByPort = routesByPort;
     this.datagramRoutesByPort = datagramRoutesByPort;
     this.groupsByName = groupsByName;
   }
 
   /**
+   * The table before the first snapshot, for a data plane whose replicas share {@code cookieKey}
+   * (see {@link StickyCookies#keyFrom}) and that tells time (slow start, session timeouts) by
+   * {@code nanoTime}; every table built from it keeps both.
+   */
+  public static RoutingTable empty(byte[] cookieKey, LongSupplier nanoTime) {
+    return new RoutingTable(
+        Snapshot.EMPTY,
+        cookieKey.clone(),
+        nanoTime,
+        new IntObjectHashMap<>(),
+        new IntObjectHashMap<>(),
+        Map.of());
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /**
    * Builds the table for a validated snapshot. A member keeps its health from {@code previous} when
    * it stays in the same group with the same health check, so re-applying a snapshot, or changing
-   * an unrelated part of it, does not send healthy members back to "unknown". TLS contexts of
-   * certificates and groups that did not change are carried over too.
+   * an unrelated part of it, does not send healthy members back to "unknown"; it keeps its traffic
+   * counts and slow start in any case, and sticky sessions stay while their settings do. TLS
+   * contexts of certificates and groups that did not change are carried over too.
    *
    * @throws IllegalArgumentException when a certificate or CA bundle cannot be loaded
    */
@@ -59,6 +90,10 @@ public final class RoutingTable {
     for (GroupConfig group : snapshot.groups()) {
       GroupRuntime old = previous.group(group.name());
       Map<String, HealthStatus> kept = new HashMap<>();
+      Map<String, MemberTraffic> traffic = new HashMap<>();
+      if (old != null) {
+        old.members().forEach(m -> traffic.put(m.config().endpoint(), m.traffic()));
+      }
       if (old != null
           && old.config().healthCheck().equals(group.healthCheck())
           && Objects.equals(old.config().tls(), group.tls())) {
@@ -66,6 +101,9 @@ public final class RoutingTable {
       }
       List<Member> members = new ArrayList<>(group.members().size());
       for (MemberConfig member : group.members()) {
+        // A member joining a group that already serves gets a slow start; a new group's do not.
+        MemberTraffic counts =
+            traffic.computeIfAbsent(member.endpoint(), e -> new MemberTraffic(old != null));
         HealthStatus health = kept.get(member.endpoint());
         if (health == null) {
           health =
@@ -76,7 +114,7 @@ public final class RoutingTable {
                       now)
                   : HealthStatus.unmonitored(now);
         }
-        members.add(new Member(member, health));
+        members.add(new Member(member, health, counts, members.size()));
       }
       QuicLearning learning =
           old != null
@@ -91,7 +129,16 @@ public final class RoutingTable {
                 ? old.tls()
                 : BackendTlsContexts.build(group.tls());
       }
-      groups.put(group.name(), new GroupRuntime(group, members, learning, tls));
+      groups.put(
+          group.name(),
+          new GroupRuntime(
+              group,
+              members,
+              learning,
+              tls,
+              sourceIpSessions(group, old, previous.nanoTime),
+              StickyCookies.of(group.stickySession(), members, previous.cookieKey, group.name()),
+              previous.nanoTime));
     }
     IntObjectMap<ListenerRoute> routes = new IntObjectHashMap<>();
     IntObjectMap<ListenerRoute> datagramRoutes = new IntObjectHashMap<>();
@@ -108,7 +155,23 @@ public final class RoutingTable {
               listener.port(),
               new ListenerRoute(listener, groups.get(listener.group()), certificates));
     }
-    return new RoutingTable(snapshot, routes, datagramRoutes, groups);
+    return new RoutingTable(
+        snapshot, previous.cookieKey, previous.nanoTime, routes, datagramRoutes, groups);
+  }
+
+  /** The SOURCE_IP sessions of a group: the old group's while the timeout stays, else new. */
+  private static SourceIpSessions sourceIpSessions(
+      GroupConfig group, GroupRuntime old, LongSupplier nanoTime) {
+    if (!GroupRuntime.keepsSourceIpSessions(group)) {
+      return null;
+    }
+    int timeout = group.stickySession().timeoutMinutes();
+    if (old != null
+        && old.sourceIpSessions() != null
+        && old.sourceIpSessions().hasTimeout(timeout)) {
+      return old.sourceIpSessions();
+    }
+    return new SourceIpSessions(timeout, SourceIpSessions.DEFAULT_CAPACITY, nanoTime);
   }
 
   public Snapshot snapshot() {

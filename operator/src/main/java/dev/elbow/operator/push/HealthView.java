@@ -48,7 +48,8 @@ public final class HealthView {
                             health.port(),
                             HealthState.UNKNOWN,
                             "not checked by every data plane yet",
-                            health.since())
+                            health.since(),
+                            health.effectiveWeight())
                         : health));
     return merged;
   }
@@ -62,6 +63,7 @@ public final class HealthView {
       case HEALTHY, UNMONITORED -> 0;
       case UNKNOWN -> 1;
       case UNHEALTHY -> 2;
+      case DRAINING -> 3; // weight 0 on any data plane: on its way out everywhere
     };
   }
 }

@@ -13,6 +13,7 @@ public final class MemberStates {
       case UNHEALTHY -> "Unhealthy";
       case UNKNOWN -> "Unknown";
       case UNMONITORED -> "Unmonitored";
+      case DRAINING -> "Draining";
     };
   }
 

@@ -93,6 +93,7 @@ final class HeadWriter {
    * @param keepAlive whether the client connection stays open after this response
    * @param http10Client the client spoke HTTP/1.0
    * @param rechunk the member delimits the body by closing and the proxy sends it as chunks
+   * @param extraLine a whole header line the proxy adds (a sticky-session Set-Cookie), or null
    */
   static void response(
       ByteBuf out,
@@ -100,7 +101,8 @@ final class HeadWriter {
       Http1Head h,
       boolean keepAlive,
       boolean http10Client,
-      boolean rechunk) {
+      boolean rechunk,
+      byte[] extraLine) {
     out.writeBytes(STATUS_HTTP11);
     out.writeByte('0' + h.status / 100)
         .writeByte('0' + h.status / 10 % 10)
@@ -123,6 +125,9 @@ final class HeadWriter {
         }
       }
     }
+    if (extraLine != null) {
+      out.writeBytes(extraLine);
+    }
     if (rechunk) {
       out.writeBytes(TRANSFER_CHUNKED);
     }
@@ -136,7 +141,7 @@ final class HeadWriter {
 
   /** An interim (1xx) response, passed on as it is but for its hop-by-hop headers. */
   static void interim(ByteBuf out, ByteBuf in, Http1Head h) {
-    response(out, in, h, true, false, false);
+    response(out, in, h, true, false, false, null);
   }
 
   private static void header(ByteBuf out, ByteBuf in, Http1Head h, int i) {

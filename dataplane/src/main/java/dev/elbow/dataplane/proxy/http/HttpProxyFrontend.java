@@ -3,11 +3,14 @@ package dev.elbow.dataplane.proxy.http;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.StickyCookies;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.ListenerTimeouts;
+import dev.elbow.snapshot.StickySessionType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -61,6 +64,13 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   // per member).
   private GroupRuntime hashedGroup;
   private Member hashedMember;
+  // Least connections counts the exchange in progress against its member.
+  private final InFlight inFlight = new InFlight();
+  // Cookie stickiness of the exchange: the member the request's cookie named (null if none or it
+  // cannot take traffic) and whether the request carried the application's cookie.
+  private StickyCookies cookies;
+  private Member cookieMember;
+  private boolean appCookieSent;
   private boolean begun;
   private int responseTimeoutSeconds;
   private final Http1Head request = new Http1Head();
@@ -229,7 +239,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     group = route.group();
     responseTimeoutSeconds = route.config().timeouts().responseSeconds();
-    Member chosen = pickForClient(group);
+    Member chosen = pickForRequest(group);
     if (chosen == null) {
       in.readerIndex(end);
       respond(503, "Service Unavailable", "no healthy member in group " + group.name());
@@ -241,6 +251,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     replayable = !request.hasBody() && isIdempotent();
     in.readerIndex(end);
     state = CONNECTING;
+    inFlight.start(chosen);
     sendTo(chosen, false);
   }
 
@@ -275,6 +286,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
           @Override
           public void connected(Channel channel, Member connectedTo) {
             member = connectedTo;
+            inFlight.start(connectedTo); // a retry may have changed the member
             if (!ctx.channel().isActive()) {
               BackendConnections.release(connectedTo, channel, false);
               return;
@@ -368,9 +380,28 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (untilClose && clientHttp10) {
       clientKeepAlive = false; // the body ends where this connection does
     }
-    ByteBuf out = ctx.alloc().buffer(head.end - bytes.readerIndex() + 64);
-    HeadWriter.response(out, bytes, head, clientKeepAlive, clientHttp10, rechunk);
+    byte[] cookie = stickyCookieFor(bytes, head);
+    ByteBuf out =
+        ctx.alloc()
+            .buffer(head.end - bytes.readerIndex() + 64 + (cookie == null ? 0 : cookie.length));
+    HeadWriter.response(out, bytes, head, clientKeepAlive, clientHttp10, rechunk, cookie);
     ctx.write(out, ctx.voidPromise());
+  }
+
+  /**
+   * The Set-Cookie line that keeps the client on the member that answered, or null: with LB_COOKIE
+   * on every response (which renews it); with APP_COOKIE when the member sets the application's
+   * cookie, or when the client's session had to move to another member.
+   */
+  private byte[] stickyCookieFor(ByteBuf bytes, Http1Head head) {
+    if (cookies == null || member == null) {
+      return null;
+    }
+    boolean write =
+        cookies.type() == StickySessionType.LB_COOKIE
+            || (appCookieSent && member != cookieMember)
+            || CookieHeaders.sets(bytes, head, cookies.appCookieName());
+    return write ? cookies.setCookieLine(member, secure) : null;
   }
 
   void onResponseBody(ByteBuf slice) {
@@ -426,6 +457,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   /** The exchange is over: go on with the next request, or close. */
   private void endExchange() {
+    inFlight.finish();
     waitingForBackendWritable = false;
     waitingForClientWritable = false;
     forwardedHead = Cumulation.release(forwardedHead);
@@ -494,6 +526,29 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         "member " + member + " did not answer within " + responseTimeoutSeconds + "s");
   }
 
+  /**
+   * The member for this request: the one its sticky cookie names while that member takes traffic,
+   * else by the group's algorithm.
+   */
+  private Member pickForRequest(GroupRuntime group) {
+    cookies = group.cookies();
+    cookieMember = null;
+    appCookieSent = false;
+    if (cookies != null) {
+      appCookieSent =
+          cookies.type() == StickySessionType.APP_COOKIE
+              && CookieHeaders.has(in, request, cookies.appCookieName());
+      // An APP_COOKIE session lasts while the client sends the application's cookie.
+      if (cookies.type() == StickySessionType.LB_COOKIE || appCookieSent) {
+        cookieMember = cookies.member(CookieHeaders.token(in, request, cookies.routeCookieName()));
+        if (cookieMember != null) {
+          return cookieMember;
+        }
+      }
+    }
+    return pickForClient(group);
+  }
+
   private Member pickForClient(GroupRuntime group) {
     if (group.config().algorithm() != Algorithm.SOURCE_IP) {
       return group.pick();
@@ -533,6 +588,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     // The client left; a backend connection mid-exchange is in an unknown state.
     headDeadline.stop();
+    inFlight.finish();
     abandonBackend();
     in = Cumulation.release(in);
     forwardedHead = Cumulation.release(forwardedHead);

@@ -19,12 +19,14 @@ final class KnownHeaders {
   static final int X_FORWARDED_FOR = 10;
   static final int X_FORWARDED_PROTO = 11;
   static final int X_FORWARDED_PORT = 12;
+  static final int COOKIE = 13;
+  static final int SET_COOKIE = 14;
 
   static final byte[] CHUNKED = ascii("chunked");
   static final byte[] CLOSE = ascii("close");
   static final byte[] KEEP_ALIVE_TOKEN = ascii("keep-alive");
 
-  private static final byte[][] NAMES = new byte[13][];
+  private static final byte[][] NAMES = new byte[15][];
 
   static {
     NAMES[CONTENT_LENGTH] = ascii("content-length");
@@ -39,6 +41,8 @@ final class KnownHeaders {
     NAMES[X_FORWARDED_FOR] = ascii("x-forwarded-for");
     NAMES[X_FORWARDED_PROTO] = ascii("x-forwarded-proto");
     NAMES[X_FORWARDED_PORT] = ascii("x-forwarded-port");
+    NAMES[COOKIE] = ascii("cookie");
+    NAMES[SET_COOKIE] = ascii("set-cookie");
   }
 
   private KnownHeaders() {}

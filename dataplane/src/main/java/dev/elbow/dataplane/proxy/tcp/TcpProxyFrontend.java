@@ -2,6 +2,7 @@ package dev.elbow.dataplane.proxy.tcp;
 
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
 import io.netty.channel.Channel;
@@ -31,6 +32,7 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final int port;
   private final ArrayDeque<Object> early = new ArrayDeque<>(2);
   private boolean clientFinished;
+  private final InFlight inFlight = new InFlight();
 
   public TcpProxyFrontend(ProxyContext proxy, int port) {
     this.proxy = proxy;
@@ -51,6 +53,9 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
       inbound.close();
       return;
     }
+    // Open for least connections until the client side closes (the relay closes both sides).
+    inFlight.start(member);
+    inbound.closeFuture().addListener(f -> inFlight.finish());
     proxy
         .connector()
         .connect(
@@ -66,6 +71,7 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
                   backend.close();
                   return;
                 }
+                inFlight.start(chosen); // a retry may have changed the member
                 BulkTransfer.configure(backend.config()); // before its first read
                 ctx.pipeline().replace(TcpProxyFrontend.this, "relay", new Relay(backend));
                 handOver(inbound);

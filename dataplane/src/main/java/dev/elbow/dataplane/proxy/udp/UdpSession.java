@@ -2,6 +2,7 @@ package dev.elbow.dataplane.proxy.udp;
 
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.MemberTraffic;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.HealthState;
@@ -42,6 +43,8 @@ final class UdpSession {
   private final UdpCounters counters;
   private final String endpoint;
   private final boolean learnsQuic;
+  // Counted while the flow is open, for least connections; the same object across snapshots.
+  private final MemberTraffic traffic;
   private Member member;
   private GroupRuntime group;
   private Channel backend;
@@ -64,6 +67,8 @@ final class UdpSession {
     this.counters = counters;
     this.endpoint = member.config().endpoint();
     this.learnsQuic = group.config().algorithm() == Algorithm.QUIC_CID;
+    this.traffic = member.traffic();
+    traffic.started();
   }
 
   /** Opens a session to {@code member}; datagrams may be sent at once. */
@@ -169,6 +174,7 @@ final class UdpSession {
       return;
     }
     closed = true;
+    traffic.finished();
     if (pending != null) {
       pending.forEach(ByteBuf::release);
       pending.clear();

@@ -33,7 +33,7 @@ class HeadWriterTest {
     try {
       Http1Head parsed = new Http1Head();
       assertThat(Http1HeadParser.parse(in, false, parsed)).isPositive();
-      HeadWriter.response(out, in, parsed, keepAlive, http10, rechunk);
+      HeadWriter.response(out, in, parsed, keepAlive, http10, rechunk, null);
       return out.toString(StandardCharsets.ISO_8859_1);
     } finally {
       in.release();

@@ -1,0 +1,61 @@
+package dev.elbow.dataplane.routing;
+
+import dev.elbow.snapshot.HealthState;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a member is doing with traffic, kept across snapshots for as long as the member stays in its
+ * group: what it has in progress (for least connections, and what draining waits for) and where it
+ * is in slow start.
+ *
+ * <p>The counts are changed by the event loops of the connections they count; the slow-start fields
+ * only by its group's {@link GroupRuntime#refresh} (which holds the group's lock) and read by
+ * status.
+ */
+public final class MemberTraffic {
+
+  /** {@link #effectiveTenths} of a member at its full weight. */
+  static final int FULL = -1;
+
+  private final AtomicInteger active = new AtomicInteger();
+
+  // Slow start, under the group's lock.
+  HealthState lastState;
+  boolean lastInService;
+  boolean rampWhenFirstInService;
+  boolean ramping;
+  long rampStartNanos;
+  volatile int effectiveTenths = FULL;
+
+  /**
+   * @param rampWhenFirstInService the member joined a group that was already serving, so its first
+   *     time in service starts a slow start; members of a new group start at full weight together
+   */
+  MemberTraffic(boolean rampWhenFirstInService) {
+    this.rampWhenFirstInService = rampWhenFirstInService;
+  }
+
+  /** Connections, UDP flows or requests the member has in progress now. */
+  public int active() {
+    return active.get();
+  }
+
+  /** One more connection, flow or request in progress; pair with {@link #finished}. */
+  public void started() {
+    active.incrementAndGet();
+  }
+
+  /** A connection, flow or request counted by {@link #started} is over. */
+  public void finished() {
+    active.decrementAndGet();
+  }
+
+  /**
+   * The weight the member gets now while slow start ramps it up, in weight units rounded (at least
+   * 1); null when it gets its full weight.
+   */
+  public Integer effectiveWeight() {
+    int tenths = effectiveTenths;
+    return tenths == FULL ? null : Math.max(1, Math.round(tenths / 10f));
+  }
+}
