@@ -13,7 +13,6 @@ import dev.elbow.dataplane.routing.SourceIpSessions;
 import dev.elbow.dataplane.routing.StickyCookies;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.ApplyResult;
-import dev.elbow.snapshot.Capabilities;
 import dev.elbow.snapshot.DataPlaneStatus;
 import dev.elbow.snapshot.GroupHealth;
 import dev.elbow.snapshot.HealthState;
@@ -163,8 +162,7 @@ public final class DataPlane implements AutoCloseable {
   private ApplyOutcome applyNow(Snapshot snapshot) {
     RoutingTable current = table;
     long inForce = current.snapshot().version();
-    List<String> problems = new ArrayList<>(SnapshotValidator.validate(snapshot));
-    problems.addAll(Capabilities.unsupported(snapshot));
+    List<String> problems = SnapshotValidator.validate(snapshot);
     if (!problems.isEmpty()) {
       log.warn("refused snapshot {}: {}", snapshot.version(), problems);
       return ApplyOutcome.refused(ApplyOutcome.Kind.INVALID, inForce, problems);
@@ -312,12 +310,20 @@ public final class DataPlane implements AutoCloseable {
 
   /**
    * Traffic counters for the admin API's {@code /v1/stats}: for each UDP listener port, its open
-   * and opened flows and what it dropped (refused flows, malformed QUIC, no member, ICMP).
+   * and opened flows and what it dropped (refused flows, malformed QUIC, no member, ICMP); for each
+   * group, what each member has in progress (connections, flows or requests), as least connections
+   * sees it.
    */
   public Map<String, Object> stats() {
     Map<String, Object> udp = new java.util.TreeMap<>();
     ports.allUdpCounters().forEach((port, counters) -> udp.put(port.toString(), counters.asMap()));
-    return Map.of("udp", udp);
+    Map<String, Object> active = new java.util.TreeMap<>();
+    for (GroupRuntime group : table.groups()) {
+      Map<String, Integer> members = new java.util.LinkedHashMap<>();
+      group.members().forEach(m -> members.put(m.config().endpoint(), m.traffic().active()));
+      active.put(group.name(), members);
+    }
+    return Map.of("udp", udp, "active", active);
   }
 
   /** What the UDP listener on this port dropped, and why; null when there is none. */

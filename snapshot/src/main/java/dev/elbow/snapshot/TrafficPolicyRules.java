@@ -33,9 +33,9 @@ final class TrafficPolicyRules {
           at
               + ".type: "
               + sticky.type()
-              + " does not apply to a "
+              + " does not apply to "
               + group.protocol()
-              + " group; use "
+              + " groups; use "
               + (sticky.type() == StickySessionType.SOURCE_IP
                   ? "LB_COOKIE or APP_COOKIE for HTTP and HTTPS groups"
                   : "SOURCE_IP for TCP and UDP groups"));

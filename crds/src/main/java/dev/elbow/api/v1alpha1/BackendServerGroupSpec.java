@@ -67,6 +67,40 @@ import java.util.List;
     message = "tls applies only to HTTPS groups and HTTPS health checks; remove it",
     fieldPath = ".tls",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value =
+        "!has(self.stickySession) || self.stickySession.type != 'SOURCE_IP'"
+            + " || self.protocol in ['TCP', 'UDP']",
+    message =
+        "stickySession.type SOURCE_IP applies to TCP and UDP groups; HTTP and HTTPS groups use"
+            + " LB_COOKIE or APP_COOKIE (or algorithm SOURCE_IP)",
+    fieldPath = ".stickySession.type",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "!has(self.stickySession) || self.stickySession.type == 'SOURCE_IP'"
+            + " || self.protocol in ['HTTP', 'HTTPS']",
+    message =
+        "stickySession.type LB_COOKIE and APP_COOKIE apply to HTTP and HTTPS groups; TCP and UDP"
+            + " groups use SOURCE_IP",
+    fieldPath = ".stickySession.type",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "!has(self.stickySession) || !has(self.algorithm)"
+            + " || self.algorithm in ['ROUND_ROBIN', 'LEAST_CONNECTIONS']",
+    message =
+        "stickySession works with algorithm ROUND_ROBIN or LEAST_CONNECTIONS; SOURCE_IP and"
+            + " QUIC_CID already keep a client on one member",
+    fieldPath = ".stickySession",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "!has(self.slowStart) || (self.protocol in ['HTTP', 'HTTPS']"
+            + " && (!has(self.algorithm) || self.algorithm == 'ROUND_ROBIN'))",
+    message = "slowStart applies only to HTTP and HTTPS groups with algorithm ROUND_ROBIN",
+    fieldPath = ".slowStart",
+    reason = "FieldValueInvalid")
 public class BackendServerGroupSpec {
 
   @Required
@@ -99,6 +133,17 @@ public class BackendServerGroupSpec {
       "QUIC groups: length of the connection IDs the members issue, 1-20, which short-header"
           + " packets do not carry. Left out, it is learned from the members' handshake packets.")
   private Integer quicConnectionIdLength;
+
+  @JsonPropertyDescription(
+      "Sticky sessions: SOURCE_IP for TCP and UDP groups, LB_COOKIE or APP_COOKIE for HTTP and"
+          + " HTTPS groups; with ROUND_ROBIN or LEAST_CONNECTIONS. A client whose member stops"
+          + " taking traffic moves to another, and its cookie with it.")
+  private StickySession stickySession;
+
+  @JsonPropertyDescription(
+      "Slow start (HTTP and HTTPS groups with ROUND_ROBIN, health checks on): a member that is"
+          + " added or turns healthy again ramps from a tenth of its weight to all of it.")
+  private SlowStart slowStart;
 
   @Default("false")
   @JsonPropertyDescription(
@@ -151,6 +196,22 @@ public class BackendServerGroupSpec {
 
   public void setQuicConnectionIdLength(Integer quicConnectionIdLength) {
     this.quicConnectionIdLength = quicConnectionIdLength;
+  }
+
+  public StickySession getStickySession() {
+    return stickySession;
+  }
+
+  public void setStickySession(StickySession stickySession) {
+    this.stickySession = stickySession;
+  }
+
+  public SlowStart getSlowStart() {
+    return slowStart;
+  }
+
+  public void setSlowStart(SlowStart slowStart) {
+    this.slowStart = slowStart;
   }
 
   public boolean isRemovalProtection() {

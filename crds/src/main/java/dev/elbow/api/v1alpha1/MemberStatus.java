@@ -13,8 +13,13 @@ public class MemberStatus {
   private Integer port;
 
   @JsonPropertyDescription(
-      "Healthy, Unhealthy, Unknown (not checked yet) or Unmonitored (health checks are off).")
+      "Healthy, Unhealthy, Unknown (not checked yet), Unmonitored (health checks are off) or"
+          + " Draining (weight 0: no new connections or requests; open ones finish).")
   private String health;
+
+  @JsonPropertyDescription(
+      "While slow start ramps the member up: the weight it gets now; absent at full weight.")
+  private Integer effectiveWeight;
 
   @JsonPropertyDescription("Why the last check failed, e.g. 'connection refused' or 'HTTP 503'.")
   private String reason;
@@ -56,6 +61,14 @@ public class MemberStatus {
     this.health = health;
   }
 
+  public Integer getEffectiveWeight() {
+    return effectiveWeight;
+  }
+
+  public void setEffectiveWeight(Integer effectiveWeight) {
+    this.effectiveWeight = effectiveWeight;
+  }
+
   public String getReason() {
     return reason;
   }
@@ -78,17 +91,24 @@ public class MemberStatus {
         && Objects.equals(address, m.address)
         && Objects.equals(port, m.port)
         && Objects.equals(health, m.health)
+        && Objects.equals(effectiveWeight, m.effectiveWeight)
         && Objects.equals(reason, m.reason)
         && Objects.equals(since, m.since);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(address, port, health, reason, since);
+    return Objects.hash(address, port, health, effectiveWeight, reason, since);
   }
 
   @Override
   public String toString() {
-    return address + ":" + port + " " + health + (reason == null ? "" : " (" + reason + ")");
+    return address
+        + ":"
+        + port
+        + " "
+        + health
+        + (effectiveWeight == null ? "" : " at weight " + effectiveWeight)
+        + (reason == null ? "" : " (" + reason + ")");
   }
 }

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>HTTP: answers every request with its name as the body and {@code x-backend: NAME}; echoes
  *       the body of requests that have one; echoes the X-Forwarded-* headers it received as {@code
  *       x-seen-forwarded-for/proto/port} (several lines joined by " | ") and the Host header as
- *       {@code x-seen-host}. {@code /status/NNN} answers with that status.
+ *       {@code x-seen-host}. {@code /status/NNN} answers with that status; {@code /login} sets an
+ *       application session cookie, {@code JSESSIONID=NAME-N}, as a Java web application would.
  *   <li>TCP: answers each line with {@code NAME: line}.
  * </ul>
  *
@@ -187,6 +188,13 @@ public final class DemoBackend implements AutoCloseable {
       response
           .headers()
           .set("x-seen-host", String.valueOf(request.headers().get(HttpHeaderNames.HOST)));
+      if (path.equals("/login")) {
+        response
+            .headers()
+            .add(
+                HttpHeaderNames.SET_COOKIE,
+                "JSESSIONID=" + name + "-" + requests.get() + "; Path=/");
+      }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       HttpUtil.setKeepAlive(response, keepAlive);
       var written = ctx.writeAndFlush(response);

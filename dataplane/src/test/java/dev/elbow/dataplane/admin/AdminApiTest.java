@@ -8,11 +8,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.TestDataPlane;
-import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.ApplyResult;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.DataPlaneStatus;
-import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.Snapshot;
@@ -139,29 +137,6 @@ class AdminApiTest {
             "listeners[0].group: no group named \"ns/missing\" in this snapshot");
     assertThat(dataPlane.dataPlane().status().appliedVersion()).isEqualTo(1);
     assertThat(dataPlane.dataPlane().openPorts()).containsExactly(port);
-  }
-
-  @Test
-  void refusesWhatThisDataPlaneCannotServeYet() throws Exception {
-    int port = FreePorts.next();
-    Snapshot leastConnections =
-        new Snapshot(
-            1,
-            List.of(listener("ns/db", ListenerProtocol.TCP, port, "ns/db")),
-            List.of(
-                new GroupConfig(
-                    "ns/db",
-                    BackendProtocol.TCP,
-                    Algorithm.LEAST_CONNECTIONS,
-                    List.of(member(5432, 1)),
-                    HealthCheckConfig.DISABLED)));
-    HttpResponse<byte[]> response =
-        put(TestDataPlane.TOKEN, SnapshotJson.toBytes(leastConnections));
-    assertThat(response.statusCode()).isEqualTo(422);
-    assertThat(SnapshotJson.read(response.body(), ApplyResult.class).errors())
-        .contains(
-            "groups[0].algorithm: LEAST_CONNECTIONS is not supported yet for groups; use QUIC_CID"
-                + " or ROUND_ROBIN or SOURCE_IP");
   }
 
   @Test

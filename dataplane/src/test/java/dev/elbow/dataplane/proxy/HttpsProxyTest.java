@@ -146,6 +146,9 @@ class HttpsProxyTest {
             .trustManager(InsecureTrustManagerFactory.INSTANCE)
             .build();
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    // Kept from the initializer: a refused handshake may close the channel, and with it empty
+    // the pipeline, before the test can look the handler up.
+    SslHandler[] tls = new SslHandler[1];
     try {
       Channel channel =
           new Bootstrap()
@@ -155,13 +158,14 @@ class HttpsProxyTest {
                   new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                      ch.pipeline().addLast(client.newHandler(ch.alloc(), "localhost", port));
+                      tls[0] = client.newHandler(ch.alloc(), "localhost", port);
+                      ch.pipeline().addLast(tls[0]);
                     }
                   })
               .connect("127.0.0.1", port)
               .sync()
               .channel();
-      var handshake = channel.pipeline().get(SslHandler.class).handshakeFuture().await();
+      var handshake = tls[0].handshakeFuture().await();
       channel.close().sync();
       return handshake.cause();
     } finally {

@@ -62,8 +62,10 @@ public final class GroupStatusFactory {
       if (MemberStates.inService(state) && !Integer.valueOf(0).equals(member.getWeight())) {
         inService++;
       }
-      members.add(
-          new MemberStatus(member.getAddress(), port, MemberStates.of(state), reason, since));
+      MemberStatus status =
+          new MemberStatus(member.getAddress(), port, MemberStates.of(state), reason, since);
+      status.setEffectiveWeight(reported == null ? null : reported.effectiveWeight());
+      members.add(status);
     }
 
     Condition accepted =

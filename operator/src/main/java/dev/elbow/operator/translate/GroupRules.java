@@ -6,7 +6,6 @@ import dev.elbow.api.v1alpha1.HealthCheck;
 import dev.elbow.api.v1alpha1.Member;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.Capabilities;
 import dev.elbow.snapshot.ExpectedCodes;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
@@ -57,28 +56,11 @@ public final class GroupRules {
           "InvalidSpec", "spec.protocol is required: one of TCP, UDP, QUIC, HTTP, HTTPS");
     }
     BackendProtocol protocol = BackendProtocol.valueOf(spec.getProtocol().name());
-    if (!Capabilities.GROUP_PROTOCOLS.contains(protocol)) {
-      return rejected(
-          "UnsupportedProtocol",
-          "spec.protocol: "
-              + Capabilities.notYet(protocol, "groups", Capabilities.GROUP_PROTOCOLS));
-    }
     Algorithm algorithm =
         spec.getAlgorithm() == null
             ? Algorithm.ROUND_ROBIN
             : Algorithm.valueOf(spec.getAlgorithm().name());
-    if (!Capabilities.ALGORITHMS.contains(algorithm)) {
-      return rejected(
-          "UnsupportedAlgorithm",
-          "spec.algorithm: " + Capabilities.notYet(algorithm, "groups", Capabilities.ALGORITHMS));
-    }
     HealthCheckConfig check = healthCheck(protocol, spec.getHealthCheck());
-    if (check.enabled() && !Capabilities.CHECKS.contains(check.protocol())) {
-      return rejected(
-          "UnsupportedHealthCheck",
-          "spec.healthCheck.protocol: "
-              + Capabilities.notYet(check.protocol(), "health checks", Capabilities.CHECKS));
-    }
     TlsReferences.Tls tls = TlsReferences.groupTls(group, references);
     if (tls.problem() != null) {
       return new Result(tls.problem(), null);
@@ -99,7 +81,9 @@ public final class GroupRules {
             members,
             check,
             tls.tls(),
-            spec.getQuicConnectionIdLength());
+            spec.getQuicConnectionIdLength(),
+            TrafficPolicy.stickySession(spec.getStickySession()),
+            TrafficPolicy.slowStart(spec.getSlowStart()));
     // The API server's schema catches nearly everything; this catches the rest (such as a range
     // "204-200" in expectedCodes) with the same checks the data plane applies, so the operator
     // never pushes a snapshot the data plane would refuse.

@@ -4,7 +4,6 @@ import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerSpec;
 import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.Capabilities;
 import dev.elbow.snapshot.ListenerProtocol;
 import java.time.Instant;
 import java.util.Collection;
@@ -48,12 +47,6 @@ public final class ListenerRules {
           "InvalidSpec", "spec.protocol, spec.port and spec.backendGroup are required");
     }
     ListenerProtocol protocol = ListenerProtocol.valueOf(spec.getProtocol().name());
-    if (!Capabilities.LISTENER_PROTOCOLS.contains(protocol)) {
-      return Verdict.rejected(
-          "UnsupportedProtocol",
-          "spec.protocol: "
-              + Capabilities.notYet(protocol, "listeners", Capabilities.LISTENER_PROTOCOLS));
-    }
     Listener owner = samePort.stream().min(SENIORITY).orElse(listener);
     if (!ResourceKey.of(owner).equals(ResourceKey.of(listener))) {
       return Verdict.rejected(

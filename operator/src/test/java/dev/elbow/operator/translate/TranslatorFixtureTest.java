@@ -38,7 +38,14 @@ class TranslatorFixtureTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"accepted", "listener-verdicts", "group-verdicts", "udp-and-quic", "https"})
+      strings = {
+        "accepted",
+        "listener-verdicts",
+        "group-verdicts",
+        "udp-and-quic",
+        "https",
+        "traffic-policy"
+      })
   void translatesAsTheFixtureSays(String fixture) throws IOException {
     Path dir = FIXTURES.resolve(fixture);
     List<BackendServerGroup> groups = new ArrayList<>();
