@@ -1,5 +1,6 @@
 package dev.elbow.bench;
 
+import dev.elbow.dataplane.lb.LeastConnections;
 import dev.elbow.dataplane.lb.RendezvousHash;
 import dev.elbow.dataplane.lb.SmoothWeightedRoundRobin;
 import java.util.Random;
@@ -15,8 +16,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * The cost of one pick, for groups of a few to the ELB maximum of members, with random weights; and
- * of building the picker, which happens on every health change.
+ * The cost of one pick, for groups of a few to the ELB maximum of members, with random weights, for
+ * each algorithm; and of building the round robin, which happens on every health change and every
+ * second of a slow start.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,6 +31,9 @@ public class PickerBenchmark {
   private int[] weights;
   private SmoothWeightedRoundRobin picker;
   private RendezvousHash hashing;
+  private LeastConnections leastConnections;
+  private LeastConnections.ActiveCounts active;
+  private int[] rampedWeights;
   private long key;
 
   @Setup
@@ -44,6 +49,18 @@ public class PickerBenchmark {
       seeds[i] = RendezvousHash.seed("10.0." + (i / 250) + "." + (i % 250) + ":8080");
     }
     hashing = new RendezvousHash(seeds, weights);
+    leastConnections = new LeastConnections(weights);
+    int[] open = new int[members];
+    for (int i = 0; i < members; i++) {
+      open[i] = random.nextInt(50);
+    }
+    active = i -> open[i];
+    // Slow start: weights in tenths, one member part way up its ramp.
+    rampedWeights = new int[members];
+    for (int i = 0; i < members; i++) {
+      rampedWeights[i] = weights[i] * 10;
+    }
+    rampedWeights[0] = Math.max(1, rampedWeights[0] * 37 / 100);
   }
 
   /** One pick from one thread. */
@@ -72,6 +89,25 @@ public class PickerBenchmark {
   @Benchmark
   public int hashPick() {
     return hashing.pick(key++ * 0x9e3779b97f4a7c15L);
+  }
+
+  /**
+   * One least-connections pick: a pass over the members reading their live counts, so it grows with
+   * the group.
+   */
+  @Benchmark
+  public int leastConnectionsPick() {
+    return leastConnections.pick(active);
+  }
+
+  /**
+   * Rebuilding the round robin while a member is in slow start (weights in tenths), as happens once
+   * a second during a ramp.
+   */
+  @Benchmark
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public SmoothWeightedRoundRobin roundRobinBuildRamping() {
+    return SmoothWeightedRoundRobin.of(rampedWeights);
   }
 
   /** Rebuilding the picker, as on every health change of the group. */

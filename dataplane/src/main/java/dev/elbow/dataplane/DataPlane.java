@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -241,12 +242,24 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * A member's health changed (told on an event loop): its group's pickers are rebuilt on the
+   * applier thread, since a rebuild costs milliseconds for hundreds of members (more in slow start)
+   * and must not hold up an event loop.
+   */
   private void onGroupHealthChange(String groupName) {
-    GroupRuntime group = table.group(groupName);
-    if (group != null) {
-      group.refresh();
+    try {
+      applier.execute(
+          () -> {
+            GroupRuntime group = table.group(groupName);
+            if (group != null) {
+              group.refresh();
+            }
+            changed();
+          });
+    } catch (RejectedExecutionException e) {
+      // Closing: nothing routes any more.
     }
-    changed();
   }
 
   private void changed() {

@@ -51,11 +51,7 @@ class CrdValidationIT {
   }
 
   private static void assertRefused(BackendServerGroup group, String... messageParts) {
-    assertThatThrownBy(() -> kube.resource(group).create())
-        .isInstanceOf(KubernetesClientException.class)
-        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
-        .message()
-        .contains(messageParts);
+    Resources.assertRefused(kube, group, messageParts);
   }
 
   private static BackendServerGroup with(String name, Consumer<BackendServerGroup> change) {

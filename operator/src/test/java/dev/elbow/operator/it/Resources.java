@@ -1,5 +1,8 @@
 package dev.elbow.operator.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.elbow.api.v1alpha1.BackendProtocol;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.BackendServerGroupSpec;
@@ -9,7 +12,10 @@ import dev.elbow.api.v1alpha1.ListenerProtocol;
 import dev.elbow.api.v1alpha1.ListenerSpec;
 import dev.elbow.api.v1alpha1.Member;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +23,15 @@ import java.util.Optional;
 final class Resources {
 
   private Resources() {}
+
+  /** The API server refuses to create {@code resource} (422), with all these in its message. */
+  static void assertRefused(KubernetesClient kube, HasMetadata resource, String... messageParts) {
+    assertThatThrownBy(() -> kube.resource(resource).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .message()
+        .contains(messageParts);
+  }
 
   static BackendServerGroup group(
       String namespace,

@@ -3,7 +3,6 @@ package dev.elbow.operator.it;
 import static dev.elbow.operator.it.Resources.check;
 import static dev.elbow.operator.it.Resources.group;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.elbow.api.v1alpha1.Algorithm;
 import dev.elbow.api.v1alpha1.BackendProtocol;
@@ -14,7 +13,6 @@ import dev.elbow.api.v1alpha1.StickyCookie;
 import dev.elbow.api.v1alpha1.StickySession;
 import dev.elbow.api.v1alpha1.StickySessionType;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,11 +50,7 @@ class TrafficPolicyCrdIT {
   }
 
   private static void assertRefused(BackendServerGroup group, String... messageParts) {
-    assertThatThrownBy(() -> kube.resource(group).create())
-        .isInstanceOf(KubernetesClientException.class)
-        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
-        .message()
-        .contains(messageParts);
+    Resources.assertRefused(kube, group, messageParts);
   }
 
   @Test
