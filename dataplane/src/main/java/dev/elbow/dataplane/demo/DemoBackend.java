@@ -29,6 +29,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the body of requests that have one; echoes the X-Forwarded-* headers it received as {@code
  *       x-seen-forwarded-for/proto/port} (several lines joined by " | ") and the Host header as
  *       {@code x-seen-host}. {@code /status/NNN} answers with that status; {@code /login} sets an
- *       application session cookie, {@code JSESSIONID=NAME-N}, as a Java web application would.
+ *       application session cookie, {@code JSESSIONID=NAME-N}, as a Java web application would;
+ *       {@code /slow/MS} answers after MS milliseconds.
  *   <li>TCP: answers each line with {@code NAME: line}.
  * </ul>
  *
@@ -197,9 +199,18 @@ public final class DemoBackend implements AutoCloseable {
       }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       HttpUtil.setKeepAlive(response, keepAlive);
-      var written = ctx.writeAndFlush(response);
-      if (!keepAlive) {
-        written.addListener(ChannelFutureListener.CLOSE);
+      Runnable answer =
+          () -> {
+            var written = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+              written.addListener(ChannelFutureListener.CLOSE);
+            }
+          };
+      if (path.startsWith("/slow/")) {
+        // A request that takes this long: in flight meanwhile, without holding the event loop.
+        ctx.executor().schedule(answer, Long.parseLong(path.substring(6)), TimeUnit.MILLISECONDS);
+      } else {
+        answer.run();
       }
     }
   }
