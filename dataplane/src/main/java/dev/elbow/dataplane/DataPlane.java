@@ -219,6 +219,15 @@ public final class DataPlane implements AutoCloseable {
    * seconds drops expired SOURCE_IP sessions.
    */
   private void tick() {
+    try {
+      advanceSlowStartsAndSweep();
+    } catch (RuntimeException e) {
+      // A failure must not cancel the schedule: ramps would freeze part way.
+      log.error("periodic slow-start and session upkeep failed", e);
+    }
+  }
+
+  private void advanceSlowStartsAndSweep() {
     boolean rampEnded = false;
     boolean ramping = false;
     for (GroupRuntime group : table.groups()) {

@@ -59,7 +59,10 @@ public final class GroupRuntime {
             ? TimeUnit.SECONDS.toNanos(config.slowStart().durationSeconds())
             : 0;
     this.members.forEach(m -> byEndpoint.put(m.config().endpoint(), m));
-    refresh();
+    // Pickers from the members' state as it is, changing none of it: the traffic state is shared
+    // with the group in force, and this group may yet be thrown away (a snapshot refused after
+    // building). The data plane refreshes the group once it is swapped in.
+    publish(Selection.of(this.members, slowStartNanos, nanoTime.getAsLong(), false));
   }
 
   public GroupConfig config() {
@@ -201,7 +204,10 @@ public final class GroupRuntime {
       traffic.lastInService = inService;
       traffic.lastState = member.health().state();
     }
-    Selection next = Selection.of(members, slowStartNanos, now);
+    publish(Selection.of(members, slowStartNanos, now, true));
+  }
+
+  private void publish(Selection next) {
     members.forEach(m -> m.takesTraffic(false));
     for (Member member : next.eligible) {
       member.takesTraffic(true);
@@ -218,7 +224,11 @@ public final class GroupRuntime {
       RendezvousHash hashing,
       boolean ramping) {
 
-    static Selection of(List<Member> members, long slowStartNanos, long now) {
+    /**
+     * @param advance whether slow starts may end (time up, only member) and effective weights be
+     *     recorded; false computes the pickers without changing any member's traffic state
+     */
+    static Selection of(List<Member> members, long slowStartNanos, long now, boolean advance) {
       Member[] eligible = members.stream().filter(Member::inService).toArray(Member[]::new);
       if (eligible.length == 0) {
         // Before the first checks finish nothing is healthy yet; trying untested members beats
@@ -233,11 +243,12 @@ public final class GroupRuntime {
         Member member = eligible[i];
         weights[i] = member.weight();
         seeds[i] = RendezvousHash.seed(member.config().endpoint());
-        rampedWeights[i] = SlowStarts.pickerWeight(member, slowStartNanos, now, eligible.length);
+        rampedWeights[i] =
+            SlowStarts.pickerWeight(member, slowStartNanos, now, eligible.length, advance);
         ramping |= member.traffic().ramping;
       }
       for (Member member : members) {
-        if (!member.traffic().ramping) {
+        if (advance && !member.traffic().ramping) {
           member.traffic().effectiveTenths = MemberTraffic.FULL;
         }
       }

@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * group: what it has in progress (for least connections, and what draining waits for) and where it
  * is in slow start.
  *
- * <p>The counts are changed by the event loops of the connections they count; the slow-start fields
- * only by its group's {@link GroupRuntime#refresh} (which holds the group's lock) and read by
- * status.
+ * <p>The counts are changed by the event loops of the connections they count. The slow-start fields
+ * are changed only by {@link GroupRuntime#refresh}, which the data plane runs on its one applier
+ * thread (the old and the new group of a snapshot share these objects, so a per-group lock would
+ * not do); status reads the volatile effective weight.
  */
 public final class MemberTraffic {
 
@@ -19,7 +20,7 @@ public final class MemberTraffic {
 
   private final AtomicInteger active = new AtomicInteger();
 
-  // Slow start, under the group's lock.
+  // Slow start: the applier thread only.
   HealthState lastState;
   boolean lastInService;
   boolean rampWhenFirstInService;

@@ -11,11 +11,17 @@ final class SlowStarts {
    * The member's weight for the round-robin picker: in tenths ({@link SlowStartRamp#SCALE}) when
    * the group has slow start, ramped while the member is in it. The ramp ends when its time is up,
    * and at once when the member is the only one taking traffic (nobody else to spare it).
+   *
+   * @param advance whether to record the outcome in the member's traffic state (end the ramp, note
+   *     the effective weight); false only computes
    */
-  static int pickerWeight(Member member, long slowStartNanos, long now, int inService) {
+  static int pickerWeight(
+      Member member, long slowStartNanos, long now, int inService, boolean advance) {
     MemberTraffic traffic = member.traffic();
     if (slowStartNanos <= 0) {
-      traffic.ramping = false;
+      if (advance) {
+        traffic.ramping = false;
+      }
       return member.weight();
     }
     int full = member.weight() * SlowStartRamp.SCALE;
@@ -24,12 +30,16 @@ final class SlowStarts {
     }
     long elapsed = now - traffic.rampStartNanos;
     if (elapsed >= slowStartNanos || inService < 2) {
-      traffic.ramping = false;
-      traffic.effectiveTenths = MemberTraffic.FULL;
+      if (advance) {
+        traffic.ramping = false;
+        traffic.effectiveTenths = MemberTraffic.FULL;
+      }
       return full;
     }
     int tenths = SlowStartRamp.weightTenths(member.weight(), elapsed, slowStartNanos);
-    traffic.effectiveTenths = tenths;
+    if (advance) {
+      traffic.effectiveTenths = tenths;
+    }
     return tenths;
   }
 }

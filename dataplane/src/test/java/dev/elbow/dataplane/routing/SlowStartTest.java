@@ -31,6 +31,10 @@ class SlowStartTest {
   private long version;
 
   private GroupRuntime serve(HealthCheckConfig check, int... ports) {
+    return serve(new SlowStart(30), check, ports);
+  }
+
+  private GroupRuntime serve(SlowStart slowStart, HealthCheckConfig check, int... ports) {
     List<MemberConfig> members =
         java.util.Arrays.stream(ports).mapToObj(p -> member(p, 10)).toList();
     GroupConfig group =
@@ -43,7 +47,7 @@ class SlowStartTest {
             null,
             null,
             null,
-            new SlowStart(30));
+            slowStart);
     table =
         RoutingTable.build(
             new Snapshot(
@@ -164,5 +168,21 @@ class SlowStartTest {
     group = serve(httpCheck(5, 2, 3), 8001, 8002); // an unrelated change re-applies the group
     assertThat(group.ramping()).isTrue();
     assertThat(at(group, 8002).traffic().effectiveWeight()).isEqualTo(6);
+  }
+
+  @Test
+  void buildingATableThatIsNeverSwappedInLeavesRampsAlone() {
+    GroupRuntime group = serve(httpCheck(5, 2, 3), 8001);
+    healthy(group, 8001);
+    group = serve(httpCheck(5, 2, 3), 8001, 8002);
+    healthy(group, 8002);
+    RoutingTable inForce = table;
+
+    // A snapshot without slow start is built (and, say, refused afterwards for a certificate).
+    serve(null, httpCheck(5, 2, 3), 8001, 8002);
+    table = inForce;
+    advance(3, group);
+    assertThat(group.ramping()).as("the group in force still ramps").isTrue();
+    assertThat(at(group, 8002).traffic().effectiveWeight()).isEqualTo(2);
   }
 }

@@ -286,11 +286,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
           @Override
           public void connected(Channel channel, Member connectedTo) {
             member = connectedTo;
-            inFlight.start(connectedTo); // a retry may have changed the member
             if (!ctx.channel().isActive()) {
               BackendConnections.release(connectedTo, channel, false);
-              return;
+              return; // the client left, and channelInactive ended the count
             }
+            inFlight.start(connectedTo); // a retry may have changed the member
             startExchange(channel);
           }
 
