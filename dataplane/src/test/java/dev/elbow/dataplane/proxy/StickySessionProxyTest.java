@@ -63,6 +63,10 @@ class StickySessionProxyTest {
   }
 
   private void serve(ListenerProtocol protocol, StickySession sticky) {
+    serve(protocol, sticky, backends);
+  }
+
+  private void serve(ListenerProtocol protocol, StickySession sticky, List<DemoBackend> members) {
     dataPlane.apply(
         new Snapshot(
             ++version,
@@ -81,7 +85,7 @@ class StickySessionProxyTest {
                     "d/web",
                     BackendProtocol.HTTP,
                     Algorithm.ROUND_ROBIN,
-                    backends.stream().map(b -> member(b.port(), 1)).toList(),
+                    members.stream().map(b -> member(b.port(), 1)).toList(),
                     HealthCheckConfig.DISABLED,
                     null,
                     null,
@@ -220,6 +224,25 @@ class StickySessionProxyTest {
     String member = backend(first);
     for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
       assertThat(backend(get(client, uri))).isEqualTo(member);
+    }
+  }
+
+  @Test
+  void whenTheStickyMemberLeavesTheGroupTheClientMovesAndTheCookieFollows() throws Exception {
+    serve(ListenerProtocol.HTTP, lbCookie());
+    Browser client = browser();
+    String before = backend(get(client, "/"));
+    String cookie = client.jar().get("ELBOW_LB");
+    serve(
+        ListenerProtocol.HTTP,
+        lbCookie(),
+        backends.stream().filter(b -> !b.name().equals(before)).toList());
+
+    String after = backend(get(client, "/"));
+    assertThat(after).isNotEqualTo(before);
+    assertThat(client.jar().get("ELBOW_LB")).as("a new cookie").isNotEqualTo(cookie);
+    for (int i = 0; i < 100; i++) {
+      assertThat(backend(get(client, "/"))).isEqualTo(after);
     }
   }
 }

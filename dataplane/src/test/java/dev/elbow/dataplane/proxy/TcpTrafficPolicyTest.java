@@ -189,4 +189,19 @@ class TcpTrafficPolicyTest {
     assertThat(a.state()).isEqualTo(HealthState.DRAINING);
     assertThat(activeOn("a")).as("the open connection still counts").isEqualTo(1);
   }
+
+  @Test
+  void removingAMemberLeavesItsOpenConnectionsAlone() throws Exception {
+    serve(Algorithm.ROUND_ROBIN, null, 1, 1, 1);
+    Held onC = null;
+    while (onC == null) {
+      Held connection = new Held();
+      onC = connection.member.equals("c") ? connection : null;
+    }
+    serve(Algorithm.ROUND_ROBIN, null, 1, 1); // c leaves the group
+    for (int i = 0; i < 10; i++) {
+      assertThat(TcpTestClient.backendOf(port)).isNotEqualTo("c");
+    }
+    assertThat(onC.ask("still there?")).isEqualTo("c: still there?");
+  }
 }
