@@ -236,6 +236,15 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   }
 
   /** The merged member health of a group, keyed by {@code address:port}. */
+  /**
+   * The listeners (by name, sorted) that forward to this group, from the listener cache; null until
+   * the cache is attached.
+   */
+  public List<String> listenersUsing(ResourceKey group) {
+    Supplier<Stream<Listener>> all = listeners;
+    return all == null ? null : GroupUsers.of(group, all.get());
+  }
+
   public Map<String, MemberHealth> health(ResourceKey group) {
     return view.health(group);
   }

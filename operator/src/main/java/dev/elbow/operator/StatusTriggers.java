@@ -33,9 +33,15 @@ final class StatusTriggers {
       ResourceKey key = ResourceKey.of(group);
       groupsByKey.put(key, group);
       Judged judged = view.groupVerdict(key);
+      // Who uses the group (and whether it is being deleted) decides its finalizer and condition.
       groupInputs.put(
           key,
-          List.of(String.valueOf(judged), view.groupProgramming(key, judged), view.health(key)));
+          List.of(
+              String.valueOf(judged),
+              view.groupProgramming(key, judged),
+              view.health(key),
+              GroupUsers.of(key, listeners.stream()),
+              group.isMarkedForDeletion()));
     }
     Map<ResourceKey, Object> listenerInputs = new HashMap<>();
     for (Listener listener : listeners) {

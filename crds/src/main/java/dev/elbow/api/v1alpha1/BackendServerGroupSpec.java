@@ -101,6 +101,16 @@ import java.util.List;
     message = "slowStart applies only to HTTP and HTTPS groups with algorithm ROUND_ROBIN",
     fieldPath = ".slowStart",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "!has(oldSelf.removalProtection) || !oldSelf.removalProtection || !has(oldSelf.members)"
+            + " || oldSelf.members.all(m, has(self.members)"
+            + " && self.members.exists(n, n.address == m.address && n.port == m.port))",
+    message =
+        "removalProtection is on: members cannot be removed; set removalProtection to false in an"
+            + " update of its own first",
+    fieldPath = ".members",
+    reason = "FieldValueForbidden")
 public class BackendServerGroupSpec {
 
   @Required

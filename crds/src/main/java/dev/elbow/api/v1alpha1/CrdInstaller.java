@@ -1,5 +1,6 @@
 package dev.elbow.api.v1alpha1;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -19,7 +20,10 @@ public final class CrdInstaller {
 
   private CrdInstaller() {}
 
-  /** Server-side applies every {@code *.yaml} in {@code dir} and waits for it to be Established. */
+  /**
+   * Server-side applies every object of every {@code *.yaml} in {@code dir} (the CRDs and the
+   * removal-protection admission policy) and waits for each CRD to be Established.
+   */
   public static void apply(KubernetesClient kube, Path dir) {
     List<Path> files;
     try (Stream<Path> listing = Files.list(dir)) {
@@ -28,30 +32,36 @@ public final class CrdInstaller {
       throw new UncheckedIOException(e);
     }
     for (Path file : files) {
-      CustomResourceDefinition crd;
+      List<HasMetadata> resources;
       try (InputStream in = Files.newInputStream(file)) {
-        crd = kube.apiextensions().v1().customResourceDefinitions().load(in).item();
+        resources = kube.load(in).items();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      kube.resource(crd).forceConflicts().serverSideApply();
-      kube.apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      // A CRD just created may have a status without conditions yet.
-                      && c.getStatus().getConditions() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              k ->
-                                  k.getType().equals("Established")
-                                      && k.getStatus().equals("True")),
-              60,
-              TimeUnit.SECONDS);
+      for (HasMetadata resource : resources) {
+        kube.resource(resource).forceConflicts().serverSideApply();
+        if (resource instanceof CustomResourceDefinition crd) {
+          awaitEstablished(kube, crd.getMetadata().getName());
+        }
+      }
     }
+  }
+
+  private static void awaitEstablished(KubernetesClient kube, String name) {
+    kube.apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(name)
+        .waitUntilCondition(
+            c ->
+                c != null
+                    && c.getStatus() != null
+                    // A CRD just created may have a status without conditions yet.
+                    && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            k -> k.getType().equals("Established") && k.getStatus().equals("True")),
+            60,
+            TimeUnit.SECONDS);
   }
 }

@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Writes a BackendServerGroup's status. Every change to a group asks the coordinator for a sync;
  * the status itself comes from the coordinator's latest view (verdict, what the data planes serve,
  * member health), and the coordinator triggers this reconciler again whenever any of that changes.
- * Deletes trigger it too, so a deleted group leaves the snapshot at once, without a finalizer. A
- * periodic reconcile is the safety net for a trigger that got lost.
+ * Deletes trigger it too, so a deleted group leaves the snapshot at once. A group that a Listener
+ * forwards to carries a finalizer ({@link InUseFinalizer}) so that deleting it waits until no
+ * Listener does. A periodic reconcile is the safety net for a trigger that got lost.
  */
 @ControllerConfiguration(
     name = "backendservergroup",
@@ -32,6 +34,8 @@ import java.util.concurrent.TimeUnit;
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public final class BackendServerGroupReconciler implements Reconciler<BackendServerGroup> {
+
+  private static final Duration FINALIZER_RECHECK = Duration.ofMillis(200);
 
   private final ConfigCoordinator coordinator;
   private final Clock clock;
@@ -62,6 +66,12 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
       return UpdateControl.noUpdate();
     }
     ResourceKey key = ResourceKey.of(group);
+    List<String> users = coordinator.listenersUsing(key);
+    if (users != null && InUseFinalizer.apply(context.getClient(), group, users)) {
+      // A change of metadata alone raises no event that reaches this reconciler (only generation
+      // changes do), so come back shortly to write status from the updated resource.
+      return UpdateControl.<BackendServerGroup>noUpdate().rescheduleAfter(FINALIZER_RECHECK);
+    }
     long generation = Objects.requireNonNullElse(group.getMetadata().getGeneration(), 0L);
     Judged judged = coordinator.groupVerdict(key);
     if (judged == null || !judged.isAbout(group.getMetadata().getUid(), generation)) {
@@ -79,6 +89,7 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
             judged.verdict(),
             coordinator.groupProgramming(key, judged),
             coordinator.health(key),
+            group.isMarkedForDeletion() && users != null ? users : List.of(),
             clock.instant()),
         context);
     return UpdateControl.noUpdate();

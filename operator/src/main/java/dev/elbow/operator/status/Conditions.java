@@ -19,6 +19,9 @@ public final class Conditions {
   public static final String ACCEPTED = "Accepted";
   public static final String READY = "Ready";
 
+  /** Present only while a group's deletion waits for the listeners that still use it. */
+  public static final String DELETION_BLOCKED = "DeletionBlocked";
+
   private Conditions() {}
 
   /**

@@ -28,12 +28,14 @@ public final class GroupStatusFactory {
   /**
    * @param health each member's health keyed by {@code address:port} as the data planes report it;
    *     members missing here are reported Unknown
+   * @param deletionBlockedBy the listeners that keep a group being deleted alive; empty otherwise
    */
   public static BackendServerGroupStatus build(
       BackendServerGroup group,
       Verdict verdict,
       Programming programming,
       Map<String, MemberHealth> health,
+      List<String> deletionBlockedBy,
       Instant now) {
     long generation = Objects.requireNonNullElse(group.getMetadata().getGeneration(), 0L);
     List<Condition> previous = group.getStatus() == null ? null : group.getStatus().getConditions();
@@ -81,7 +83,22 @@ public final class GroupStatusFactory {
 
     BackendServerGroupStatus status = new BackendServerGroupStatus();
     status.setObservedGeneration(generation);
-    status.setConditions(Conditions.list(accepted, ready));
+    status.setConditions(
+        deletionBlockedBy.isEmpty()
+            ? Conditions.list(accepted, ready)
+            : Conditions.list(
+                accepted,
+                ready,
+                Conditions.of(
+                    previous,
+                    Conditions.DELETION_BLOCKED,
+                    true,
+                    "InUseByListener",
+                    "deletion waits until no Listener forwards here; listener "
+                        + String.join(", ", deletionBlockedBy)
+                        + " still does: point it at another group or delete it",
+                    generation,
+                    now)));
     status.setMembers(members);
     status.setHealthy(inService + "/" + members.size());
     return status;

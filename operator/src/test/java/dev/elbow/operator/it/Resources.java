@@ -24,6 +24,24 @@ final class Resources {
 
   private Resources() {}
 
+  /**
+   * Edits a resource, again if the operator wrote its status in between (409 Conflict): an edit is
+   * locked to the version it read.
+   */
+  static <T extends HasMetadata> T editRetrying(
+      io.fabric8.kubernetes.client.dsl.Resource<T> resource,
+      java.util.function.UnaryOperator<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return resource.edit(change);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** The API server refuses to create {@code resource} (422), with all these in its message. */
   static void assertRefused(KubernetesClient kube, HasMetadata resource, String... messageParts) {
     assertThatThrownBy(() -> kube.resource(resource).create())

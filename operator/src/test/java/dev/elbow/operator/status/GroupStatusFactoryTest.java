@@ -54,7 +54,12 @@ class GroupStatusFactoryTest {
 
     BackendServerGroupStatus status =
         GroupStatusFactory.build(
-            group(), Verdict.accepted("3 members"), Programming.programmed(), health, NOW);
+            group(),
+            Verdict.accepted("3 members"),
+            Programming.programmed(),
+            health,
+            List.of(),
+            NOW);
 
     assertThat(status.getObservedGeneration()).isEqualTo(5);
     assertThat(status.getMembers())
@@ -76,7 +81,12 @@ class GroupStatusFactoryTest {
             new MemberHealth("10.0.0.1", 80, HealthState.UNHEALTHY, "connection refused", NOW));
     BackendServerGroupStatus status =
         GroupStatusFactory.build(
-            group(), Verdict.accepted("3 members"), Programming.programmed(), health, NOW);
+            group(),
+            Verdict.accepted("3 members"),
+            Programming.programmed(),
+            health,
+            List.of(),
+            NOW);
     Condition ready = condition(status, "Ready");
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("NoHealthyMembers");
@@ -90,12 +100,13 @@ class GroupStatusFactoryTest {
     BackendServerGroupStatus status =
         GroupStatusFactory.build(
             group(),
-            Verdict.rejected("UnsupportedProtocol", "spec.protocol: ..."),
+            Verdict.rejected("InvalidSpec", "spec.protocol: ..."),
             Programming.programmed(),
             Map.of(),
+            List.of(),
             NOW);
     assertThat(condition(status, "Accepted").getStatus()).isEqualTo("False");
-    assertThat(condition(status, "Accepted").getReason()).isEqualTo("UnsupportedProtocol");
+    assertThat(condition(status, "Accepted").getReason()).isEqualTo("InvalidSpec");
     assertThat(condition(status, "Ready").getReason()).isEqualTo("NotAccepted");
     assertThat(status.getMembers())
         .extracting(MemberStatus::getReason)
@@ -111,8 +122,35 @@ class GroupStatusFactoryTest {
             new Programming(
                 Programming.State.PENDING, "waiting for the data planes to apply snapshot 9"),
             Map.of(),
+            List.of(),
             NOW);
     assertThat(condition(status, "Ready").getReason()).isEqualTo("Pending");
     assertThat(condition(status, "Ready").getMessage()).contains("snapshot 9");
+  }
+
+  @Test
+  void showsDrainingMembersSlowStartWeightsAndWhatBlocksADeletion() {
+    Map<String, MemberHealth> health =
+        Map.of(
+            "10.0.0.1:80", new MemberHealth("10.0.0.1", 80, HealthState.HEALTHY, null, NOW, 4),
+            "10.0.0.2:80", new MemberHealth("10.0.0.2", 80, HealthState.HEALTHY, null, NOW),
+            "10.0.0.3:80", new MemberHealth("10.0.0.3", 80, HealthState.DRAINING, "weight 0", NOW));
+    BackendServerGroupStatus status =
+        GroupStatusFactory.build(
+            group(),
+            Verdict.accepted("3 members"),
+            Programming.programmed(),
+            health,
+            List.of("shop", "shop-tls"),
+            NOW);
+    assertThat(status.getMembers())
+        .extracting(MemberStatus::getHealth)
+        .containsExactly("Healthy", "Healthy", "Draining");
+    assertThat(status.getMembers())
+        .extracting(MemberStatus::getEffectiveWeight)
+        .containsExactly(4, null, null);
+    assertThat(status.getHealthy()).isEqualTo("2/3");
+    assertThat(condition(status, "DeletionBlocked").getReason()).isEqualTo("InUseByListener");
+    assertThat(condition(status, "DeletionBlocked").getMessage()).contains("shop, shop-tls");
   }
 }
