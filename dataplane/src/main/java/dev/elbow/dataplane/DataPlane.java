@@ -32,9 +32,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,13 +87,19 @@ public final class DataPlane implements AutoCloseable {
         datagrams == options.transport()
             ? workers
             : datagrams.newEventLoopGroup(threads, "elbow-udp");
-    this.applier =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor applierThread =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "elbow-snapshot-applier");
               t.setDaemon(true);
               return t;
             });
+    // Closing drops pending deadlines (deregistration delays of up to an hour) instead of
+    // waiting for them.
+    applierThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    applierThread.setRemoveOnCancelPolicy(true);
+    this.applier = applierThread;
     ProxyContext proxy =
         new ProxyContext(
             () -> table,
@@ -193,6 +199,7 @@ public final class DataPlane implements AutoCloseable {
     }
     // Swap first, so a connection accepted on a new port finds its route.
     table = next;
+    Deregistrations.schedule(current, next, applier, () -> table);
     // A health change between building the table and swapping it in went to the old groups.
     next.groups().forEach(GroupRuntime::refresh);
     ports.converge(snapshot);
@@ -310,6 +317,14 @@ public final class DataPlane implements AutoCloseable {
   /** A member's health as status shows it: Draining at weight 0, with its slow-start weight. */
   private static MemberHealth report(Member member) {
     MemberHealth health = member.health().report(member.config().address(), member.config().port());
+    if (member.config().draining()) {
+      return new MemberHealth(
+          health.address(),
+          health.port(),
+          HealthState.DRAINING,
+          "terminating: no new connections or requests",
+          health.since());
+    }
     if (member.weight() == 0) {
       return new MemberHealth(
           health.address(),

@@ -16,6 +16,8 @@ import java.util.List;
  *     issue (short headers do not carry it); null learns it from the members' long-header packets
  * @param stickySession what keeps a client on one member; null when sessions are not sticky
  * @param slowStart HTTP and HTTPS groups with ROUND_ROBIN: how members ramp up; null when off
+ * @param deregistrationDelaySeconds how long a member that is draining or removed keeps its open
+ *     connections before they are closed, 0-3600
  */
 public record GroupConfig(
     String name,
@@ -26,7 +28,11 @@ public record GroupConfig(
     BackendTls tls,
     Integer quicConnectionIdLength,
     StickySession stickySession,
-    SlowStart slowStart) {
+    SlowStart slowStart,
+    Integer deregistrationDelaySeconds) {
+
+  /** AWS's default deregistration delay. */
+  public static final int DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
 
   /** ELB's limit on members per group, which the data plane enforces too. */
   public static final int MAX_MEMBERS = 500;
@@ -34,6 +40,9 @@ public record GroupConfig(
   public GroupConfig {
     members = members == null ? List.of() : List.copyOf(members);
     healthCheck = healthCheck == null ? HealthCheckConfig.DISABLED : healthCheck;
+    if (deregistrationDelaySeconds == null) {
+      deregistrationDelaySeconds = DEFAULT_DEREGISTRATION_DELAY_SECONDS;
+    }
   }
 
   /** A group without TLS or QUIC settings. */
@@ -56,5 +65,29 @@ public record GroupConfig(
       BackendTls tls,
       Integer quicConnectionIdLength) {
     this(name, protocol, algorithm, members, healthCheck, tls, quicConnectionIdLength, null, null);
+  }
+
+  /** A group with the default deregistration delay. */
+  public GroupConfig(
+      String name,
+      BackendProtocol protocol,
+      Algorithm algorithm,
+      List<MemberConfig> members,
+      HealthCheckConfig healthCheck,
+      BackendTls tls,
+      Integer quicConnectionIdLength,
+      StickySession stickySession,
+      SlowStart slowStart) {
+    this(
+        name,
+        protocol,
+        algorithm,
+        members,
+        healthCheck,
+        tls,
+        quicConnectionIdLength,
+        stickySession,
+        slowStart,
+        DEFAULT_DEREGISTRATION_DELAY_SECONDS);
   }
 }

@@ -157,6 +157,8 @@ public final class SnapshotValidator {
     validateHealthCheck(group, at + ".healthCheck", problems);
     validateGroupTls(group, at, problems);
     TrafficPolicyRules.validate(group, at, problems);
+    range(
+        problems, at + ".deregistrationDelaySeconds", group.deregistrationDelaySeconds(), 0, 3600);
     Integer cidLength = group.quicConnectionIdLength();
     if (cidLength != null) {
       if (group.protocol() != BackendProtocol.QUIC) {

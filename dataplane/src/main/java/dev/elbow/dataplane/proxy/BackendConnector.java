@@ -77,6 +77,7 @@ public final class BackendConnector {
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess()) {
+                    member.traffic().track(f.channel());
                     callback.connected(f.channel(), member);
                     return;
                   }

@@ -99,6 +99,7 @@ final class Http2BackendConnections {
             (ChannelFutureListener)
                 connected -> {
                   if (connected.isSuccess()) {
+                    member.traffic().track(connected.channel());
                     start(connected.channel(), key, request, responseSeconds, exchange);
                   } else {
                     request.release();

@@ -84,12 +84,13 @@ public final class Member {
   boolean inService() {
     HealthState state = health.state();
     return config.weight() > 0
+        && !config.draining()
         && (state == HealthState.HEALTHY || state == HealthState.UNMONITORED);
   }
 
   /** Whether the member may get traffic when no member of its group is in service. */
   boolean untested() {
-    return config.weight() > 0 && health.state() == HealthState.UNKNOWN;
+    return config.weight() > 0 && !config.draining() && health.state() == HealthState.UNKNOWN;
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.elbow.dataplane.routing;
 
 import dev.elbow.snapshot.HealthState;
+import io.netty.channel.Channel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +22,8 @@ public final class MemberTraffic {
   static final int FULL = -1;
 
   private final AtomicInteger active = new AtomicInteger();
+  // Connections to the member, so they can be closed when its deregistration delay runs out.
+  private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
 
   // Slow start: the applier thread only.
   HealthState lastState;
@@ -49,6 +54,24 @@ public final class MemberTraffic {
   /** A connection, flow or request counted by {@link #started} is over. */
   public void finished() {
     active.decrementAndGet();
+  }
+
+  /** Tracks a connection to the member until it closes; see {@link #closeConnections}. */
+  public void track(Channel connection) {
+    connections.add(connection);
+    connection.closeFuture().addListener(f -> connections.remove(connection));
+  }
+
+  /**
+   * Closes every connection to the member: its deregistration delay ran out while it was draining
+   * or after it left its group.
+   *
+   * @return how many were open
+   */
+  public int closeConnections() {
+    int open = connections.size();
+    connections.forEach(Channel::close);
+    return open;
   }
 
   /**

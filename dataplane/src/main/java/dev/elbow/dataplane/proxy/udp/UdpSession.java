@@ -88,6 +88,7 @@ final class UdpSession {
             .handler(session.new FromMember())
             .connect(member.socketAddress());
     session.backend = connect.channel();
+    member.traffic().track(session.backend);
     connect.addListener(f -> session.connected(f.isSuccess()));
     return session;
   }
