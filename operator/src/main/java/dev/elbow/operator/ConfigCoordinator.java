@@ -134,7 +134,9 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     return new References(
         current::secret,
         current::configMap,
-        listener -> served.getOrDefault(listener.toString(), List.of()));
+        listener -> served.getOrDefault(listener.toString(), List.of()),
+        current::service,
+        current::endpointSlices);
   }
 
   /** What each HTTPS listener now serves: its fallback should its Secret turn bad. */
@@ -243,6 +245,11 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   public List<String> listenersUsing(ResourceKey group) {
     Supplier<Stream<Listener>> all = listeners;
     return all == null ? null : GroupUsers.of(group, all.get());
+  }
+
+  /** The group as last translated into a snapshot (members resolved), or null. */
+  public GroupConfig groupConfig(ResourceKey group) {
+    return view.translation().groupConfig(group);
   }
 
   public Map<String, MemberHealth> health(ResourceKey group) {

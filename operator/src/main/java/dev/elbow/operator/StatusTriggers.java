@@ -27,11 +27,9 @@ final class StatusTriggers {
       List<Listener> listeners,
       Consumer<ResourceKey> groupTrigger,
       Consumer<ResourceKey> listenerTrigger) {
-    Map<ResourceKey, BackendServerGroup> groupsByKey = new HashMap<>();
     Map<ResourceKey, Object> groupInputs = new HashMap<>();
     for (BackendServerGroup group : groups) {
       ResourceKey key = ResourceKey.of(group);
-      groupsByKey.put(key, group);
       Judged judged = view.groupVerdict(key);
       // Who uses the group (and whether it is being deleted) decides its finalizer and condition.
       groupInputs.put(
@@ -50,7 +48,7 @@ final class StatusTriggers {
       String groupName =
           listener.getSpec() == null ? "" : String.valueOf(listener.getSpec().getBackendGroup());
       ResourceKey groupKey = new ResourceKey(key.namespace(), groupName);
-      int inService = MemberCounts.inService(groupsByKey.get(groupKey), view.health(groupKey));
+      int inService = MemberCounts.inService(view.health(groupKey));
       listenerInputs.put(
           key, List.of(String.valueOf(judged), view.listenerProgramming(key, judged), inService));
     }

@@ -130,6 +130,20 @@ public class BackendServerGroupSpec {
   @JsonPropertyDescription("The backend servers, at most 500; each address and port once.")
   private List<Member> members = new ArrayList<>();
 
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "Members from Services in the group's namespace, resolved through their EndpointSlices:"
+          + " ready endpoints take traffic, terminating ones drain. Mixes with members.")
+  private List<ServiceMember> serviceMembers = new ArrayList<>();
+
+  @Min(0)
+  @Max(3600)
+  @Default("300")
+  @JsonPropertyDescription(
+      "Seconds a member that is terminating or removed keeps its open connections before they are"
+          + " closed, 0-3600 (default 300). It gets no new ones meanwhile.")
+  private Integer deregistrationDelaySeconds = 300;
+
   @JsonPropertyDescription("Active health checking of the members. Checks are on by default.")
   private HealthCheck healthCheck;
 
@@ -182,6 +196,22 @@ public class BackendServerGroupSpec {
 
   public void setMembers(List<Member> members) {
     this.members = members;
+  }
+
+  public List<ServiceMember> getServiceMembers() {
+    return serviceMembers;
+  }
+
+  public void setServiceMembers(List<ServiceMember> serviceMembers) {
+    this.serviceMembers = serviceMembers;
+  }
+
+  public Integer getDeregistrationDelaySeconds() {
+    return deregistrationDelaySeconds;
+  }
+
+  public void setDeregistrationDelaySeconds(Integer deregistrationDelaySeconds) {
+    this.deregistrationDelaySeconds = deregistrationDelaySeconds;
   }
 
   public HealthCheck getHealthCheck() {

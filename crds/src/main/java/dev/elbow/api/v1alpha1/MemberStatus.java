@@ -13,6 +13,14 @@ public class MemberStatus {
   private Integer port;
 
   @JsonPropertyDescription(
+      "Where the member comes from: ip (listed in members) or service/NAME (an endpoint of a"
+          + " Service).")
+  private String source;
+
+  @JsonPropertyDescription("The member's weight.")
+  private Integer weight;
+
+  @JsonPropertyDescription(
       "Healthy, Unhealthy, Unknown (not checked yet), Unmonitored (health checks are off) or"
           + " Draining (weight 0: no new connections or requests; open ones finish).")
   private String health;
@@ -61,6 +69,22 @@ public class MemberStatus {
     this.health = health;
   }
 
+  public String getSource() {
+    return source;
+  }
+
+  public void setSource(String source) {
+    this.source = source;
+  }
+
+  public Integer getWeight() {
+    return weight;
+  }
+
+  public void setWeight(Integer weight) {
+    this.weight = weight;
+  }
+
   public Integer getEffectiveWeight() {
     return effectiveWeight;
   }
@@ -90,6 +114,8 @@ public class MemberStatus {
     return o instanceof MemberStatus m
         && Objects.equals(address, m.address)
         && Objects.equals(port, m.port)
+        && Objects.equals(source, m.source)
+        && Objects.equals(weight, m.weight)
         && Objects.equals(health, m.health)
         && Objects.equals(effectiveWeight, m.effectiveWeight)
         && Objects.equals(reason, m.reason)
@@ -98,7 +124,7 @@ public class MemberStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(address, port, health, effectiveWeight, reason, since);
+    return Objects.hash(address, port, source, weight, health, effectiveWeight, reason, since);
   }
 
   @Override

@@ -61,11 +61,28 @@ public final class DemoBackend implements AutoCloseable {
   private volatile Channel server;
   private volatile int healthStatus = 200;
 
-  private DemoBackend(String name, boolean http, int port, SslContext tls) {
+  private final String bindAddress;
+
+  private DemoBackend(String name, boolean http, String bindAddress, int port, SslContext tls) {
     this.name = name;
     this.http = http;
+    this.bindAddress = bindAddress;
     this.port = port;
     this.tls = tls;
+  }
+
+  private DemoBackend(String name, boolean http, int port, SslContext tls) {
+    this(name, http, "127.0.0.1", port, tls);
+  }
+
+  /**
+   * Starts an HTTP backend on this local address (one an EndpointSlice may name: not loopback);
+   * port 0 picks a free port.
+   */
+  public static DemoBackend http(String name, String bindAddress, int port) {
+    DemoBackend backend = new DemoBackend(name, true, bindAddress, port, null);
+    backend.start();
+    return backend;
   }
 
   /** Starts an HTTP backend on 127.0.0.1; port 0 picks a free port. */
@@ -115,7 +132,7 @@ public final class DemoBackend implements AutoCloseable {
                     }
                   }
                 })
-            .bind(new InetSocketAddress("127.0.0.1", bindPort))
+            .bind(new InetSocketAddress(bindAddress, bindPort))
             .syncUninterruptibly()
             .channel();
     boundPort = ((InetSocketAddress) server.localAddress()).getPort();

@@ -88,6 +88,7 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
             group,
             judged.verdict(),
             coordinator.groupProgramming(key, judged),
+            coordinator.groupConfig(key),
             coordinator.health(key),
             group.isMarkedForDeletion() && users != null ? users : List.of(),
             clock.instant()),

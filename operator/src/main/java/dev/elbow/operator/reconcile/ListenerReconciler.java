@@ -69,7 +69,7 @@ public final class ListenerReconciler implements Reconciler<Listener> {
     int inService = 0;
     if (listener.getSpec() != null && listener.getSpec().getBackendGroup() != null) {
       ResourceKey groupKey = new ResourceKey(key.namespace(), listener.getSpec().getBackendGroup());
-      inService = MemberCounts.inService(coordinator.group(groupKey), coordinator.health(groupKey));
+      inService = MemberCounts.inService(coordinator.health(groupKey));
     }
     StatusWriter.write(
         listener,

@@ -5,6 +5,7 @@ import dev.elbow.api.v1alpha1.BackendServerGroupStatus;
 import dev.elbow.api.v1alpha1.Member;
 import dev.elbow.api.v1alpha1.MemberStatus;
 import dev.elbow.operator.translate.Verdict;
+import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.MemberConfig;
 import dev.elbow.snapshot.MemberHealth;
@@ -26,6 +27,8 @@ public final class GroupStatusFactory {
   private GroupStatusFactory() {}
 
   /**
+   * @param translated the group as translated into the snapshot, whose members (Service endpoints
+   *     resolved) status lists; null before it is translated
    * @param health each member's health keyed by {@code address:port} as the data planes report it;
    *     members missing here are reported Unknown
    * @param deletionBlockedBy the listeners that keep a group being deleted alive; empty otherwise
@@ -34,6 +37,7 @@ public final class GroupStatusFactory {
       BackendServerGroup group,
       Verdict verdict,
       Programming programming,
+      GroupConfig translated,
       Map<String, MemberHealth> health,
       List<String> deletionBlockedBy,
       Instant now) {
@@ -41,17 +45,10 @@ public final class GroupStatusFactory {
     List<Condition> previous = group.getStatus() == null ? null : group.getStatus().getConditions();
 
     List<MemberStatus> members = new ArrayList<>();
-    List<Member> specMembers =
-        group.getSpec() == null || group.getSpec().getMembers() == null
-            ? List.of()
-            : group.getSpec().getMembers();
     int inService = 0;
-    for (Member member : specMembers) {
-      int port = member.getPort() == null ? 0 : member.getPort();
-      MemberHealth reported =
-          verdict.accepted()
-              ? health.get(new MemberConfig(member.getAddress(), port, 0).endpoint())
-              : null;
+    for (MemberConfig member : members(group, verdict, translated)) {
+      int port = member.port();
+      MemberHealth reported = verdict.accepted() ? health.get(member.endpoint()) : null;
       HealthState state = reported == null ? HealthState.UNKNOWN : reported.state();
       String reason =
           reported != null
@@ -61,11 +58,13 @@ public final class GroupStatusFactory {
           reported == null || reported.since() == null
               ? null
               : reported.since().truncatedTo(ChronoUnit.SECONDS).toString();
-      if (MemberStates.inService(state) && !Integer.valueOf(0).equals(member.getWeight())) {
+      if (MemberStates.inService(state) && member.weight() > 0 && !member.draining()) {
         inService++;
       }
       MemberStatus status =
-          new MemberStatus(member.getAddress(), port, MemberStates.of(state), reason, since);
+          new MemberStatus(member.address(), port, MemberStates.of(state), reason, since);
+      status.setSource(Objects.requireNonNullElse(member.source(), MemberConfig.FROM_IP));
+      status.setWeight(member.weight());
       status.setEffectiveWeight(reported == null ? null : reported.effectiveWeight());
       members.add(status);
     }
@@ -102,6 +101,29 @@ public final class GroupStatusFactory {
     status.setMembers(members);
     status.setHealthy(inService + "/" + members.size());
     return status;
+  }
+
+  /**
+   * The members to report: as translated (Service endpoints resolved) when the translation is of
+   * this generation, else the ones the spec lists by address.
+   */
+  private static List<MemberConfig> members(
+      BackendServerGroup group, Verdict verdict, GroupConfig translated) {
+    if (verdict.accepted() && translated != null) {
+      return translated.members();
+    }
+    List<Member> listed =
+        group.getSpec() == null || group.getSpec().getMembers() == null
+            ? List.of()
+            : group.getSpec().getMembers();
+    return listed.stream()
+        .map(
+            m ->
+                new MemberConfig(
+                    m.getAddress(),
+                    m.getPort() == null ? 0 : m.getPort(),
+                    m.getWeight() == null ? 1 : m.getWeight()))
+        .toList();
   }
 
   private static Condition ready(

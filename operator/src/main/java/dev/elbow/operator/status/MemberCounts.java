@@ -1,8 +1,5 @@
 package dev.elbow.operator.status;
 
-import dev.elbow.api.v1alpha1.BackendServerGroup;
-import dev.elbow.api.v1alpha1.Member;
-import dev.elbow.snapshot.MemberConfig;
 import dev.elbow.snapshot.MemberHealth;
 import java.util.Map;
 
@@ -11,19 +8,15 @@ public final class MemberCounts {
 
   private MemberCounts() {}
 
-  /** Members with a weight whose reported state takes traffic. */
-  public static int inService(BackendServerGroup group, Map<String, MemberHealth> health) {
-    if (group == null || group.getSpec() == null || group.getSpec().getMembers() == null) {
-      return 0;
-    }
+  /**
+   * Members whose reported state takes traffic. The data planes report every member of the group as
+   * they serve it, Service endpoints included, and report weight 0 and terminating members as
+   * draining, so the reports alone say it.
+   */
+  public static int inService(Map<String, MemberHealth> health) {
     int count = 0;
-    for (Member member : group.getSpec().getMembers()) {
-      if (Integer.valueOf(0).equals(member.getWeight()) || member.getPort() == null) {
-        continue;
-      }
-      MemberHealth reported =
-          health.get(new MemberConfig(member.getAddress(), member.getPort(), 0).endpoint());
-      if (reported != null && MemberStates.inService(reported.state())) {
+    for (MemberHealth reported : health.values()) {
+      if (MemberStates.inService(reported.state())) {
         count++;
       }
     }

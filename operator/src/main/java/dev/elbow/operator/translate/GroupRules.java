@@ -14,8 +14,10 @@ import dev.elbow.snapshot.MemberConfig;
 import dev.elbow.snapshot.Snapshot;
 import dev.elbow.snapshot.SnapshotValidator;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns a BackendServerGroup into its snapshot form, filling in defaults, or says why it cannot be.
@@ -66,13 +68,26 @@ public final class GroupRules {
       return new Result(tls.problem(), null);
     }
     List<MemberConfig> members = new ArrayList<>();
+    Set<String> listed = new HashSet<>();
     for (Member member : Objects.requireNonNullElse(spec.getMembers(), List.<Member>of())) {
-      members.add(
+      MemberConfig config =
           new MemberConfig(
               member.getAddress(),
               member.getPort() == null ? 0 : member.getPort(),
-              member.getWeight() == null ? 1 : member.getWeight()));
+              member.getWeight() == null ? 1 : member.getWeight(),
+              MemberConfig.FROM_IP,
+              false);
+      members.add(config);
+      listed.add(config.endpoint());
     }
+    ServiceMembers.Resolved fromServices = ServiceMembers.resolve(group, references);
+    if (fromServices.problem() != null) {
+      return new Result(fromServices.problem(), null);
+    }
+    // A member listed by address and also an endpoint of a Service is the listed one.
+    fromServices.members().stream()
+        .filter(m -> !listed.contains(m.endpoint()))
+        .forEach(members::add);
     GroupConfig config =
         new GroupConfig(
             ResourceKey.of(group).toString(),
@@ -83,7 +98,10 @@ public final class GroupRules {
             tls.tls(),
             spec.getQuicConnectionIdLength(),
             TrafficPolicy.stickySession(spec.getStickySession()),
-            TrafficPolicy.slowStart(spec.getSlowStart()));
+            TrafficPolicy.slowStart(spec.getSlowStart()),
+            Objects.requireNonNullElse(
+                spec.getDeregistrationDelaySeconds(),
+                GroupConfig.DEFAULT_DEREGISTRATION_DELAY_SECONDS));
     // The API server's schema catches nearly everything; this catches the rest (such as a range
     // "204-200" in expectedCodes) with the same checks the data plane applies, so the operator
     // never pushes a snapshot the data plane would refuse.

@@ -1,6 +1,8 @@
 package dev.elbow.operator.translate;
 
 import dev.elbow.snapshot.TlsCertificate;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,14 +16,34 @@ import java.util.function.Function;
  * @param configMaps the data of a ConfigMap, or null if there is no such ConfigMap
  * @param lastGood the certificates a listener was last pushed with, or an empty list; a listener
  *     whose Secret turns bad keeps serving these, so a botched renewal does not take a site down
+ * @param services a Service, or null if there is no such Service
+ * @param endpointSlices the EndpointSlices of a Service, by the Service's key; possibly none
  */
 public record References(
     Function<ResourceKey, Map<String, String>> secrets,
     Function<ResourceKey, Map<String, String>> configMaps,
-    Function<ResourceKey, List<TlsCertificate>> lastGood) {
+    Function<ResourceKey, List<TlsCertificate>> lastGood,
+    Function<ResourceKey, Service> services,
+    Function<ResourceKey, List<EndpointSlice>> endpointSlices) {
 
-  /** Nothing: no Secrets, no ConfigMaps, nothing served before. */
+  /** Nothing: no Secrets, no ConfigMaps, no Services, nothing served before. */
   public static final References NONE = new References(k -> null, k -> null, k -> List.of());
+
+  /** References without Services. */
+  public References(
+      Function<ResourceKey, Map<String, String>> secrets,
+      Function<ResourceKey, Map<String, String>> configMaps,
+      Function<ResourceKey, List<TlsCertificate>> lastGood) {
+    this(secrets, configMaps, lastGood, k -> null, k -> List.of());
+  }
+
+  public Service service(ResourceKey key) {
+    return services.apply(key);
+  }
+
+  public List<EndpointSlice> endpointSlices(ResourceKey service) {
+    return endpointSlices.apply(service);
+  }
 
   public Map<String, String> secret(ResourceKey key) {
     return secrets.apply(key);

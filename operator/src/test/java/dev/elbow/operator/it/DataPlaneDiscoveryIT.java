@@ -21,12 +21,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -76,24 +72,16 @@ class DataPlaneDiscoveryIT {
   }
 
   private static String hostAddress() {
+    String address;
     try {
-      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        if (!nic.isUp() || nic.isLoopback()) {
-          continue;
-        }
-        for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-          if (address instanceof Inet4Address
-              && !address.isLoopbackAddress()
-              && !address.isLinkLocalAddress()) {
-            return address.getHostAddress();
-          }
-        }
-      }
+      address = NonLoopbackAddress.find();
     } catch (SocketException e) {
       throw new IllegalStateException(e);
     }
-    Assumptions.abort("this host has no non-loopback IPv4 address to stand in for a pod address");
-    return null;
+    if (address == null) {
+      Assumptions.abort("this host has no non-loopback IPv4 address to stand in for a pod address");
+    }
+    return address;
   }
 
   private EndpointSlice slice(boolean ready) {

@@ -9,7 +9,9 @@ import dev.elbow.api.v1alpha1.BackendServerGroupStatus;
 import dev.elbow.api.v1alpha1.Member;
 import dev.elbow.api.v1alpha1.MemberStatus;
 import dev.elbow.operator.translate.Verdict;
+import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.MemberConfig;
 import dev.elbow.snapshot.MemberHealth;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -37,6 +39,14 @@ class GroupStatusFactoryTest {
     return group;
   }
 
+  /** A member listed by address, as status reports it. */
+  private static MemberStatus listed(String address, int weight, String health, String reason) {
+    MemberStatus member = new MemberStatus(address, 80, health, reason, "2026-11-25T10:00:00Z");
+    member.setSource("ip");
+    member.setWeight(weight);
+    return member;
+  }
+
   private static Condition condition(BackendServerGroupStatus status, String type) {
     return status.getConditions().stream()
         .filter(c -> c.getType().equals(type))
@@ -57,6 +67,7 @@ class GroupStatusFactoryTest {
             group(),
             Verdict.accepted("3 members"),
             Programming.programmed(),
+            null,
             health,
             List.of(),
             NOW);
@@ -64,9 +75,9 @@ class GroupStatusFactoryTest {
     assertThat(status.getObservedGeneration()).isEqualTo(5);
     assertThat(status.getMembers())
         .containsExactly(
-            new MemberStatus("10.0.0.1", 80, "Healthy", null, "2026-11-25T10:00:00Z"),
-            new MemberStatus("10.0.0.2", 80, "Unhealthy", "HTTP 503", "2026-11-25T10:00:00Z"),
-            new MemberStatus("10.0.0.3", 80, "Healthy", null, "2026-11-25T10:00:00Z"));
+            listed("10.0.0.1", 1, "Healthy", null),
+            listed("10.0.0.2", 1, "Unhealthy", "HTTP 503"),
+            listed("10.0.0.3", 0, "Healthy", null));
     // The weight-0 member is healthy but takes no traffic.
     assertThat(status.getHealthy()).isEqualTo("1/3");
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
@@ -84,6 +95,7 @@ class GroupStatusFactoryTest {
             group(),
             Verdict.accepted("3 members"),
             Programming.programmed(),
+            null,
             health,
             List.of(),
             NOW);
@@ -102,6 +114,7 @@ class GroupStatusFactoryTest {
             group(),
             Verdict.rejected("InvalidSpec", "spec.protocol: ..."),
             Programming.programmed(),
+            null,
             Map.of(),
             List.of(),
             NOW);
@@ -121,6 +134,7 @@ class GroupStatusFactoryTest {
             Verdict.accepted("3 members"),
             new Programming(
                 Programming.State.PENDING, "waiting for the data planes to apply snapshot 9"),
+            null,
             Map.of(),
             List.of(),
             NOW);
@@ -140,6 +154,7 @@ class GroupStatusFactoryTest {
             group(),
             Verdict.accepted("3 members"),
             Programming.programmed(),
+            null,
             health,
             List.of("shop", "shop-tls"),
             NOW);
@@ -152,5 +167,41 @@ class GroupStatusFactoryTest {
     assertThat(status.getHealthy()).isEqualTo("2/3");
     assertThat(condition(status, "DeletionBlocked").getReason()).isEqualTo("InUseByListener");
     assertThat(condition(status, "DeletionBlocked").getMessage()).contains("shop, shop-tls");
+  }
+
+  @Test
+  void listsTheMembersAsTranslatedWithWhereEachCameFrom() {
+    GroupConfig translated =
+        new GroupConfig(
+            "ns/web",
+            dev.elbow.snapshot.BackendProtocol.HTTP,
+            dev.elbow.snapshot.Algorithm.ROUND_ROBIN,
+            List.of(
+                new MemberConfig("10.0.0.1", 80, 1, "ip", false),
+                new MemberConfig("10.1.0.7", 8080, 3, "service/web", false),
+                new MemberConfig("10.1.0.8", 8080, 3, "service/web", true)),
+            null);
+    Map<String, MemberHealth> health =
+        Map.of(
+            "10.0.0.1:80", new MemberHealth("10.0.0.1", 80, HealthState.HEALTHY, null, NOW),
+            "10.1.0.7:8080", new MemberHealth("10.1.0.7", 8080, HealthState.HEALTHY, null, NOW),
+            "10.1.0.8:8080",
+                new MemberHealth("10.1.0.8", 8080, HealthState.DRAINING, "terminating", NOW));
+    BackendServerGroupStatus status =
+        GroupStatusFactory.build(
+            group(),
+            Verdict.accepted("3 members"),
+            Programming.programmed(),
+            translated,
+            health,
+            List.of(),
+            NOW);
+    assertThat(status.getMembers())
+        .extracting(MemberStatus::getAddress, MemberStatus::getSource, MemberStatus::getHealth)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("10.0.0.1", "ip", "Healthy"),
+            org.assertj.core.groups.Tuple.tuple("10.1.0.7", "service/web", "Healthy"),
+            org.assertj.core.groups.Tuple.tuple("10.1.0.8", "service/web", "Draining"));
+    assertThat(status.getHealthy()).isEqualTo("2/3");
   }
 }

@@ -11,6 +11,8 @@ import dev.elbow.snapshot.SnapshotJson;
 import dev.elbow.snapshot.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,8 @@ class TranslatorFixtureTest {
         "group-verdicts",
         "udp-and-quic",
         "https",
-        "traffic-policy"
+        "traffic-policy",
+        "service-members"
       })
   void translatesAsTheFixtureSays(String fixture) throws IOException {
     Path dir = FIXTURES.resolve(fixture);
@@ -52,6 +55,8 @@ class TranslatorFixtureTest {
     List<Listener> listeners = new ArrayList<>();
     Map<ResourceKey, Map<String, String>> secrets = new HashMap<>();
     Map<ResourceKey, Map<String, String>> configMaps = new HashMap<>();
+    Map<ResourceKey, Service> services = new HashMap<>();
+    Map<ResourceKey, List<EndpointSlice>> slices = new HashMap<>();
     String input = withTestCertificates(Files.readString(dir.resolve("input.yaml")));
     for (String document : input.split("(?m)^---$")) {
       if (document.contains("kind: Secret")) {
@@ -60,6 +65,16 @@ class TranslatorFixtureTest {
       } else if (document.contains("kind: ConfigMap")) {
         ConfigMap map = Serialization.unmarshal(document, ConfigMap.class);
         configMaps.put(ResourceKey.of(map), map.getData());
+      } else if (document.contains("kind: Service\n")) {
+        Service service = Serialization.unmarshal(document, Service.class);
+        services.put(ResourceKey.of(service), service);
+      } else if (document.contains("kind: EndpointSlice")) {
+        EndpointSlice slice = Serialization.unmarshal(document, EndpointSlice.class);
+        ResourceKey service =
+            new ResourceKey(
+                slice.getMetadata().getNamespace(),
+                slice.getMetadata().getLabels().get("kubernetes.io/service-name"));
+        slices.computeIfAbsent(service, k -> new ArrayList<>()).add(slice);
       } else if (document.contains("kind: BackendServerGroup")) {
         groups.add(Serialization.unmarshal(document, BackendServerGroup.class));
       } else if (document.contains("kind: Listener")) {
@@ -69,7 +84,14 @@ class TranslatorFixtureTest {
 
     Translation translation =
         Translator.translate(
-            groups, listeners, new References(secrets::get, configMaps::get, k -> List.of()));
+            groups,
+            listeners,
+            new References(
+                secrets::get,
+                configMaps::get,
+                k -> List.of(),
+                services::get,
+                k -> slices.getOrDefault(k, List.of())));
 
     JsonNode snapshot =
         JSON.readTree(

@@ -1,0 +1,152 @@
+package dev.elbow.operator.translate;
+
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.ServiceMember;
+import dev.elbow.snapshot.MemberConfig;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Resolves a group's {@code serviceMembers} to members through the Services' EndpointSlices, as a
+ * kube-proxy would: a ready endpoint takes traffic, a terminating one drains (no new traffic, open
+ * connections until the deregistration delay), one neither ready nor terminating (a pod starting
+ * up) is left out. Pure, like the rest of translation.
+ */
+final class ServiceMembers {
+
+  /** The members, or why they cannot be resolved. */
+  record Resolved(List<MemberConfig> members, Verdict problem) {}
+
+  private ServiceMembers() {}
+
+  static Resolved resolve(BackendServerGroup group, References references) {
+    List<ServiceMember> sources =
+        Objects.requireNonNullElse(group.getSpec().getServiceMembers(), List.of());
+    String namespace = group.getMetadata().getNamespace();
+    Map<String, MemberConfig> members = new LinkedHashMap<>();
+    for (int i = 0; i < sources.size(); i++) {
+      ServiceMember source = sources.get(i);
+      String at = "spec.serviceMembers[" + i + "]";
+      ResourceKey key = new ResourceKey(namespace, source.getService());
+      Service service = references.service(key);
+      if (service == null) {
+        return problem(
+            "ServiceNotFound",
+            at + ".service: no Service \"" + source.getService() + "\" in namespace " + namespace);
+      }
+      ServicePort port = portOf(service, source.getPort());
+      if (port == null) {
+        return problem(
+            "ServicePortNotFound",
+            at
+                + ".port: Service \""
+                + source.getService()
+                + "\" has no port "
+                + describe(source.getPort())
+                + "; it has "
+                + ports(service));
+      }
+      int weight = Objects.requireNonNullElse(source.getWeight(), 1);
+      for (EndpointSlice slice : references.endpointSlices(key)) {
+        add(members, slice, port, weight, "service/" + source.getService());
+      }
+    }
+    return new Resolved(new ArrayList<>(members.values()), null);
+  }
+
+  private static void add(
+      Map<String, MemberConfig> members,
+      EndpointSlice slice,
+      ServicePort servicePort,
+      int weight,
+      String source) {
+    if ("FQDN".equals(slice.getAddressType()) || slice.getEndpoints() == null) {
+      return;
+    }
+    Integer target = targetPort(slice, servicePort);
+    if (target == null) {
+      return;
+    }
+    for (Endpoint endpoint : slice.getEndpoints()) {
+      if (endpoint.getAddresses() == null || endpoint.getAddresses().isEmpty()) {
+        continue;
+      }
+      EndpointConditions conditions = endpoint.getConditions();
+      // Unset conditions mean ready and not terminating (discovery.k8s.io/v1).
+      boolean terminating = conditions != null && Boolean.TRUE.equals(conditions.getTerminating());
+      boolean ready = conditions == null || conditions.getReady() == null || conditions.getReady();
+      if (!ready && !terminating) {
+        continue; // starting up: not yet a member
+      }
+      MemberConfig member =
+          new MemberConfig(endpoint.getAddresses().get(0), target, weight, source, terminating);
+      // During an EndpointSlice migration an endpoint can be in two slices: serving wins.
+      members.merge(member.endpoint(), member, (a, b) -> a.draining() ? b : a);
+    }
+  }
+
+  /** The Service's port the source names, by name or by number. */
+  private static ServicePort portOf(Service service, IntOrString wanted) {
+    if (service.getSpec() == null || service.getSpec().getPorts() == null || wanted == null) {
+      return null;
+    }
+    for (ServicePort port : service.getSpec().getPorts()) {
+      boolean match =
+          wanted.getStrVal() != null
+              ? wanted.getStrVal().equals(port.getName())
+              : Objects.equals(wanted.getIntVal(), port.getPort());
+      if (match) {
+        return port;
+      }
+    }
+    return null;
+  }
+
+  /** The slice's port for the Service port: same name (both unnamed for a single-port Service). */
+  private static Integer targetPort(EndpointSlice slice, ServicePort servicePort) {
+    if (slice.getPorts() == null) {
+      return null;
+    }
+    String name = Objects.requireNonNullElse(servicePort.getName(), "");
+    for (EndpointPort port : slice.getPorts()) {
+      if (name.equals(Objects.requireNonNullElse(port.getName(), ""))) {
+        return port.getPort();
+      }
+    }
+    return null;
+  }
+
+  private static String describe(IntOrString port) {
+    return port == null
+        ? "(none given)"
+        : port.getStrVal() != null ? "named " + port.getStrVal() : String.valueOf(port.getIntVal());
+  }
+
+  private static String ports(Service service) {
+    if (service.getSpec() == null || service.getSpec().getPorts() == null) {
+      return "none";
+    }
+    return String.join(
+        ", ",
+        service.getSpec().getPorts().stream()
+            .map(
+                p ->
+                    (p.getName() == null || p.getName().isEmpty() ? "" : p.getName() + " ")
+                        + p.getPort())
+            .toList());
+  }
+
+  private static Resolved problem(String reason, String message) {
+    return new Resolved(List.of(), Verdict.rejected(reason, message));
+  }
+}
