@@ -82,6 +82,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   private final TreeMap<Long, ServingView.Served> pushed = new TreeMap<>();
   private final StatusTriggers triggers = new StatusTriggers();
   private volatile ReferencedResources referenced;
+  private volatile StatusEvents events = StatusEvents.none();
   // Only the executor thread reads and writes it.
   private Map<String, List<TlsCertificate>> lastGoodCertificates = Map.of();
   private Translation translation = Translation.EMPTY;
@@ -120,6 +121,11 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
     this.groupTrigger = trigger;
   }
 
+  /** Where Kubernetes Events about health changes and refused pushes go. */
+  void attachEvents(StatusEvents events) {
+    this.events = events;
+  }
+
   /** Connects the caches of the Secrets and ConfigMaps that listeners and groups name. */
   void attachReferenced(ReferencedResources referenced) {
     this.referenced = referenced;
@@ -136,7 +142,8 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
         current::configMap,
         listener -> served.getOrDefault(listener.toString(), List.of()),
         current::service,
-        current::endpointSlices);
+        current::endpointSlices,
+        current::pods);
   }
 
   /** What each HTTPS listener now serves: its fallback should its Secret turn bad. */
@@ -254,6 +261,16 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   public Map<String, MemberHealth> health(ResourceKey group) {
     return view.health(group);
+  }
+
+  /** How many data planes find each member of the group healthy, by {@code address:port}. */
+  public Map<String, Integer> healthyCounts(ResourceKey group) {
+    return view.healthyCounts(group);
+  }
+
+  /** How many data planes the operator pushes to. */
+  public int dataPlanes() {
+    return view.dataPlanes();
   }
 
   // ---- the work, on the executor thread ----
@@ -374,6 +391,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
         }
       }
     }
+    ServingView before = view;
     view =
         new ServingView(
             settled,
@@ -382,9 +400,13 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
             links.size(),
             blocked(),
             Map.copyOf(closedPorts),
-            HealthView.merge(reports));
+            HealthView.merge(reports),
+            HealthView.healthyCounts(reports));
     if (settled) {
       triggers.fire(view, allGroups, allListeners, groupTrigger, listenerTrigger);
+      if (before.settled()) {
+        events.between(before, view, allGroups, allListeners);
+      }
     }
   }
 

@@ -86,6 +86,7 @@ public final class ElbowOperator implements AutoCloseable {
     ReferencedResources referenced =
         new ReferencedResources(client, namespaces, coordinator::requestSync);
     coordinator.attachReferenced(referenced);
+    coordinator.attachEvents(StatusEvents.writingWith(client, clock));
     coordinator.start();
     return new ElbowOperator(operator, coordinator, httpExecutor, referenced);
   }

@@ -3,6 +3,7 @@ package dev.elbow.operator;
 import dev.elbow.operator.translate.ResourceKey;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -20,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Caches of what listeners and groups refer to in the watched namespaces: Secrets and ConfigMaps
- * (certificates and CA bundles), Services and their EndpointSlices (members). Any change to one
- * asks for a sync, so a renewed certificate or a pod becoming ready reaches the data planes as fast
- * as a changed listener does.
+ * (certificates and CA bundles), Services and their EndpointSlices, and Pods (members). Any change
+ * to one asks for a sync, so a renewed certificate or a pod becoming ready reaches the data planes
+ * as fast as a changed listener does.
  */
 final class ReferencedResources implements AutoCloseable {
 
@@ -30,6 +31,7 @@ final class ReferencedResources implements AutoCloseable {
   private final List<SharedIndexInformer<ConfigMap>> configMaps = new ArrayList<>();
   private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
   private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new ArrayList<>();
+  private final List<SharedIndexInformer<Pod>> pods = new ArrayList<>();
 
   /** The index of EndpointSlices by {@code namespace/service}. */
   private static final String BY_SERVICE = "service";
@@ -64,6 +66,7 @@ final class ReferencedResources implements AutoCloseable {
       services.add(client.services().inAnyNamespace().runnableInformer(0));
       endpointSlices.add(
           client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
+      pods.add(client.pods().inAnyNamespace().runnableInformer(0));
     } else {
       for (String namespace : namespaces) {
         secrets.add(client.secrets().inNamespace(namespace).runnableInformer(0));
@@ -71,6 +74,7 @@ final class ReferencedResources implements AutoCloseable {
         services.add(client.services().inNamespace(namespace).runnableInformer(0));
         endpointSlices.add(
             client.discovery().v1().endpointSlices().inNamespace(namespace).runnableInformer(0));
+        pods.add(client.pods().inNamespace(namespace).runnableInformer(0));
       }
     }
     for (SharedIndexInformer<EndpointSlice> informer : endpointSlices) {
@@ -80,6 +84,7 @@ final class ReferencedResources implements AutoCloseable {
     all.addAll(configMaps);
     all.addAll(services);
     all.addAll(endpointSlices);
+    all.addAll(pods);
     for (SharedIndexInformer<? extends HasMetadata> informer : all) {
       @SuppressWarnings("unchecked")
       SharedIndexInformer<HasMetadata> typed = (SharedIndexInformer<HasMetadata>) informer;
@@ -88,7 +93,8 @@ final class ReferencedResources implements AutoCloseable {
         typed.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new IllegalStateException(
-            "cannot list Secrets, ConfigMaps, Services or EndpointSlices: " + e.getMessage(), e);
+            "cannot list Secrets, ConfigMaps, Services, EndpointSlices or Pods: " + e.getMessage(),
+            e);
       }
     }
   }
@@ -148,6 +154,15 @@ final class ReferencedResources implements AutoCloseable {
     return slices;
   }
 
+  /** The pods of a namespace, possibly none. */
+  List<Pod> pods(String namespace) {
+    List<Pod> found = new ArrayList<>();
+    for (SharedIndexInformer<Pod> informer : pods) {
+      found.addAll(informer.getIndexer().byIndex("namespace", namespace));
+    }
+    return found;
+  }
+
   private static List<String> serviceOf(EndpointSlice slice) {
     Map<String, String> labels = slice.getMetadata().getLabels();
     String service = labels == null ? null : labels.get("kubernetes.io/service-name");
@@ -162,5 +177,6 @@ final class ReferencedResources implements AutoCloseable {
     configMaps.forEach(SharedIndexInformer::close);
     services.forEach(SharedIndexInformer::close);
     endpointSlices.forEach(SharedIndexInformer::close);
+    pods.forEach(SharedIndexInformer::close);
   }
 }

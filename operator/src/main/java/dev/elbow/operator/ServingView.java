@@ -20,7 +20,9 @@ import java.util.Map;
  * @param blocked why the newest configuration is not served everywhere, or null: a refusal, an
  *     unreachable data plane or an operator failure
  * @param closedPorts listeners whose port some data plane cannot open, with the reason
- * @param health member health by group name, then by {@code address:port}
+ * @param health member health by group name, then by {@code address:port}, the worst any data plane
+ *     reports
+ * @param healthyCounts how many data planes find each member healthy, keyed as {@code health}
  */
 record ServingView(
     boolean settled,
@@ -29,10 +31,11 @@ record ServingView(
     int dataPlanes,
     Programming blocked,
     Map<String, String> closedPorts,
-    Map<String, Map<String, MemberHealth>> health) {
+    Map<String, Map<String, MemberHealth>> health,
+    Map<String, Map<String, Integer>> healthyCounts) {
 
   static final ServingView INITIAL =
-      new ServingView(false, Translation.EMPTY, Served.NONE, 0, null, Map.of(), Map.of());
+      new ServingView(false, Translation.EMPTY, Served.NONE, 0, null, Map.of(), Map.of(), Map.of());
 
   /**
    * Which resource incarnations a snapshot version carries.
@@ -62,6 +65,10 @@ record ServingView(
 
   Map<String, MemberHealth> health(ResourceKey group) {
     return health.getOrDefault(group.toString(), Map.of());
+  }
+
+  Map<String, Integer> healthyCounts(ResourceKey group) {
+    return healthyCounts.getOrDefault(group.toString(), Map.of());
   }
 
   private Programming programming(Judged servedAs, Judged current, String closedPort) {

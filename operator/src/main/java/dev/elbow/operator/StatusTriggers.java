@@ -38,6 +38,7 @@ final class StatusTriggers {
               String.valueOf(judged),
               view.groupProgramming(key, judged),
               view.health(key),
+              view.healthyCounts(key),
               GroupUsers.of(key, listeners.stream()),
               group.isMarkedForDeletion()));
     }

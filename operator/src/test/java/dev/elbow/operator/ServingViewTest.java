@@ -19,7 +19,8 @@ class ServingViewTest {
       int dataPlanes, Judged served, Programming blocked, Map<String, String> closed) {
     ServingView.Served carried =
         new ServingView.Served(Map.of(), served == null ? Map.of() : Map.of(WEB, served));
-    return new ServingView(true, Translation.EMPTY, carried, dataPlanes, blocked, closed, Map.of());
+    return new ServingView(
+        true, Translation.EMPTY, carried, dataPlanes, blocked, closed, Map.of(), Map.of());
   }
 
   @Test

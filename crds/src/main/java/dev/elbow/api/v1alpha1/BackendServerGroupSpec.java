@@ -136,6 +136,12 @@ public class BackendServerGroupSpec {
           + " ready endpoints take traffic, terminating ones drain. Mixes with members.")
   private List<ServiceMember> serviceMembers = new ArrayList<>();
 
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "Members from the pods in the group's namespace that match a label selector: ready pods"
+          + " take traffic, terminating ones drain. Mixes with members and serviceMembers.")
+  private List<PodMember> podMembers = new ArrayList<>();
+
   @Min(0)
   @Max(3600)
   @Default("300")
@@ -204,6 +210,14 @@ public class BackendServerGroupSpec {
 
   public void setServiceMembers(List<ServiceMember> serviceMembers) {
     this.serviceMembers = serviceMembers;
+  }
+
+  public List<PodMember> getPodMembers() {
+    return podMembers;
+  }
+
+  public void setPodMembers(List<PodMember> podMembers) {
+    this.podMembers = podMembers;
   }
 
   public Integer getDeregistrationDelaySeconds() {

@@ -29,6 +29,11 @@ public class MemberStatus {
       "While slow start ramps the member up: the weight it gets now; absent at full weight.")
   private Integer effectiveWeight;
 
+  @JsonPropertyDescription(
+      "How many data-plane replicas find the member healthy, of how many, e.g. 2/2; health is the"
+          + " worst any replica reports.")
+  private String healthyReplicas;
+
   @JsonPropertyDescription("Why the last check failed, e.g. 'connection refused' or 'HTTP 503'.")
   private String reason;
 
@@ -67,6 +72,14 @@ public class MemberStatus {
 
   public void setHealth(String health) {
     this.health = health;
+  }
+
+  public String getHealthyReplicas() {
+    return healthyReplicas;
+  }
+
+  public void setHealthyReplicas(String healthyReplicas) {
+    this.healthyReplicas = healthyReplicas;
   }
 
   public String getSource() {
@@ -118,13 +131,15 @@ public class MemberStatus {
         && Objects.equals(weight, m.weight)
         && Objects.equals(health, m.health)
         && Objects.equals(effectiveWeight, m.effectiveWeight)
+        && Objects.equals(healthyReplicas, m.healthyReplicas)
         && Objects.equals(reason, m.reason)
         && Objects.equals(since, m.since);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(address, port, source, weight, health, effectiveWeight, reason, since);
+    return Objects.hash(
+        address, port, source, weight, health, effectiveWeight, healthyReplicas, reason, since);
   }
 
   @Override

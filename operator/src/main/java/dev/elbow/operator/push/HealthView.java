@@ -54,6 +54,29 @@ public final class HealthView {
     return merged;
   }
 
+  /**
+   * How many data planes find each member healthy (or take it unchecked, with health checks off):
+   * group name to member ({@code address:port}) to count.
+   */
+  public static Map<String, Map<String, Integer>> healthyCounts(
+      Collection<DataPlaneStatus> reports) {
+    Map<String, Map<String, Integer>> counts = new HashMap<>();
+    for (DataPlaneStatus report : reports) {
+      for (GroupHealth group : report.groups()) {
+        Map<String, Integer> members = counts.computeIfAbsent(group.name(), g -> new HashMap<>());
+        for (MemberHealth member : group.members()) {
+          boolean healthy =
+              member.state() == HealthState.HEALTHY || member.state() == HealthState.UNMONITORED;
+          members.merge(
+              new MemberConfig(member.address(), member.port(), 0).endpoint(),
+              healthy ? 1 : 0,
+              Integer::sum);
+        }
+      }
+    }
+    return counts;
+  }
+
   private static MemberHealth worse(MemberHealth a, MemberHealth b) {
     return rank(b.state()) > rank(a.state()) ? b : a;
   }

@@ -90,6 +90,8 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
             coordinator.groupProgramming(key, judged),
             coordinator.groupConfig(key),
             coordinator.health(key),
+            coordinator.healthyCounts(key),
+            coordinator.dataPlanes(),
             group.isMarkedForDeletion() && users != null ? users : List.of(),
             clock.instant()),
         context);

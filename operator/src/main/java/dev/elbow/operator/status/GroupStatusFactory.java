@@ -41,6 +41,24 @@ public final class GroupStatusFactory {
       Map<String, MemberHealth> health,
       List<String> deletionBlockedBy,
       Instant now) {
+    return build(
+        group, verdict, programming, translated, health, Map.of(), 0, deletionBlockedBy, now);
+  }
+
+  /**
+   * As above, with how many of the {@code replicas} data planes find each member healthy ({@code
+   * address:port} to count), shown per member as {@code healthyReplicas}.
+   */
+  public static BackendServerGroupStatus build(
+      BackendServerGroup group,
+      Verdict verdict,
+      Programming programming,
+      GroupConfig translated,
+      Map<String, MemberHealth> health,
+      Map<String, Integer> healthyCounts,
+      int replicas,
+      List<String> deletionBlockedBy,
+      Instant now) {
     long generation = Objects.requireNonNullElse(group.getMetadata().getGeneration(), 0L);
     List<Condition> previous = group.getStatus() == null ? null : group.getStatus().getConditions();
 
@@ -65,6 +83,10 @@ public final class GroupStatusFactory {
           new MemberStatus(member.address(), port, MemberStates.of(state), reason, since);
       status.setSource(Objects.requireNonNullElse(member.source(), MemberConfig.FROM_IP));
       status.setWeight(member.weight());
+      if (replicas > 0 && verdict.accepted()) {
+        status.setHealthyReplicas(
+            healthyCounts.getOrDefault(member.endpoint(), 0) + "/" + replicas);
+      }
       status.setEffectiveWeight(reported == null ? null : reported.effectiveWeight());
       members.add(status);
     }

@@ -15,7 +15,9 @@ import dev.elbow.snapshot.Snapshot;
 import dev.elbow.snapshot.SnapshotValidator;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -84,10 +86,16 @@ public final class GroupRules {
     if (fromServices.problem() != null) {
       return new Result(fromServices.problem(), null);
     }
-    // A member listed by address and also an endpoint of a Service is the listed one.
-    fromServices.members().stream()
-        .filter(m -> !listed.contains(m.endpoint()))
-        .forEach(members::add);
+    // A member listed by address and also an endpoint of a Service or a pod is the listed one;
+    // one found twice counts once, serving rather than draining.
+    Map<String, MemberConfig> found = new LinkedHashMap<>();
+    for (MemberConfig member : fromServices.members()) {
+      found.merge(member.endpoint(), member, (a, b) -> a.draining() ? b : a);
+    }
+    for (MemberConfig member : PodMembers.resolve(group, references)) {
+      found.merge(member.endpoint(), member, (a, b) -> a.draining() ? b : a);
+    }
+    found.values().stream().filter(m -> !listed.contains(m.endpoint())).forEach(members::add);
     GroupConfig config =
         new GroupConfig(
             ResourceKey.of(group).toString(),

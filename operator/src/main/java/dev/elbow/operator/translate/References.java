@@ -1,6 +1,7 @@
 package dev.elbow.operator.translate;
 
 import dev.elbow.snapshot.TlsCertificate;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
@@ -18,13 +19,15 @@ import java.util.function.Function;
  *     whose Secret turns bad keeps serving these, so a botched renewal does not take a site down
  * @param services a Service, or null if there is no such Service
  * @param endpointSlices the EndpointSlices of a Service, by the Service's key; possibly none
+ * @param pods the pods of a namespace; possibly none
  */
 public record References(
     Function<ResourceKey, Map<String, String>> secrets,
     Function<ResourceKey, Map<String, String>> configMaps,
     Function<ResourceKey, List<TlsCertificate>> lastGood,
     Function<ResourceKey, Service> services,
-    Function<ResourceKey, List<EndpointSlice>> endpointSlices) {
+    Function<ResourceKey, List<EndpointSlice>> endpointSlices,
+    Function<String, List<Pod>> pods) {
 
   /** Nothing: no Secrets, no ConfigMaps, no Services, nothing served before. */
   public static final References NONE = new References(k -> null, k -> null, k -> List.of());
@@ -34,7 +37,21 @@ public record References(
       Function<ResourceKey, Map<String, String>> secrets,
       Function<ResourceKey, Map<String, String>> configMaps,
       Function<ResourceKey, List<TlsCertificate>> lastGood) {
-    this(secrets, configMaps, lastGood, k -> null, k -> List.of());
+    this(secrets, configMaps, lastGood, k -> null, k -> List.of(), n -> List.of());
+  }
+
+  /** References without Pods. */
+  public References(
+      Function<ResourceKey, Map<String, String>> secrets,
+      Function<ResourceKey, Map<String, String>> configMaps,
+      Function<ResourceKey, List<TlsCertificate>> lastGood,
+      Function<ResourceKey, Service> services,
+      Function<ResourceKey, List<EndpointSlice>> endpointSlices) {
+    this(secrets, configMaps, lastGood, services, endpointSlices, n -> List.of());
+  }
+
+  public List<Pod> pods(String namespace) {
+    return pods.apply(namespace);
   }
 
   public Service service(ResourceKey key) {

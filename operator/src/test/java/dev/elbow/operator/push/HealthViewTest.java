@@ -57,4 +57,25 @@ class HealthViewTest {
             List.of(report(new MemberHealth("fd00::1", 80, HealthState.HEALTHY, null, NOW))));
     assertThat(merged.get("ns/web")).containsKey("[fd00::1]:80");
   }
+
+  @Test
+  void countsTheDataPlanesThatFindEachMemberHealthy() {
+    List<DataPlaneStatus> reports =
+        List.of(
+            report(
+                member("10.0.0.1", HealthState.HEALTHY, null),
+                member("10.0.0.2", HealthState.UNHEALTHY, "connection refused")),
+            report(
+                member("10.0.0.1", HealthState.UNHEALTHY, "timeout after 3s"),
+                member("10.0.0.2", HealthState.UNHEALTHY, "connection refused")),
+            report(
+                member("10.0.0.1", HealthState.HEALTHY, null),
+                member("10.0.0.2", HealthState.HEALTHY, null)));
+    assertThat(HealthView.healthyCounts(reports).get("ns/web"))
+        .containsEntry("10.0.0.1:80", 2)
+        .containsEntry("10.0.0.2:80", 1);
+    // The status shows the worst, and how many agree it is healthy.
+    assertThat(HealthView.merge(reports).get("ns/web").get("10.0.0.1:80").state())
+        .isEqualTo(HealthState.UNHEALTHY);
+  }
 }

@@ -194,8 +194,13 @@ class GroupStatusFactoryTest {
             Programming.programmed(),
             translated,
             health,
+            Map.of("10.0.0.1:80", 2, "10.1.0.7:8080", 1),
+            2,
             List.of(),
             NOW);
+    assertThat(status.getMembers())
+        .extracting(MemberStatus::getHealthyReplicas)
+        .containsExactly("2/2", "1/2", "0/2");
     assertThat(status.getMembers())
         .extracting(MemberStatus::getAddress, MemberStatus::getSource, MemberStatus::getHealth)
         .containsExactly(

@@ -10,6 +10,7 @@ import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.snapshot.SnapshotJson;
 import dev.elbow.snapshot.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -57,6 +58,7 @@ class TranslatorFixtureTest {
     Map<ResourceKey, Map<String, String>> configMaps = new HashMap<>();
     Map<ResourceKey, Service> services = new HashMap<>();
     Map<ResourceKey, List<EndpointSlice>> slices = new HashMap<>();
+    Map<String, List<Pod>> pods = new HashMap<>();
     String input = withTestCertificates(Files.readString(dir.resolve("input.yaml")));
     for (String document : input.split("(?m)^---$")) {
       if (document.contains("kind: Secret")) {
@@ -68,6 +70,9 @@ class TranslatorFixtureTest {
       } else if (document.contains("kind: Service\n")) {
         Service service = Serialization.unmarshal(document, Service.class);
         services.put(ResourceKey.of(service), service);
+      } else if (document.contains("kind: Pod\n")) {
+        Pod pod = Serialization.unmarshal(document, Pod.class);
+        pods.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(pod);
       } else if (document.contains("kind: EndpointSlice")) {
         EndpointSlice slice = Serialization.unmarshal(document, EndpointSlice.class);
         ResourceKey service =
@@ -91,7 +96,8 @@ class TranslatorFixtureTest {
                 configMaps::get,
                 k -> List.of(),
                 services::get,
-                k -> slices.getOrDefault(k, List.of())));
+                k -> slices.getOrDefault(k, List.of()),
+                n -> pods.getOrDefault(n, List.of())));
 
     JsonNode snapshot =
         JSON.readTree(
