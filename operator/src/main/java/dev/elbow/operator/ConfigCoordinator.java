@@ -83,6 +83,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   private final StatusTriggers triggers = new StatusTriggers();
   private volatile ReferencedResources referenced;
   private volatile StatusEvents events = StatusEvents.none();
+  private volatile PodReadinessGates gates;
   // Only the executor thread reads and writes it.
   private Map<String, List<TlsCertificate>> lastGoodCertificates = Map.of();
   private Translation translation = Translation.EMPTY;
@@ -124,6 +125,11 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   /** Where Kubernetes Events about health changes and refused pushes go. */
   void attachEvents(StatusEvents events) {
     this.events = events;
+  }
+
+  /** Who sets the readiness gate of member pods that declare it. */
+  void attachReadinessGates(PodReadinessGates gates) {
+    this.gates = gates;
   }
 
   /** Connects the caches of the Secrets and ConfigMaps that listeners and groups name. */
@@ -406,6 +412,10 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
       triggers.fire(view, allGroups, allListeners, groupTrigger, listenerTrigger);
       if (before.settled()) {
         events.between(before, view, allGroups, allListeners);
+      }
+      PodReadinessGates current = gates;
+      if (current != null) {
+        current.update(view.health(), referenced);
       }
     }
   }

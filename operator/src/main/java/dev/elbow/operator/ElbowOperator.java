@@ -87,6 +87,16 @@ public final class ElbowOperator implements AutoCloseable {
         new ReferencedResources(client, namespaces, coordinator::requestSync);
     coordinator.attachReferenced(referenced);
     coordinator.attachEvents(StatusEvents.writingWith(client, clock));
+    coordinator.attachReadinessGates(
+        new PodReadinessGates(
+            client,
+            java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "elbow-readiness-gates");
+                  t.setDaemon(true);
+                  return t;
+                }),
+            clock));
     coordinator.start();
     return new ElbowOperator(operator, coordinator, httpExecutor, referenced);
   }

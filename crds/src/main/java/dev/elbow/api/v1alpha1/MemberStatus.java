@@ -21,8 +21,8 @@ public class MemberStatus {
   private Integer weight;
 
   @JsonPropertyDescription(
-      "Healthy, Unhealthy, Unknown (not checked yet), Unmonitored (health checks are off) or"
-          + " Draining (weight 0: no new connections or requests; open ones finish).")
+      "Healthy, Unhealthy, Draining (weight 0 or terminating: no new connections or requests;"
+          + " open ones finish) or Unknown (not checked yet, or health checks are off).")
   private String health;
 
   @JsonPropertyDescription(
@@ -38,7 +38,7 @@ public class MemberStatus {
   private String reason;
 
   @JsonPropertyDescription("When the member entered its current health, RFC 3339.")
-  private String since;
+  private String lastTransitionTime;
 
   public MemberStatus() {}
 
@@ -47,7 +47,7 @@ public class MemberStatus {
     this.port = port;
     this.health = health;
     this.reason = reason;
-    this.since = since;
+    this.lastTransitionTime = since;
   }
 
   public String getAddress() {
@@ -114,12 +114,12 @@ public class MemberStatus {
     this.reason = reason;
   }
 
-  public String getSince() {
-    return since;
+  public String getLastTransitionTime() {
+    return lastTransitionTime;
   }
 
-  public void setSince(String since) {
-    this.since = since;
+  public void setLastTransitionTime(String lastTransitionTime) {
+    this.lastTransitionTime = lastTransitionTime;
   }
 
   @Override
@@ -133,13 +133,21 @@ public class MemberStatus {
         && Objects.equals(effectiveWeight, m.effectiveWeight)
         && Objects.equals(healthyReplicas, m.healthyReplicas)
         && Objects.equals(reason, m.reason)
-        && Objects.equals(since, m.since);
+        && Objects.equals(lastTransitionTime, m.lastTransitionTime);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        address, port, source, weight, health, effectiveWeight, healthyReplicas, reason, since);
+        address,
+        port,
+        source,
+        weight,
+        health,
+        effectiveWeight,
+        healthyReplicas,
+        reason,
+        lastTransitionTime);
   }
 
   @Override

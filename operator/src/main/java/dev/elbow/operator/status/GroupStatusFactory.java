@@ -70,7 +70,7 @@ public final class GroupStatusFactory {
       HealthState state = reported == null ? HealthState.UNKNOWN : reported.state();
       String reason =
           reported != null
-              ? reported.reason()
+              ? (state == HealthState.UNMONITORED ? "health checks are off" : reported.reason())
               : verdict.accepted() ? "not checked yet" : "group not accepted";
       String since =
           reported == null || reported.since() == null

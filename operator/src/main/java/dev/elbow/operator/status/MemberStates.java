@@ -12,7 +12,7 @@ public final class MemberStates {
       case HEALTHY -> "Healthy";
       case UNHEALTHY -> "Unhealthy";
       case UNKNOWN -> "Unknown";
-      case UNMONITORED -> "Unmonitored";
+      case UNMONITORED -> "Unknown"; // health checks are off; the reason says so
       case DRAINING -> "Draining";
     };
   }

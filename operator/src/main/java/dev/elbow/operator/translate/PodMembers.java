@@ -40,7 +40,9 @@ final class PodMembers {
         String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
         Integer port = portOf(pod, source.getPort());
         boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
-        if (ip == null || port == null || (!ready(pod) && !terminating)) {
+        if (ip == null
+            || port == null
+            || (!ready(pod) && !terminating && !ReadinessGate.waitsForUs(pod))) {
           continue;
         }
         members.add(

@@ -4,6 +4,7 @@ import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.ServiceMember;
 import dev.elbow.snapshot.MemberConfig;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
@@ -20,7 +21,8 @@ import java.util.Objects;
  * Resolves a group's {@code serviceMembers} to members through the Services' EndpointSlices, as a
  * kube-proxy would: a ready endpoint takes traffic, a terminating one drains (no new traffic, open
  * connections until the deregistration delay), one neither ready nor terminating (a pod starting
- * up) is left out. Pure, like the rest of translation.
+ * up) is left out, unless its pod waits only for Elbow's {@link ReadinessGate}. Pure, like the rest
+ * of translation.
  */
 final class ServiceMembers {
 
@@ -57,8 +59,9 @@ final class ServiceMembers {
                 + ports(service));
       }
       int weight = Objects.requireNonNullElse(source.getWeight(), 1);
+      List<Pod> pods = references.pods(namespace);
       for (EndpointSlice slice : references.endpointSlices(key)) {
-        add(members, slice, port, weight, "service/" + source.getService());
+        add(members, slice, port, weight, "service/" + source.getService(), pods);
       }
     }
     return new Resolved(new ArrayList<>(members.values()), null);
@@ -69,7 +72,8 @@ final class ServiceMembers {
       EndpointSlice slice,
       ServicePort servicePort,
       int weight,
-      String source) {
+      String source,
+      List<Pod> pods) {
     if ("FQDN".equals(slice.getAddressType()) || slice.getEndpoints() == null) {
       return;
     }
@@ -85,7 +89,7 @@ final class ServiceMembers {
       // Unset conditions mean ready and not terminating (discovery.k8s.io/v1).
       boolean terminating = conditions != null && Boolean.TRUE.equals(conditions.getTerminating());
       boolean ready = conditions == null || conditions.getReady() == null || conditions.getReady();
-      if (!ready && !terminating) {
+      if (!ready && !terminating && !ReadinessGate.waitsForUs(podOf(endpoint, pods))) {
         continue; // starting up: not yet a member
       }
       MemberConfig member =
@@ -93,6 +97,18 @@ final class ServiceMembers {
       // During an EndpointSlice migration an endpoint can be in two slices: serving wins.
       members.merge(member.endpoint(), member, (a, b) -> a.draining() ? b : a);
     }
+  }
+
+  /** The pod an endpoint stands for (its targetRef), or null. */
+  private static Pod podOf(Endpoint endpoint, List<Pod> pods) {
+    if (endpoint.getTargetRef() == null || !"Pod".equals(endpoint.getTargetRef().getKind())) {
+      return null;
+    }
+    String name = endpoint.getTargetRef().getName();
+    return pods.stream()
+        .filter(p -> p.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The Service's port the source names, by name or by number. */

@@ -157,4 +157,62 @@ class PodMembersIT {
               assertThat(member().getHealth()).isEqualTo("Draining");
             });
   }
+
+  @Test
+  void aPodWithTheReadinessGateIsCheckedBeforeItIsReadyAndMadeReadyOnceHealthy() throws Exception {
+    DemoBackend gatedBackend = DemoBackend.http("gated-1", podAddress, 0);
+    try {
+      Pod pod =
+          kube.resource(
+                  new PodBuilder()
+                      .withNewMetadata()
+                      .withNamespace(namespace)
+                      .withName("gated-1")
+                      .addToLabels("app", "gated")
+                      .endMetadata()
+                      .withNewSpec()
+                      .withNodeName("node-1")
+                      .addNewReadinessGate()
+                      .withConditionType("elbow.dev/load-balancer-healthy")
+                      .endReadinessGate()
+                      .addNewContainer()
+                      .withName("app")
+                      .withImage("example.test/app:1")
+                      .endContainer()
+                      .endSpec()
+                      .build())
+              .create();
+      // Its containers are ready; the pod is not, waiting for the gate.
+      pod.setStatus(
+          new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+              .withPodIP(podAddress)
+              .withPhase("Running")
+              .withConditions(
+                  new PodConditionBuilder().withType("ContainersReady").withStatus("True").build(),
+                  new PodConditionBuilder().withType("Ready").withStatus("False").build())
+              .build());
+      kube.resource(pod).updateStatus();
+
+      BackendServerGroup gated =
+          group(namespace, "gated", BackendProtocol.HTTP, check(2, 1, 1, 1, "/healthz"), List.of());
+      PodMember source = new PodMember();
+      source.setSelector(new LabelSelectorBuilder().addToMatchLabels("app", "gated").build());
+      source.setPort(new IntOrString(gatedBackend.port()));
+      gated.getSpec().setPodMembers(List.of(source));
+      kube.resource(gated).create();
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Pod now = kube.pods().inNamespace(namespace).withName("gated-1").get();
+                assertThat(
+                        dev.elbow.operator.translate.ReadinessGate.condition(
+                            now, "elbow.dev/load-balancer-healthy"))
+                    .isEqualTo("True");
+              });
+    } finally {
+      gatedBackend.close();
+    }
+  }
 }
