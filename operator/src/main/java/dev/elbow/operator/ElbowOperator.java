@@ -27,16 +27,19 @@ public final class ElbowOperator implements AutoCloseable {
   private final Operator operator;
   private final ConfigCoordinator coordinator;
   private final ExecutorService httpExecutor;
+  private final ExecutorService kubeWrites;
   private final ReferencedResources referenced;
 
   private ElbowOperator(
       Operator operator,
       ConfigCoordinator coordinator,
       ExecutorService httpExecutor,
+      ExecutorService kubeWrites,
       ReferencedResources referenced) {
     this.operator = operator;
     this.coordinator = coordinator;
     this.httpExecutor = httpExecutor;
+    this.kubeWrites = kubeWrites;
     this.referenced = referenced;
   }
 
@@ -86,19 +89,18 @@ public final class ElbowOperator implements AutoCloseable {
     ReferencedResources referenced =
         new ReferencedResources(client, namespaces, coordinator::requestSync);
     coordinator.attachReferenced(referenced);
-    coordinator.attachEvents(StatusEvents.writingWith(client, clock));
-    coordinator.attachReadinessGates(
-        new PodReadinessGates(
-            client,
-            java.util.concurrent.Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "elbow-readiness-gates");
-                  t.setDaemon(true);
-                  return t;
-                }),
-            clock));
+    // Events and readiness-gate conditions are written one at a time, off the coordinator.
+    ExecutorService kubeWrites =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "elbow-kube-writes");
+              t.setDaemon(true);
+              return t;
+            });
+    coordinator.attachEvents(StatusEvents.writingWith(client, kubeWrites, clock));
+    coordinator.attachReadinessGates(new PodReadinessGates(client, kubeWrites, clock));
     coordinator.start();
-    return new ElbowOperator(operator, coordinator, httpExecutor, referenced);
+    return new ElbowOperator(operator, coordinator, httpExecutor, kubeWrites, referenced);
   }
 
   @Override
@@ -107,6 +109,7 @@ public final class ElbowOperator implements AutoCloseable {
     referenced.close();
     coordinator.close();
     httpExecutor.shutdownNow();
+    kubeWrites.shutdownNow();
   }
 
   public static void main(String[] args) throws InterruptedException {

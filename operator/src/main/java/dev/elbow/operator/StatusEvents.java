@@ -148,16 +148,11 @@ final class StatusEvents {
     return new StatusEvents(e -> {}, Runnable::run, Clock.systemUTC());
   }
 
-  /** Events written by this client, one at a time, on a thread of their own. */
-  static StatusEvents writingWith(KubernetesClient client, Clock clock) {
+  /** Events written by this client on {@code io}. */
+  static StatusEvents writingWith(KubernetesClient client, Executor io, Clock clock) {
     return new StatusEvents(
         e -> client.v1().events().inNamespace(e.getMetadata().getNamespace()).resource(e).create(),
-        java.util.concurrent.Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "elbow-events");
-              t.setDaemon(true);
-              return t;
-            }),
+        io,
         clock);
   }
 }
