@@ -1,6 +1,7 @@
 package dev.elbow.operator;
 
 import dev.elbow.operator.translate.ResourceKey;
+import dev.elbow.operator.translate.SecretData;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,10 +11,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,20 +102,7 @@ final class ReferencedResources implements AutoCloseable {
     for (SharedIndexInformer<Secret> informer : secrets) {
       Secret secret = informer.getStore().getByKey(key.namespace() + "/" + key.name());
       if (secret != null) {
-        Map<String, String> data = new HashMap<>();
-        if (secret.getData() != null) {
-          secret
-              .getData()
-              .forEach(
-                  (k, v) ->
-                      data.put(
-                          k,
-                          new String(Base64.getMimeDecoder().decode(v), StandardCharsets.UTF_8)));
-        }
-        if (secret.getStringData() != null) {
-          data.putAll(secret.getStringData());
-        }
-        return data;
+        return SecretData.of(secret);
       }
     }
     return null;

@@ -3,6 +3,7 @@ package dev.elbow.standalone;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.operator.translate.ResourceKey;
+import dev.elbow.operator.translate.SecretData;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +76,7 @@ record ConfigFolder(
           }
           listeners.add(listener);
         } else if (object instanceof Secret secret) {
-          secrets.put(ResourceKey.of(secret), decoded(secret));
+          secrets.put(ResourceKey.of(secret), SecretData.of(secret));
         } else if (object instanceof ConfigMap map) {
           configMaps.put(ResourceKey.of(map), map.getData() == null ? Map.of() : map.getData());
         } else {
@@ -142,22 +142,6 @@ record ConfigFolder(
       objects.add(YAML.unmarshal(document, type));
     }
     return objects;
-  }
-
-  private static Map<String, String> decoded(Secret secret) {
-    Map<String, String> data = new HashMap<>();
-    if (secret.getData() != null) {
-      secret
-          .getData()
-          .forEach(
-              (k, v) ->
-                  data.put(
-                      k, new String(Base64.getMimeDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    if (secret.getStringData() != null) {
-      data.putAll(secret.getStringData());
-    }
-    return data;
   }
 
   private static String firstLine(Exception e) {

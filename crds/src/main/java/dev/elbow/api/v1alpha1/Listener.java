@@ -3,6 +3,7 @@ package dev.elbow.api.v1alpha1;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Api.GROUP)
 @Version(Api.VERSION)
 @ShortNames("lsn")
+@Categories("elbow")
 @AdditionalPrinterColumn(name = "Protocol", jsonPath = ".spec.protocol")
 @AdditionalPrinterColumn(
     name = "Port",

@@ -259,6 +259,18 @@ class CrdValidationIT {
         .containsExactly("Name", "Protocol", "Port", "Group", "Ready", "Age");
   }
 
+  @Test
+  void kubectlGetElbowListsBothKindsByTheirShortNames() {
+    // What kubectl's discovery reads: `kubectl get elbow` expands the category, `bsg` and `lsn`
+    // are short names.
+    var resources = kube.getApiResources("elbow.dev/v1alpha1").getResources();
+    assertThat(resources)
+        .filteredOn(r -> !r.getName().contains("/"))
+        .allSatisfy(r -> assertThat(r.getCategories()).containsExactly("elbow"))
+        .flatExtracting(r -> r.getShortNames())
+        .containsExactlyInAnyOrder("bsg", "lsn");
+  }
+
   /** The column names the API server renders for kubectl (the Table form of a list). */
   private static List<String> columns(String plural) throws Exception {
     HttpRequest request =
