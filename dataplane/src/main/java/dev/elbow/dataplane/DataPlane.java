@@ -67,6 +67,7 @@ public final class DataPlane implements AutoCloseable {
   private final ListenerPorts ports;
   private final HealthChecker healthChecker;
   private final AdminServer admin;
+  private final DataPlaneMetrics metrics;
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong revision = new AtomicLong(1);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -116,6 +117,7 @@ public final class DataPlane implements AutoCloseable {
             proxy);
     this.healthChecker =
         new HealthChecker(workers, options.transport(), clock, this::onGroupHealthChange);
+    this.metrics = new DataPlaneMetrics(() -> table, ports::allUdpCounters);
     this.admin = new AdminServer(this, options);
   }
 
@@ -361,6 +363,11 @@ public final class DataPlane implements AutoCloseable {
       active.put(group.name(), members);
     }
     return Map.of("udp", udp, "active", active);
+  }
+
+  /** The Prometheus metrics, in its text format, for the admin API's {@code GET /metrics}. */
+  public String metrics() {
+    return metrics.scrape();
   }
 
   /** What the UDP listener on this port dropped, and why; null when there is none. */

@@ -78,6 +78,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           "ok\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
+    if (path.equals("/metrics")) {
+      if (!request.method().equals(HttpMethod.GET)) {
+        methodNotAllowed(ctx, keepAlive, "GET");
+        return;
+      }
+      reply(
+          ctx,
+          keepAlive,
+          HttpResponseStatus.OK,
+          "text/plain; version=0.0.4; charset=utf-8",
+          dataPlane.metrics().getBytes(StandardCharsets.UTF_8));
+      return;
+    }
     if (path.equals("/v1/stats")) {
       if (!request.method().equals(HttpMethod.GET)) {
         methodNotAllowed(ctx, keepAlive, "GET");

@@ -112,6 +112,24 @@ class AdminApiTest {
   }
 
   @Test
+  void servesPrometheusMetricsToTokenHoldersOnly() throws Exception {
+    int port = FreePorts.next();
+    put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(4, port)));
+    assertThat(get("/metrics", "wrong-token").statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> response = get("/metrics", TestDataPlane.TOKEN);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    String text = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(text)
+        .contains("elbow_snapshot_version 4.0")
+        .containsPattern("elbow_member_in_flight\\{group=\"ns/web\",member=\"[^\"]+\"} 0\\.0")
+        .containsPattern(
+            "elbow_member_effective_weight\\{group=\"ns/web\",member=\"[^\"]+\"} 1\\.0")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
   void refusesAnInvalidSnapshotWithReasonsAndKeepsTheLastGoodOne() throws Exception {
     int port = FreePorts.next();
     put(TestDataPlane.TOKEN, SnapshotJson.toBytes(snapshot(1, port)));

@@ -1,0 +1,105 @@
+package dev.elbow.dataplane;
+
+import dev.elbow.dataplane.proxy.udp.UdpCounters;
+import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.RoutingTable;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The data plane's Prometheus metrics, served on the admin API's {@code GET /metrics}: the snapshot
+ * in force, and per group and member what the request path already keeps (work in flight, health,
+ * slow-start weight), per UDP port its flows and drops, and the JVM's memory, threads and CPU.
+ * Per-member values are read when scraped, from the routing table in force, so members that leave
+ * drop out of the output and the request path does no extra work.
+ */
+final class DataPlaneMetrics {
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Supplier<RoutingTable> table;
+  private final Supplier<Map<Integer, UdpCounters>> udp;
+  private final MultiGauge inFlight;
+  private final MultiGauge inService;
+  private final MultiGauge effectiveWeight;
+  private final MultiGauge udpFlows;
+  private final MultiGauge udpDropped;
+
+  DataPlaneMetrics(Supplier<RoutingTable> table, Supplier<Map<Integer, UdpCounters>> udp) {
+    this.table = table;
+    this.udp = udp;
+    registry.gauge("elbow_snapshot_version", this, m -> m.table.get().snapshot().version());
+    inFlight =
+        MultiGauge.builder("elbow_member_in_flight")
+            .description("Connections, UDP flows or HTTP requests in progress to the member")
+            .register(registry);
+    inService =
+        MultiGauge.builder("elbow_member_in_service")
+            .description("1 when the member takes new traffic (healthy or unchecked, weight > 0)")
+            .register(registry);
+    effectiveWeight =
+        MultiGauge.builder("elbow_member_effective_weight")
+            .description("The member's weight now (lower while slow start ramps it up)")
+            .register(registry);
+    udpFlows =
+        MultiGauge.builder("elbow_udp_flows_open")
+            .description("Open UDP flows on the listener port")
+            .register(registry);
+    udpDropped =
+        MultiGauge.builder("elbow_udp_dropped")
+            .description("Datagrams or flows dropped on the listener port since start, by reason")
+            .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  /** The metrics in the Prometheus text format. */
+  String scrape() {
+    List<MultiGauge.Row<?>> active = new ArrayList<>();
+    List<MultiGauge.Row<?>> serving = new ArrayList<>();
+    List<MultiGauge.Row<?>> weights = new ArrayList<>();
+    for (GroupRuntime group : table.get().groups()) {
+      for (Member member : group.members()) {
+        Tags tags = Tags.of("group", group.name(), "member", member.config().endpoint());
+        active.add(MultiGauge.Row.of(tags, member.traffic().active()));
+        serving.add(MultiGauge.Row.of(tags, member.takesTraffic() ? 1 : 0));
+        Integer ramped = member.traffic().effectiveWeight();
+        weights.add(MultiGauge.Row.of(tags, ramped == null ? member.weight() : ramped));
+      }
+    }
+    inFlight.register(active, true);
+    inService.register(serving, true);
+    effectiveWeight.register(weights, true);
+    List<MultiGauge.Row<?>> flows = new ArrayList<>();
+    List<MultiGauge.Row<?>> dropped = new ArrayList<>();
+    udp.get()
+        .forEach(
+            (port, counters) -> {
+              Tags tags = Tags.of("port", port.toString());
+              flows.add(MultiGauge.Row.of(tags, counters.flowsOpen.sum()));
+              dropped.add(
+                  MultiGauge.Row.of(
+                      tags.and("reason", "flow_refused"), counters.flowsRefused.sum()));
+              dropped.add(
+                  MultiGauge.Row.of(tags.and("reason", "malformed"), counters.malformed.sum()));
+              dropped.add(
+                  MultiGauge.Row.of(tags.and("reason", "no_member"), counters.noMember.sum()));
+              dropped.add(
+                  MultiGauge.Row.of(tags.and("reason", "unreachable"), counters.unreachable.sum()));
+            });
+    udpFlows.register(flows, true);
+    udpDropped.register(dropped, true);
+    return registry.scrape();
+  }
+}
