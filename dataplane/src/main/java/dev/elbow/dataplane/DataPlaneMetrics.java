@@ -40,28 +40,29 @@ final class DataPlaneMetrics {
     this.udp = udp;
     registry.gauge("elbow_snapshot_version", this, m -> m.table.get().snapshot().version());
     inFlight =
-        MultiGauge.builder("elbow_member_in_flight")
-            .description("Connections, UDP flows or HTTP requests in progress to the member")
-            .register(registry);
+        multiGauge(
+            "elbow_member_in_flight",
+            "Connections, UDP flows or HTTP requests in progress to the member");
     inService =
-        MultiGauge.builder("elbow_member_in_service")
-            .description("1 when the member takes new traffic (healthy or unchecked, weight > 0)")
-            .register(registry);
+        multiGauge(
+            "elbow_member_in_service",
+            "1 when the member takes new traffic (healthy or unchecked, weight > 0)");
     effectiveWeight =
-        MultiGauge.builder("elbow_member_effective_weight")
-            .description("The member's weight now (lower while slow start ramps it up)")
-            .register(registry);
-    udpFlows =
-        MultiGauge.builder("elbow_udp_flows_open")
-            .description("Open UDP flows on the listener port")
-            .register(registry);
+        multiGauge(
+            "elbow_member_effective_weight",
+            "The member's weight now (lower while slow start ramps it up)");
+    udpFlows = multiGauge("elbow_udp_flows_open", "Open UDP flows on the listener port");
     udpDropped =
-        MultiGauge.builder("elbow_udp_dropped")
-            .description("Datagrams or flows dropped on the listener port since start, by reason")
-            .register(registry);
+        multiGauge(
+            "elbow_udp_dropped",
+            "Datagrams or flows dropped on the listener port since start, by reason");
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+  }
+
+  private MultiGauge multiGauge(String name, String description) {
+    return MultiGauge.builder(name).description(description).register(registry);
   }
 
   /** The metrics in the Prometheus text format. */

@@ -38,10 +38,11 @@ final class Deregistrations {
         Member next = now == null ? null : now.member(endpoint);
         boolean leaving = next == null ? !member.config().draining() : next.config().draining();
         if (leaving && !member.config().draining()) {
+          int drain = member.traffic().drainStarted();
           at(
               timer,
               delay,
-              () -> closeIfGone(current.get(), old.name(), endpoint, member.traffic()));
+              () -> closeIfGone(current.get(), old.name(), endpoint, member.traffic(), drain));
         }
       }
     }
@@ -51,10 +52,11 @@ final class Deregistrations {
       for (Member member : now.members()) {
         String endpoint = member.config().endpoint();
         if (member.config().draining() && (old == null || old.member(endpoint) == null)) {
+          int drain = member.traffic().drainStarted();
           at(
               timer,
               now.config().deregistrationDelaySeconds(),
-              () -> closeIfGone(current.get(), now.name(), endpoint, member.traffic()));
+              () -> closeIfGone(current.get(), now.name(), endpoint, member.traffic(), drain));
         }
       }
     }
@@ -65,13 +67,13 @@ final class Deregistrations {
   }
 
   private static void closeIfGone(
-      RoutingTable table, String group, String endpoint, MemberTraffic traffic) {
+      RoutingTable table, String group, String endpoint, MemberTraffic traffic, int drain) {
     GroupRuntime runtime = table.group(group);
     Member member = runtime == null ? null : runtime.member(endpoint);
     if (member != null && !member.config().draining()) {
       return; // back in service before the deadline
     }
-    int closed = traffic.closeConnections();
+    int closed = traffic.closeConnections(drain); // nothing if a later drain has begun
     if (closed > 0) {
       log.info(
           "{}: deregistration delay over for {}: closed {} connections", group, endpoint, closed);

@@ -50,30 +50,71 @@ final class PodReadinessGates {
       return;
     }
     long now = System.nanoTime();
+    if (written.size() > 10_000) {
+      written.clear(); // only a guard against repeats; forgetting it costs one write
+    }
+    // One verdict per pod, over all its members (a pod may serve several groups or ports): True
+    // only when every one is healthy on every data plane, False when any is unhealthy.
+    Map<String, List<MemberHealth>> byAddress = new HashMap<>();
+    Map<String, String> namespaceOf = new HashMap<>();
     health.forEach(
         (group, members) -> {
           String namespace = group.substring(0, group.indexOf('/'));
-          List<Pod> gated = pods.pods(namespace).stream().filter(ReadinessGate::declares).toList();
-          if (gated.isEmpty()) {
+          for (MemberHealth member : members.values()) {
+            byAddress
+                .computeIfAbsent(namespace + " " + member.address(), k -> new ArrayList<>())
+                .add(member);
+            namespaceOf.put(namespace + " " + member.address(), namespace);
+          }
+        });
+    Map<String, List<Pod>> gatedByNamespace = new HashMap<>();
+    byAddress.forEach(
+        (key, members) -> {
+          String namespace = namespaceOf.get(key);
+          List<Pod> gated =
+              gatedByNamespace.computeIfAbsent(
+                  namespace,
+                  n ->
+                      pods.pods(n).stream()
+                          .filter(ReadinessGate::declares)
+                          .filter(PodReadinessGates::live)
+                          .toList());
+          String wanted = verdict(members);
+          if (wanted == null) {
             return;
           }
-          for (MemberHealth member : members.values()) {
-            String wanted =
-                member.state() == HealthState.HEALTHY
-                    ? "True"
-                    : member.state() == HealthState.UNHEALTHY ? "False" : null;
-            if (wanted == null) {
-              continue;
-            }
-            for (Pod pod : gated) {
-              if (pod.getStatus() != null
-                  && member.address().equals(pod.getStatus().getPodIP())
-                  && !wanted.equals(ReadinessGate.condition(pod, ReadinessGate.CONDITION))) {
-                write(pod, wanted, member, now);
-              }
+          MemberHealth first = members.get(0);
+          for (Pod pod : gated) {
+            if (first.address().equals(pod.getStatus().getPodIP())
+                && !wanted.equals(ReadinessGate.condition(pod, ReadinessGate.CONDITION))) {
+              MemberHealth telling =
+                  members.stream()
+                      .filter(m -> m.state() == HealthState.UNHEALTHY)
+                      .findFirst()
+                      .orElse(first);
+              write(pod, wanted, telling, now);
             }
           }
         });
+  }
+
+  /** True when every member is healthy, False when one is unhealthy, else null (wait). */
+  private static String verdict(List<MemberHealth> members) {
+    if (members.stream().anyMatch(m -> m.state() == HealthState.UNHEALTHY)) {
+      return "False";
+    }
+    return members.stream().allMatch(m -> m.state() == HealthState.HEALTHY) ? "True" : null;
+  }
+
+  /** A pod with its own IP that is still running: not host-network, not finished. */
+  private static boolean live(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getPodIP() == null) {
+      return false;
+    }
+    String phase = pod.getStatus().getPhase();
+    boolean hostNetwork =
+        pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+    return !hostNetwork && !"Succeeded".equals(phase) && !"Failed".equals(phase);
   }
 
   private void write(Pod pod, String status, MemberHealth member, long now) {

@@ -62,7 +62,12 @@ final class StatusEvents {
           .forEach(
               (endpoint, now) -> {
                 MemberHealth then = was.get(endpoint);
-                if (then != null && then.state() != now.state()) {
+                // Unknown comes and goes with data planes (a restarted one has not checked yet):
+                // telling it would flood every group's events at each restart.
+                if (then != null
+                    && then.state() != now.state()
+                    && then.state() != HealthState.UNKNOWN
+                    && now.state() != HealthState.UNKNOWN) {
                   events.add(healthEvent(group, endpoint, then, now));
                 }
               });

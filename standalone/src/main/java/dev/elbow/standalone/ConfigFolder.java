@@ -13,8 +13,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -32,7 +35,8 @@ import java.util.stream.Stream;
  * @param secrets the data of each Secret, decoded to text
  * @param configMaps the data of each ConfigMap
  * @param problems one line per file that could not be read, or object that is not used
- * @param fingerprint names, sizes and modification times of the files, to notice a change
+ * @param unreadable some file could not be parsed (half written, a typo): its resources are missing
+ * @param fingerprint a digest of the files' names and contents, to notice a change
  */
 record ConfigFolder(
     List<BackendServerGroup> groups,
@@ -40,6 +44,7 @@ record ConfigFolder(
     Map<ResourceKey, Map<String, String>> secrets,
     Map<ResourceKey, Map<String, String>> configMaps,
     List<String> problems,
+    boolean unreadable,
     String fingerprint) {
 
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
@@ -51,12 +56,14 @@ record ConfigFolder(
     Map<ResourceKey, Map<String, String>> secrets = new HashMap<>();
     Map<ResourceKey, Map<String, String>> configMaps = new HashMap<>();
     List<String> problems = new ArrayList<>();
+    boolean unreadable = false;
     for (Path file : files(dir)) {
       List<HasMetadata> objects;
       try {
         objects = parse(Files.readString(file, StandardCharsets.UTF_8));
       } catch (RuntimeException e) {
         problems.add(file.getFileName() + ": not valid Kubernetes YAML: " + firstLine(e));
+        unreadable = true;
         continue;
       }
       for (HasMetadata object : objects) {
@@ -90,22 +97,25 @@ record ConfigFolder(
         }
       }
     }
-    return new ConfigFolder(groups, listeners, secrets, configMaps, problems, fingerprint(dir));
+    return new ConfigFolder(
+        groups, listeners, secrets, configMaps, problems, unreadable, fingerprint(dir));
   }
 
-  /** Names, sizes and modification times of the YAML files: changes when any file does. */
+  /** A digest of the YAML files' names and contents: changes when any file does. */
   static String fingerprint(Path dir) throws IOException {
-    StringBuilder print = new StringBuilder();
-    for (Path file : files(dir)) {
-      print
-          .append(file.getFileName())
-          .append(' ')
-          .append(Files.size(file))
-          .append(' ')
-          .append(Files.getLastModifiedTime(file).toMillis())
-          .append('\n');
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
-    return print.toString();
+    for (Path file : files(dir)) {
+      digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      digest.update(Files.readAllBytes(file));
+      digest.update((byte) 0);
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static List<Path> files(Path dir) throws IOException {

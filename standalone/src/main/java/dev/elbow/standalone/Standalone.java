@@ -86,6 +86,11 @@ public final class Standalone implements AutoCloseable {
 
   private void load(ConfigFolder folder) {
     folder.problems().forEach(p -> out.accept("  ! " + p));
+    if (folder.unreadable() && version > 0) {
+      // Without that file's resources its listeners would stop: keep what serves.
+      out.accept("refused " + dir + "; version " + version + " keeps serving until it parses");
+      return;
+    }
     Translation translation =
         Translator.translate(
             folder.groups(),

@@ -111,6 +111,16 @@ import java.util.List;
             + " update of its own first",
     fieldPath = ".members",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value =
+        "!has(self.removalProtection) || !self.removalProtection || !has(self.members)"
+            + " || size(self.members) <= 200",
+    message =
+        "removalProtection covers groups of at most 200 members listed in members (checking more"
+            + " would exceed the API server's rule cost limit); list fewer, or take members from a"
+            + " Service",
+    fieldPath = ".removalProtection",
+    reason = "FieldValueInvalid")
 public class BackendServerGroupSpec {
 
   @Required

@@ -24,6 +24,9 @@ public final class MemberTraffic {
   private final AtomicInteger active = new AtomicInteger();
   // Connections to the member, so they can be closed when its deregistration delay runs out.
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+  // Which drain a deadline belongs to: a member that came back and left again has a new deadline,
+  // and the old one must not cut the new drain short.
+  private final AtomicInteger drains = new AtomicInteger();
 
   // Slow start: the applier thread only.
   HealthState lastState;
@@ -60,6 +63,19 @@ public final class MemberTraffic {
   public void track(Channel connection) {
     connections.add(connection);
     connection.closeFuture().addListener(f -> connections.remove(connection));
+  }
+
+  /** Starts a drain; its number is what {@link #closeConnections(int)} is given at the deadline. */
+  public int drainStarted() {
+    return drains.incrementAndGet();
+  }
+
+  /**
+   * Closes the connections if {@code drain} is still the latest drain; see {@link
+   * #closeConnections()}.
+   */
+  public int closeConnections(int drain) {
+    return drains.get() == drain ? closeConnections() : 0;
   }
 
   /**

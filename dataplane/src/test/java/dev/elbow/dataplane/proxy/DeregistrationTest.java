@@ -150,4 +150,21 @@ class DeregistrationTest {
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(ask(b[0], fromB, "kept")).isEqualTo("b: kept"));
   }
+
+  @Test
+  void theDeadlineOfADrainThatWasCalledOffDoesNotCutALaterDrainShort() throws Exception {
+    serve("serving", 4);
+    Socket[] b = new Socket[1];
+    BufferedReader fromB = connectionToB(b);
+    serve("draining", 4); // deadline A at about 4 s
+    serve("serving", 4);
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    serve("draining", 4); // deadline B at about 6 s
+    // Past deadline A, well before deadline B: the connection still answers.
+    await()
+        .pollDelay(Duration.ofMillis(2_500))
+        .atMost(Duration.ofMillis(3_500))
+        .untilAsserted(() -> assertThat(ask(b[0], fromB, "kept")).isEqualTo("b: kept"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> fromB.read() == -1);
+  }
 }

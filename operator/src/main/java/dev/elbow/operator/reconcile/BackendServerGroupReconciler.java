@@ -66,12 +66,6 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
       return UpdateControl.noUpdate();
     }
     ResourceKey key = ResourceKey.of(group);
-    List<String> users = coordinator.listenersUsing(key);
-    if (users != null && InUseFinalizer.apply(context.getClient(), group, users)) {
-      // A change of metadata alone raises no event that reaches this reconciler (only generation
-      // changes do), so come back shortly to write status from the updated resource.
-      return UpdateControl.<BackendServerGroup>noUpdate().rescheduleAfter(FINALIZER_RECHECK);
-    }
     long generation = Objects.requireNonNullElse(group.getMetadata().getGeneration(), 0L);
     Judged judged = coordinator.groupVerdict(key);
     if (judged == null || !judged.isAbout(group.getMetadata().getUid(), generation)) {
@@ -81,6 +75,14 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
     }
     if (!coordinator.settled()) {
       return UpdateControl.noUpdate(); // the coordinator triggers every resource once settled
+    }
+    // Only once settled: before, the listener cache may not be full, and a group in use could
+    // lose its finalizer.
+    List<String> users = coordinator.listenersUsing(key);
+    if (users != null && InUseFinalizer.apply(context.getClient(), group, users)) {
+      // A change of metadata alone raises no event that reaches this reconciler (only generation
+      // changes do), so come back shortly to write status from the updated resource.
+      return UpdateControl.<BackendServerGroup>noUpdate().rescheduleAfter(FINALIZER_RECHECK);
     }
     StatusWriter.write(
         group,

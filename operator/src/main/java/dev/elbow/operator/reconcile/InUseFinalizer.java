@@ -31,23 +31,25 @@ final class InUseFinalizer {
     if (has == wanted || (wanted && group.isMarkedForDeletion())) {
       return false; // a finalizer cannot be added once deletion has begun
     }
-    List<String> finalizers = new ArrayList<>(group.getFinalizers());
-    if (wanted) {
-      finalizers.add(NAME);
+    // A JSON Patch that first tests the list it read: if another controller changed the
+    // finalizers meanwhile, the patch fails (and the reconcile is retried on a fresh read) instead
+    // of writing back a stale list.
+    List<String> current = group.getFinalizers();
+    List<Map<String, Object>> ops = new ArrayList<>();
+    if (current.isEmpty()) {
+      ops.add(Map.of("op", "add", "path", "/metadata/finalizers", "value", List.of(NAME)));
     } else {
-      finalizers.remove(NAME);
+      ops.add(Map.of("op", "test", "path", "/metadata/finalizers", "value", current));
+      ops.add(
+          wanted
+              ? Map.of("op", "add", "path", "/metadata/finalizers/-", "value", NAME)
+              : Map.of("op", "remove", "path", "/metadata/finalizers/" + current.indexOf(NAME)));
     }
-    // A merge patch of the finalizer list alone: no resourceVersion to conflict with the status
-    // writes that race with it.
     client
         .resources(BackendServerGroup.class)
         .inNamespace(group.getMetadata().getNamespace())
         .withName(group.getMetadata().getName())
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            client
-                .getKubernetesSerialization()
-                .asJson(Map.of("metadata", Map.of("finalizers", finalizers))));
+        .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(ops));
     return true;
   }
 }

@@ -121,6 +121,43 @@ class RemovalProtectionIT {
   }
 
   @Test
+  void theMemberRuleStaysWithinTheApiServersCostLimitAtItsTwoHundredMemberBound() {
+    BackendServerGroup big = tcpGroup("big", true);
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      members.add(new Member("10.1." + (i / 250) + "." + (i % 250 + 1), 5432, 1));
+    }
+    big.getSpec().setMembers(members);
+    kube.resource(big).create();
+    // An update that keeps every member is evaluated in full and accepted...
+    Resources.editRetrying(
+        named("big"),
+        g -> {
+          g.getSpec().getMembers().get(199).setWeight(7);
+          return g;
+        });
+    // ...and one that drops the last member is refused by the rule, not by a cost limit.
+    assertThatThrownBy(
+            () ->
+                Resources.editRetrying(
+                    named("big"),
+                    g -> {
+                      g.getSpec().getMembers().remove(199);
+                      return g;
+                    }))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("removalProtection is on: members cannot be removed");
+    // Past 200 members, protection is refused with a message that says why.
+    BackendServerGroup bigger = tcpGroup("bigger", true);
+    List<Member> more = new ArrayList<>(members);
+    more.add(new Member("10.2.0.1", 5432, 1));
+    bigger.getSpec().setMembers(more);
+    assertThatThrownBy(() -> kube.resource(bigger).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("removalProtection covers groups of at most 200 members");
+  }
+
+  @Test
   void aGroupAListenerUsesWaitsForTheListenerBeforeItGoes() {
     kube.resource(tcpGroup("in-use", false)).create();
     kube.resource(listener(namespace, "db", ListenerProtocol.TCP, FreePorts.next(), "in-use"))
