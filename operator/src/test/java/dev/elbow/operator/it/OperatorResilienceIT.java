@@ -168,10 +168,24 @@ class OperatorResilienceIT {
                 assertThat(ready.getReason()).isEqualTo("DataPlaneUnreachable");
                 assertThat(ready.getMessage()).contains(nobody.toString());
               });
-      BackendServerGroup group =
-          kube.resources(BackendServerGroup.class).inNamespace(namespace).withName("db").get();
-      assertThat(condition(group.getStatus().getConditions(), "Ready").orElseThrow().getReason())
-          .isEqualTo("DataPlaneUnreachable");
+      // The group's status is written by its own reconcile (after its finalizer is added, since
+      // the listener uses it): wait for it as for the listener's.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                BackendServerGroup group =
+                    kube.resources(BackendServerGroup.class)
+                        .inNamespace(namespace)
+                        .withName("db")
+                        .get();
+                assertThat(group.getStatus()).isNotNull();
+                assertThat(
+                        condition(group.getStatus().getConditions(), "Ready")
+                            .orElseThrow()
+                            .getReason())
+                    .isEqualTo("DataPlaneUnreachable");
+              });
     }
   }
 
