@@ -3,7 +3,9 @@ package dev.elbow.dataplane;
 import dev.elbow.dataplane.proxy.udp.UdpCounters;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.MemberTraffic;
 import dev.elbow.dataplane.routing.RoutingTable;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,8 +14,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +39,8 @@ final class DataPlaneMetrics {
   private final MultiGauge effectiveWeight;
   private final MultiGauge udpFlows;
   private final MultiGauge udpDropped;
+  // Per-member counters, registered as members appear and removed once they leave.
+  private final Map<List<String>, FunctionCounter> startedCounters = new HashMap<>();
 
   DataPlaneMetrics(Supplier<RoutingTable> table, Supplier<Map<Integer, UdpCounters>> udp) {
     this.table = table;
@@ -61,6 +68,36 @@ final class DataPlaneMetrics {
     new ProcessorMetrics().bindTo(registry);
   }
 
+  /** {@code elbow_member_started_total}: a counter per member, following the members in force. */
+  private synchronized void countStarted() {
+    Set<List<String>> present = new HashSet<>();
+    for (GroupRuntime group : table.get().groups()) {
+      for (Member member : group.members()) {
+        List<String> key = List.of(group.name(), member.config().endpoint());
+        present.add(key);
+        MemberTraffic traffic = member.traffic();
+        startedCounters.computeIfAbsent(
+            key,
+            k ->
+                FunctionCounter.builder(
+                        "elbow_member_started", traffic, MemberTraffic::startedTotal)
+                    .description("Connections, UDP flows or HTTP requests started with the member")
+                    .tags("group", k.get(0), "member", k.get(1))
+                    .register(registry));
+      }
+    }
+    startedCounters
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (present.contains(e.getKey())) {
+                return false;
+              }
+              registry.remove(e.getValue());
+              return true;
+            });
+  }
+
   private MultiGauge multiGauge(String name, String description) {
     return MultiGauge.builder(name).description(description).register(registry);
   }
@@ -79,6 +116,7 @@ final class DataPlaneMetrics {
         weights.add(MultiGauge.Row.of(tags, ramped == null ? member.weight() : ramped));
       }
     }
+    countStarted();
     inFlight.register(active, true);
     inService.register(serving, true);
     effectiveWeight.register(weights, true);

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a member is doing with traffic, kept across snapshots for as long as the member stays in its
@@ -22,6 +23,8 @@ public final class MemberTraffic {
   static final int FULL = -1;
 
   private final AtomicInteger active = new AtomicInteger();
+  // Everything ever started: a LongAdder, as several event loops add to it at once.
+  private final LongAdder started = new LongAdder();
   // Connections to the member, so they can be closed when its deregistration delay runs out.
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   // Which drain a deadline belongs to: a member that came back and left again has a new deadline,
@@ -52,6 +55,12 @@ public final class MemberTraffic {
   /** One more connection, flow or request in progress; pair with {@link #finished}. */
   public void started() {
     active.incrementAndGet();
+    started.increment();
+  }
+
+  /** Connections, UDP flows or requests started with the member since it joined. */
+  public long startedTotal() {
+    return started.sum();
   }
 
   /** A connection, flow or request counted by {@link #started} is over. */

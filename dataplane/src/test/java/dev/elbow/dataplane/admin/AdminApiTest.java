@@ -126,6 +126,7 @@ class AdminApiTest {
         .containsPattern("elbow_member_in_flight\\{group=\"ns/web\",member=\"[^\"]+\"} 0\\.0")
         .containsPattern(
             "elbow_member_effective_weight\\{group=\"ns/web\",member=\"[^\"]+\"} 1\\.0")
+        .containsPattern("elbow_member_started_total\\{group=\"ns/web\",member=\"[^\"]+\"} 0\\.0")
         .contains("jvm_memory_used_bytes");
   }
 

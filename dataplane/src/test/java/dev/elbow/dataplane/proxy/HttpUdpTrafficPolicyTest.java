@@ -107,6 +107,16 @@ class HttpUdpTrafficPolicyTest {
           (Map<String, Integer>)
               ((Map<String, Object>) dataPlane.dataPlane().stats().get("active")).get("d/g");
       assertThat(active.values()).as("nothing in flight once all answered").containsOnly(0);
+      // The metrics count every request started, 21 in all over the two members.
+      java.util.regex.Matcher started =
+          java.util.regex.Pattern.compile(
+                  "elbow_member_started_total\\{group=\"d/g\",member=\"[^\"]+\"} ([0-9.]+)")
+              .matcher(dataPlane.dataPlane().metrics());
+      double total = 0;
+      while (started.find()) {
+        total += Double.parseDouble(started.group(1));
+      }
+      assertThat(total).isEqualTo(21.0);
     } finally {
       a.close();
       b.close();
