@@ -33,7 +33,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -72,7 +71,6 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   private volatile long lastSyncNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
   private volatile Supplier<Stream<BackendServerGroup>> groups;
-  private volatile Function<ResourceKey, BackendServerGroup> groupLookup = key -> null;
   private volatile Supplier<Stream<Listener>> listeners;
   private volatile Consumer<ResourceKey> groupTrigger = key -> {};
   private volatile Consumer<ResourceKey> listenerTrigger = key -> {};
@@ -111,14 +109,10 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
    * Connects the group cache and the way to trigger a group's reconcile.
    *
    * @param all every group in the cache
-   * @param lookup one group from the cache, or null
    */
   public void attachGroups(
-      Supplier<Stream<BackendServerGroup>> all,
-      Function<ResourceKey, BackendServerGroup> lookup,
-      Consumer<ResourceKey> trigger) {
+      Supplier<Stream<BackendServerGroup>> all, Consumer<ResourceKey> trigger) {
     this.groups = all;
-    this.groupLookup = lookup;
     this.groupTrigger = trigger;
   }
 
@@ -225,11 +219,6 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   /** Whether status may be written: the data planes had their chance to answer. */
   public boolean settled() {
     return view.settled();
-  }
-
-  /** A group as the operator's cache has it, or null. */
-  public BackendServerGroup group(ResourceKey key) {
-    return groupLookup.apply(key);
   }
 
   /** The latest verdict on a group, with the generation it judged; null if not judged yet. */

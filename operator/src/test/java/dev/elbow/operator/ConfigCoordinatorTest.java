@@ -37,7 +37,7 @@ class ConfigCoordinatorTest {
             new DataPlaneClient("t", Executors.newSingleThreadExecutor()),
             new StaticDataPlaneEndpoints(Set.of()),
             Clock.systemUTC())) {
-      coordinator.attachGroups(() -> Stream.of(group()), key -> group(), key -> {});
+      coordinator.attachGroups(() -> Stream.of(group()), key -> {});
       coordinator.attachListeners(Stream::empty, key -> {});
       ResourceKey web = new ResourceKey("ns", "web");
 

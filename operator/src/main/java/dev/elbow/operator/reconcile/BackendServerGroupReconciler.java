@@ -52,8 +52,6 @@ public final class BackendServerGroupReconciler implements Reconciler<BackendSer
         new SimpleInboundEventSource<>("coordinator");
     coordinator.attachGroups(
         () -> context.getPrimaryCache().list(),
-        key ->
-            context.getPrimaryCache().get(new ResourceID(key.name(), key.namespace())).orElse(null),
         key -> coordinatorEvents.propagateEvent(new ResourceID(key.name(), key.namespace())));
     return List.of(coordinatorEvents);
   }

@@ -6,8 +6,10 @@ import static dev.elbow.operator.it.Resources.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.elbow.api.v1alpha1.Algorithm;
 import dev.elbow.api.v1alpha1.BackendProtocol;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.HealthCheck;
 import dev.elbow.api.v1alpha1.ListenerProtocol;
 import dev.elbow.api.v1alpha1.Member;
 import dev.elbow.api.v1alpha1.MemberStatus;
@@ -16,6 +18,7 @@ import dev.elbow.api.v1alpha1.StickySession;
 import dev.elbow.api.v1alpha1.StickySessionType;
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.TcpTestClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -151,6 +154,103 @@ class TrafficPolicyEndToEndIT {
             });
     for (int i = 0; i < 50; i++) {
       assertThat(get(client, cookie)).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void leastConnectionsWithSourceIpStickinessAndApplicationCookiesThroughTheApiServer()
+      throws Exception {
+    DemoBackend t1 = DemoBackend.tcp("t1", 0);
+    DemoBackend t2 = DemoBackend.tcp("t2", 0);
+    try {
+      HealthCheck off = new HealthCheck();
+      off.setEnabled(false);
+      BackendServerGroup db =
+          group(
+              namespace,
+              "db",
+              BackendProtocol.TCP,
+              off,
+              List.of(
+                  new Member("127.0.0.1", t1.port(), 1), new Member("127.0.0.1", t2.port(), 1)));
+      db.getSpec().setAlgorithm(Algorithm.LEAST_CONNECTIONS);
+      StickySession byIp = new StickySession();
+      byIp.setType(StickySessionType.SOURCE_IP);
+      db.getSpec().setStickySession(byIp);
+      kube.resource(db).create();
+      int dbPort = FreePorts.next();
+      kube.resource(listener(namespace, "db", ListenerProtocol.TCP, dbPort, "db")).create();
+
+      BackendServerGroup app =
+          group(
+              namespace,
+              "app",
+              BackendProtocol.HTTP,
+              off,
+              List.of(
+                  new Member("127.0.0.1", backends.get(0).port(), 1),
+                  new Member("127.0.0.1", backends.get(1).port(), 1)));
+      StickySession byCookie = new StickySession();
+      byCookie.setType(StickySessionType.APP_COOKIE);
+      byCookie.setAppCookieName("JSESSIONID");
+      app.getSpec().setStickySession(byCookie);
+      kube.resource(app).create();
+      int appPort = FreePorts.next();
+      kube.resource(listener(namespace, "app", ListenerProtocol.HTTP, appPort, "app")).create();
+
+      // Each client address keeps one member; new addresses are spread by least connections.
+      java.util.Set<String> members = new java.util.HashSet<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> TcpTestClient.backendOf(dbPort, "127.0.0.2") != null);
+      for (int c = 2; c < 8; c++) {
+        String client = "127.0.0." + c;
+        String first = TcpTestClient.backendOf(dbPort, client);
+        members.add(first);
+        for (int i = 0; i < 10; i++) {
+          assertThat(TcpTestClient.backendOf(dbPort, client)).as(client).isEqualTo(first);
+        }
+      }
+      assertThat(members).containsExactlyInAnyOrder("t1", "t2");
+
+      // The application's session cookie keeps a client on the member that set it.
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  client
+                          .send(
+                              HttpRequest.newBuilder(
+                                      URI.create("http://127.0.0.1:" + appPort + "/"))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .statusCode()
+                      == 200);
+      HttpResponse<String> login =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + "/login")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      String member = login.headers().firstValue("x-backend").orElseThrow();
+      String cookies =
+          login.headers().allValues("set-cookie").stream()
+              .map(c -> c.split(";")[0])
+              .collect(java.util.stream.Collectors.joining("; "));
+      assertThat(cookies).contains("JSESSIONID=").contains("ELBOW_APP=");
+      for (int i = 0; i < 50; i++) {
+        HttpResponse<String> response =
+            client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + "/"))
+                    .header("cookie", cookies)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.headers().firstValue("x-backend")).hasValue(member);
+      }
+    } finally {
+      t1.close();
+      t2.close();
     }
   }
 }
