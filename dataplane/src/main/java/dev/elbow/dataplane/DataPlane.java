@@ -300,6 +300,11 @@ public final class DataPlane implements AutoCloseable {
     return revision.get();
   }
 
+  /** The version of the snapshot in force; 0 before the first. Cheap, for the readiness probe. */
+  public long appliedVersion() {
+    return table.snapshot().version();
+  }
+
   /** The version in force and every member's health. */
   public DataPlaneStatus status() {
     long currentRevision = revision.get();

@@ -19,13 +19,17 @@ import java.security.MessageDigest;
 import java.util.Map;
 
 /**
- * Checks the bearer token of every admin request but the health probe, as soon as its head arrives:
- * a caller without the token is answered 401 and disconnected before any of its body is read, so it
+ * Checks the bearer token of every admin request but the two probes, as soon as its head arrives: a
+ * caller without the token is answered 401 and disconnected before any of its body is read, so it
  * cannot make the data plane buffer a large upload.
  */
 final class AdminAuthorization extends ChannelInboundHandlerAdapter {
 
-  static final String OPEN_PATH = "/healthz";
+  /** The liveness probe: 200 while the process serves. */
+  static final String HEALTH_PATH = "/healthz";
+
+  /** The readiness probe: 200 once a snapshot is applied. */
+  static final String READY_PATH = "/readyz";
 
   private final byte[] expected;
   private boolean rejecting;
@@ -37,8 +41,10 @@ final class AdminAuthorization extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
-      rejecting =
-          !OPEN_PATH.equals(new QueryStringDecoder(request.uri()).path()) && !authorized(request);
+      String path = new QueryStringDecoder(request.uri()).path();
+      // Kubelet probes carry no token; both answer only a word.
+      boolean open = HEALTH_PATH.equals(path) || READY_PATH.equals(path);
+      rejecting = !open && !authorized(request);
       if (rejecting) {
         ReferenceCountUtil.release(msg);
         ctx.writeAndFlush(unauthorized()).addListener(ChannelFutureListener.CLOSE);

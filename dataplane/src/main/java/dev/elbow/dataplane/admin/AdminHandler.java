@@ -69,7 +69,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     String path = uri.path();
-    if (path.equals(AdminAuthorization.OPEN_PATH)) {
+    if (path.equals(AdminAuthorization.READY_PATH)) {
+      // Ready once a snapshot is in force: before it, no listener is open, so a Service should not
+      // send this replica traffic yet.
+      boolean ready = dataPlane.appliedVersion() > 0;
+      reply(
+          ctx,
+          keepAlive,
+          ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "text/plain",
+          (ready ? "ready\n" : "no snapshot applied yet\n").getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    if (path.equals(AdminAuthorization.HEALTH_PATH)) {
       reply(
           ctx,
           keepAlive,

@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  * answering status watchers never delays proxied traffic.
  *
  * <ul>
- *   <li>{@code GET /healthz}: 200 while the process runs (no token; for probes)
+ *   <li>{@code GET /healthz}: 200 {@code ok} while the process runs (no token; the liveness probe)
+ *   <li>{@code GET /readyz}: 200 {@code ready} once a snapshot is applied, 503 {@code no snapshot
+ *       applied yet} before (no token; the readiness probe)
+ *   <li>{@code GET /metrics}: Prometheus metrics (token required)
  *   <li>{@code PUT /v1/snapshot}: apply a snapshot; 200, 400, 401, 409 or 422 with an {@code
  *       ApplyResult}
  *   <li>{@code GET /v1/status?after=R&instance=I&waitSeconds=S}: the {@code DataPlaneStatus}; with

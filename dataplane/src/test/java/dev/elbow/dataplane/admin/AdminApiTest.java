@@ -90,6 +90,26 @@ class AdminApiTest {
   }
 
   @Test
+  void readinessProbeNeedsNoTokenAndWaitsForTheFirstSnapshot() throws Exception {
+    HttpResponse<byte[]> before = get("/readyz", null);
+    assertThat(before.statusCode()).isEqualTo(503);
+    assertThat(new String(before.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("no snapshot applied yet\n");
+    // Liveness does not wait for a snapshot.
+    assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+
+    dataPlane.apply(snapshot(2, FreePorts.next()));
+
+    HttpResponse<byte[]> after = get("/readyz", null);
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(new String(after.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("ready\n");
+    assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+    // Only the two probes are open.
+    assertThat(get("/readyzz", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void appliesASnapshotAndReportsItsVersion() throws Exception {
     int port = FreePorts.next();
     HttpResponse<byte[]> response =
