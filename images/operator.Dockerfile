@@ -7,4 +7,4 @@ COPY operator/target/lib/ lib/
 COPY operator/target/elbow-operator-*.jar lib/
 USER 10001:10001
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-ENTRYPOINT ["java", "-cp", "/opt/elbow/lib/*", "dev.elbow.operator.ElbowOperator"]
+ENTRYPOINT ["java", "-cp", "/opt/elbow/lib/*", "dev.elbow.operator.OperatorMain"]

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   // Owned by the executor thread.
   private final Map<URI, DataPlaneLink> links = new HashMap<>();
+  private final List<CoordinatorObserver> observers = new CopyOnWriteArrayList<>();
   private final TreeMap<Long, ServingView.Served> pushed = new TreeMap<>();
   private final StatusTriggers triggers = new StatusTriggers();
   private volatile ReferencedResources referenced;
@@ -114,6 +116,11 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
       Supplier<Stream<BackendServerGroup>> all, Consumer<ResourceKey> trigger) {
     this.groups = all;
     this.groupTrigger = trigger;
+  }
+
+  /** Adds something that follows new snapshots and pushes. */
+  void attachObserver(CoordinatorObserver observer) {
+    observers.add(observer);
   }
 
   /** Where Kubernetes Events about health changes and refused pushes go. */
@@ -301,6 +308,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
         lastVersion,
         snapshot.listeners().size(),
         snapshot.groups().size());
+    observers.forEach(o -> o.stamped(desired));
     links.values().forEach(link -> link.offer(desired));
   }
 
@@ -328,6 +336,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
               }
               log.info("data plane {} is gone", e.getKey());
               e.getValue().close();
+              observers.forEach(o -> o.gone(e.getKey()));
               return true;
             });
     for (URI uri : uris) {
@@ -444,7 +453,16 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   @Override
   public void changed(DataPlaneLink link) {
+    long acked = link.ackedVersion();
+    if (acked >= 0) {
+      observers.forEach(o -> o.acked(link.uri(), acked));
+    }
     requestPublish();
+  }
+
+  @Override
+  public void pushed(DataPlaneLink link, long nanos, String outcome) {
+    observers.forEach(o -> o.pushed(link.uri(), nanos, outcome));
   }
 
   @Override

@@ -1,28 +1,25 @@
 package dev.elbow.operator;
 
+import dev.elbow.operator.expose.TrafficService;
+import dev.elbow.operator.expose.TrafficServiceSpec;
+import dev.elbow.operator.metrics.OperatorMetrics;
 import dev.elbow.operator.push.DataPlaneClient;
 import dev.elbow.operator.push.DataPlaneEndpoints;
+import dev.elbow.operator.push.DesiredSnapshot;
 import dev.elbow.operator.reconcile.BackendServerGroupReconciler;
 import dev.elbow.operator.reconcile.ListenerReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Clock;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The operator: two reconcilers and the coordinator that feeds the data planes. Start it in-process
- * with {@link #start} (as the tests do) or as a program with {@link #main}, configured by {@link
- * OperatorSettings}.
+ * with {@link #start} (as the tests do) or as a program with {@link OperatorMain}.
  */
 public final class ElbowOperator implements AutoCloseable {
-
-  private static final Logger log = LoggerFactory.getLogger(ElbowOperator.class);
 
   private final Operator operator;
   private final ConfigCoordinator coordinator;
@@ -63,6 +60,33 @@ public final class ElbowOperator implements AutoCloseable {
       DataPlaneEndpoints dataPlanes,
       String adminToken,
       Set<String> namespaces) {
+    return start(client, dataPlanes, adminToken, namespaces, Extras.NONE);
+  }
+
+  /**
+   * What an installation adds: metrics, and the traffic Service kept in step with the Listeners.
+   *
+   * @param metrics where reconciles, snapshots and pushes are counted, or null
+   * @param namespace the namespace of the data planes' admin Service (and of the traffic Service)
+   * @param adminService the name of the data planes' admin Service
+   * @param trafficService the traffic Service to keep, or null
+   */
+  public record Extras(
+      OperatorMetrics metrics,
+      String namespace,
+      String adminService,
+      TrafficServiceSpec trafficService) {
+    /** No metrics, no traffic Service. */
+    public static final Extras NONE = new Extras(null, null, null, null);
+  }
+
+  /** Starts reconciling with what an installation adds. */
+  public static ElbowOperator start(
+      KubernetesClient client,
+      DataPlaneEndpoints dataPlanes,
+      String adminToken,
+      Set<String> namespaces,
+      Extras extras) {
     Clock clock = Clock.systemUTC();
     ExecutorService httpExecutor =
         Executors.newCachedThreadPool(
@@ -74,7 +98,13 @@ public final class ElbowOperator implements AutoCloseable {
     ConfigCoordinator coordinator =
         new ConfigCoordinator(new DataPlaneClient(adminToken, httpExecutor), dataPlanes, clock);
     Operator operator =
-        new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client).withCloseClientOnStop(false);
+              if (extras.metrics() != null) {
+                o.withMetrics(extras.metrics());
+              }
+            });
     if (namespaces.isEmpty()) {
       operator.register(new BackendServerGroupReconciler(coordinator, clock));
       operator.register(new ListenerReconciler(coordinator, clock));
@@ -99,6 +129,25 @@ public final class ElbowOperator implements AutoCloseable {
             });
     coordinator.attachEvents(StatusEvents.writingWith(client, kubeWrites, clock));
     coordinator.attachReadinessGates(new PodReadinessGates(client, kubeWrites, clock));
+    if (extras.metrics() != null) {
+      coordinator.attachObserver(extras.metrics());
+    }
+    if (extras.trafficService() != null) {
+      TrafficService traffic =
+          new TrafficService(
+              client,
+              extras.namespace(),
+              extras.adminService(),
+              extras.trafficService(),
+              kubeWrites);
+      coordinator.attachObserver(
+          new CoordinatorObserver() {
+            @Override
+            public void stamped(DesiredSnapshot snapshot) {
+              traffic.follow(snapshot.snapshot().listeners());
+            }
+          });
+    }
     coordinator.start();
     return new ElbowOperator(operator, coordinator, httpExecutor, kubeWrites, referenced);
   }
@@ -110,23 +159,5 @@ public final class ElbowOperator implements AutoCloseable {
     coordinator.close();
     httpExecutor.shutdownNow();
     kubeWrites.shutdownNow();
-  }
-
-  public static void main(String[] args) throws InterruptedException {
-    OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    ElbowOperator running =
-        start(client, settings.dataPlanes(client), settings.adminToken(), settings.namespaces());
-    log.info("elbow operator running; data planes: {}", settings.describeDataPlanes());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.close();
-                  client.close();
-                  stopped.countDown();
-                }));
-    stopped.await();
   }
 }

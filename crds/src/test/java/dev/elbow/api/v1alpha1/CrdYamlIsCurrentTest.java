@@ -10,13 +10,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CRD YAML committed under {@code crds/} must be exactly what the build generates from the Java
- * types, or {@code kubectl apply -f crds/} would install a schema the operator does not expect.
- * Refresh it with {@code ./mvnw -pl crds test -Delbow.crds.update=true}.
+ * types, or {@code kubectl apply -f crds/} would install a schema the operator does not expect. The
+ * Helm chart's {@code helm/elbow/crds/} holds the same files. Refresh both with {@code ./mvnw -pl
+ * crds test -Delbow.crds.update=true}.
  */
 class CrdYamlIsCurrentTest {
 
   private static final Path GENERATED = Path.of(System.getProperty("elbow.crds.generated"));
   private static final Path COMMITTED = Path.of(System.getProperty("elbow.crds.committed"));
+  private static final Path CHART = COMMITTED.resolveSibling("helm/elbow/crds");
 
   @ParameterizedTest
   @ValueSource(strings = {"backendservergroups", "listeners"})
@@ -24,11 +26,20 @@ class CrdYamlIsCurrentTest {
     String crd = plural + "." + Api.GROUP;
     String generated = Files.readString(GENERATED.resolve(crd + "-v1.yml"));
     Path committed = COMMITTED.resolve(crd + ".yaml");
+    Path inChart = CHART.resolve(crd + ".yaml");
     if (Boolean.getBoolean("elbow.crds.update")) {
       Files.writeString(committed, generated);
+      Files.createDirectories(CHART);
+      Files.writeString(inChart, generated);
     }
     assertThat(committed)
         .as("crds/%s.yaml is stale; run ./mvnw -pl crds test -Delbow.crds.update=true", crd)
+        .exists()
+        .hasContent(generated);
+    assertThat(inChart)
+        .as(
+            "helm/elbow/crds/%s.yaml is stale; run ./mvnw -pl crds test -Delbow.crds.update=true",
+            crd)
         .exists()
         .hasContent(generated);
   }

@@ -33,6 +33,11 @@ public final class DataPlaneLink implements AutoCloseable {
      * must number its snapshots above it.
      */
     void outnumbered(DataPlaneLink link, long version);
+
+    /**
+     * A push took {@code nanos} and ended {@code outcome}: applied, refused, outnumbered or failed.
+     */
+    default void pushed(DataPlaneLink link, long nanos, String outcome) {}
   }
 
   private final URI uri;
@@ -119,9 +124,23 @@ public final class DataPlaneLink implements AutoCloseable {
     pushing = true;
     DesiredSnapshot sending = desired;
     log.debug("pushing snapshot {} to {}", sending.version(), uri);
+    long started = System.nanoTime();
     client
         .push(uri, sending.json())
-        .whenComplete((result, error) -> pushed(sending, result, error));
+        .whenComplete(
+            (result, error) -> {
+              events.pushed(this, System.nanoTime() - started, outcome(sending, result, error));
+              pushed(sending, result, error);
+            });
+  }
+
+  private static String outcome(
+      DesiredSnapshot sent, DataPlaneClient.PushResult result, Throwable error) {
+    int status = error == null ? result.httpStatus() : -1;
+    if (status == 200 && result.result().appliedVersion() == sent.version()) {
+      return "applied";
+    }
+    return status == 409 ? "outnumbered" : status == 422 ? "refused" : "failed";
   }
 
   private void pushed(DesiredSnapshot sent, DataPlaneClient.PushResult result, Throwable error) {

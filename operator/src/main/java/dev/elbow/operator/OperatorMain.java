@@ -1,0 +1,104 @@
+package dev.elbow.operator;
+
+import dev.elbow.operator.metrics.OperatorHttpServer;
+import dev.elbow.operator.metrics.OperatorMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator as a program, configured by environment variables ({@link OperatorSettings}, {@link
+ * InstallSettings}): serves metrics and probes, then works at once or, with leader election, once
+ * it holds the Lease. A replica that loses the Lease exits, so that its restart campaigns afresh
+ * instead of working beside the new leader.
+ */
+public final class OperatorMain {
+
+  private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = System.getenv();
+    OperatorSettings settings;
+    InstallSettings install;
+    try {
+      settings = OperatorSettings.fromEnvironment(env);
+      install = InstallSettings.fromEnvironment(env, settings.serviceNamespace());
+    } catch (IllegalArgumentException e) {
+      System.err.println("elbow operator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    OperatorMetrics metrics = new OperatorMetrics();
+    AtomicReference<ElbowOperator> running = new AtomicReference<>();
+    AtomicBoolean ready = new AtomicBoolean();
+    AtomicBoolean stopping = new AtomicBoolean();
+    OperatorHttpServer http = OperatorHttpServer.start(install.metricsPort(), metrics, ready::get);
+    ElbowOperator.Extras extras =
+        new ElbowOperator.Extras(
+            metrics, settings.serviceNamespace(), settings.serviceName(), install.trafficService());
+    Runnable work =
+        () -> {
+          running.set(
+              ElbowOperator.start(
+                  client,
+                  settings.dataPlanes(client),
+                  settings.adminToken(),
+                  settings.namespaces(),
+                  extras));
+          metrics.leading(true);
+          ready.set(true);
+          log.info("elbow operator working; data planes: {}", settings.describeDataPlanes());
+        };
+    CompletableFuture<?> campaign = null;
+    if (install.leaderElection() == null) {
+      work.run();
+    } else {
+      LeaderElection election = install.leaderElection();
+      log.info(
+          "elbow operator {} campaigning for Lease {}/{}",
+          election.identity(),
+          election.namespace(),
+          election.name());
+      ready.set(true); // a standby is ready: waiting for the Lease is its job
+      campaign =
+          election.campaign(
+              client,
+              work,
+              () -> {
+                metrics.leading(false);
+                if (!stopping.get()) {
+                  log.error("lost the leader Lease; exiting so that a restart campaigns again");
+                  System.exit(1);
+                }
+              });
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    CompletableFuture<?> elected = campaign;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping.set(true);
+                  ElbowOperator operator = running.get();
+                  if (operator != null) {
+                    operator.close();
+                  }
+                  if (elected != null) {
+                    elected.cancel(true); // releases the Lease: a standby takes over at once
+                  }
+                  http.close();
+                  client.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+  }
+}
