@@ -2,6 +2,7 @@ package dev.elbow.dataplane;
 
 import dev.elbow.dataplane.admin.AdminServer;
 import dev.elbow.dataplane.health.HealthChecker;
+import dev.elbow.dataplane.metrics.AccessLog;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ListenerPorts;
 import dev.elbow.dataplane.proxy.ProxyContext;
@@ -78,8 +79,11 @@ public final class DataPlane implements AutoCloseable {
 
   private DataPlane(DataPlaneOptions options, Clock clock) {
     this.clock = clock;
+    this.metrics = new DataPlaneMetrics(() -> table, this::udpCountersByPort);
     // Replicas share the admin token, so they sign sticky cookies alike.
-    this.table = RoutingTable.empty(StickyCookies.keyFrom(options.adminToken()), System::nanoTime);
+    this.table =
+        RoutingTable.empty(
+            StickyCookies.keyFrom(options.adminToken()), System::nanoTime, metrics.traffic());
     int threads =
         options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = options.transport().newEventLoopGroup(threads, "elbow-io");
@@ -105,7 +109,8 @@ public final class DataPlane implements AutoCloseable {
         new ProxyContext(
             () -> table,
             new BackendConnector(options.transport(), options.connectTimeoutMillis()),
-            options.udpMaxFlows());
+            options.udpMaxFlows(),
+            options.accessLog() ? new AccessLog() : null);
     this.ports =
         new ListenerPorts(
             options.transport(),
@@ -117,7 +122,6 @@ public final class DataPlane implements AutoCloseable {
             proxy);
     this.healthChecker =
         new HealthChecker(workers, options.transport(), clock, this::onGroupHealthChange);
-    this.metrics = new DataPlaneMetrics(() -> table, ports::allUdpCounters);
     this.admin = new AdminServer(this, options);
   }
 
@@ -204,6 +208,7 @@ public final class DataPlane implements AutoCloseable {
     Deregistrations.schedule(current, next, applier, () -> table);
     // A health change between building the table and swapping it in went to the old groups.
     next.groups().forEach(GroupRuntime::refresh);
+    metrics.traffic().retain(snapshot);
     ports.converge(snapshot);
     healthChecker.update(next);
     log.info(
@@ -373,6 +378,11 @@ public final class DataPlane implements AutoCloseable {
   /** The Prometheus metrics, in its text format, for the admin API's {@code GET /metrics}. */
   public String metrics() {
     return metrics.scrape();
+  }
+
+  // A method, not a lambda: the metrics are made before the ports, and read them only when scraped.
+  private Map<Integer, UdpCounters> udpCountersByPort() {
+    return ports.allUdpCounters();
   }
 
   /** What the UDP listener on this port dropped, and why; null when there is none. */

@@ -15,11 +15,14 @@ import java.util.concurrent.CountDownLatch;
  * java -cp 'dataplane/target/lib/*:dataplane/target/elbow-dataplane.jar' dev.elbow.dataplane.DataPlaneMain \
  *   [--admin-port 9901] [--admin-address 0.0.0.0] [--listen-address 0.0.0.0] \
  *   [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]
- *   [--udp-max-flows 16384]
+ *   [--udp-max-flows 16384] [--access-log]
  * </pre>
  *
  * The admin token comes from {@code --admin-token-file} or the {@code ELBOW_ADMIN_TOKEN}
- * environment variable; there is no default, so an admin API is never left open by mistake.
+ * environment variable; there is no default, so an admin API is never left open by mistake. The
+ * access log (logger {@code elbow.access}) is off unless {@code --access-log} is given or {@code
+ * ELBOW_ACCESS_LOG} is {@code true}; {@code ELBOW_LOG_FORMAT=json} makes every log line, the access
+ * log's too, a JSON object (see logback.xml).
  */
 public final class DataPlaneMain {
 
@@ -34,11 +37,16 @@ public final class DataPlaneMain {
     int ioThreads = 0;
     Transport transport = Transport.best();
     int udpMaxFlows = 16_384;
+    boolean accessLog = "true".equalsIgnoreCase(System.getenv("ELBOW_ACCESS_LOG"));
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("-h") || flag.equals("--help")) {
         System.out.println(usage());
         return;
+      }
+      if (flag.equals("--access-log")) {
+        accessLog = true; // the one flag without a value
+        continue;
       }
       if (i + 1 >= args.length) {
         fail(flag + " needs a value\n" + usage());
@@ -67,6 +75,7 @@ public final class DataPlaneMain {
             .ioThreads(ioThreads)
             .transport(transport)
             .udpMaxFlows(udpMaxFlows)
+            .accessLog(accessLog)
             .build();
     DataPlane dataPlane = DataPlane.start(options);
     if (snapshotFile != null) {
@@ -101,7 +110,7 @@ public final class DataPlaneMain {
   private static String usage() {
     return "usage: DataPlaneMain [--admin-port 9901] [--admin-address ADDR] [--listen-address ADDR]"
         + " [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]"
-        + " [--udp-max-flows 16384]";
+        + " [--udp-max-flows 16384] [--access-log]";
   }
 
   private static void fail(String message) {

@@ -1,11 +1,13 @@
 package dev.elbow.dataplane;
 
+import dev.elbow.dataplane.metrics.TrafficMetrics;
 import dev.elbow.dataplane.proxy.udp.UdpCounters;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.MemberTraffic;
 import dev.elbow.dataplane.routing.RoutingTable;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -20,13 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The data plane's Prometheus metrics, served on the admin API's {@code GET /metrics}: the snapshot
  * in force, and per group and member what the request path already keeps (work in flight, health,
- * slow-start weight), per UDP port its flows and drops, and the JVM's memory, threads and CPU.
- * Per-member values are read when scraped, from the routing table in force, so members that leave
- * drop out of the output and the request path does no extra work.
+ * slow-start weight, bytes), per UDP port its flows and drops, the listener and group meters of
+ * {@link TrafficMetrics}, and the JVM's memory, threads and CPU. Per-member values are read when
+ * scraped, from the routing table in force, so members that leave drop out of the output and the
+ * request path does no extra work.
  */
 final class DataPlaneMetrics {
 
@@ -40,7 +44,8 @@ final class DataPlaneMetrics {
   private final MultiGauge udpFlows;
   private final MultiGauge udpDropped;
   // Per-member counters, registered as members appear and removed once they leave.
-  private final Map<List<String>, FunctionCounter> startedCounters = new HashMap<>();
+  private final Map<List<String>, List<Meter>> memberCounters = new HashMap<>();
+  private final TrafficMetrics traffic = new TrafficMetrics(registry);
 
   DataPlaneMetrics(Supplier<RoutingTable> table, Supplier<Map<Integer, UdpCounters>> udp) {
     this.table = table;
@@ -68,38 +73,72 @@ final class DataPlaneMetrics {
     new ProcessorMetrics().bindTo(registry);
   }
 
-  /** {@code elbow_member_started_total}: a counter per member, following the members in force. */
-  private synchronized void countStarted() {
+  /**
+   * {@code elbow_member_started_total}, {@code elbow_member_sent_bytes_total} and {@code
+   * elbow_member_received_bytes_total}: counters per member, following the members in force.
+   */
+  private synchronized void countPerMember() {
     Set<List<String>> present = new HashSet<>();
     for (GroupRuntime group : table.get().groups()) {
       for (Member member : group.members()) {
         List<String> key = List.of(group.name(), member.config().endpoint());
         present.add(key);
         MemberTraffic traffic = member.traffic();
-        startedCounters.computeIfAbsent(
+        memberCounters.computeIfAbsent(
             key,
             k ->
-                FunctionCounter.builder(
-                        "elbow_member_started", traffic, MemberTraffic::startedTotal)
-                    .description("Connections, UDP flows or HTTP requests started with the member")
-                    .tags("group", k.get(0), "member", k.get(1))
-                    .register(registry));
+                List.of(
+                    memberCounter(
+                        "elbow_member_started",
+                        "Connections, UDP flows or HTTP requests started with the member",
+                        k,
+                        traffic,
+                        MemberTraffic::startedTotal),
+                    memberCounter(
+                        "elbow_member_sent_bytes",
+                        "Bytes sent to the member",
+                        k,
+                        traffic,
+                        t -> t.bytesSent().sum()),
+                    memberCounter(
+                        "elbow_member_received_bytes",
+                        "Bytes received from the member",
+                        k,
+                        traffic,
+                        t -> t.bytesReceived().sum())));
       }
     }
-    startedCounters
+    memberCounters
         .entrySet()
         .removeIf(
             e -> {
               if (present.contains(e.getKey())) {
                 return false;
               }
-              registry.remove(e.getValue());
+              e.getValue().forEach(registry::remove);
               return true;
             });
   }
 
+  private Meter memberCounter(
+      String name,
+      String description,
+      List<String> groupAndMember,
+      MemberTraffic traffic,
+      ToDoubleFunction<MemberTraffic> value) {
+    return FunctionCounter.builder(name, traffic, value)
+        .description(description)
+        .tags("group", groupAndMember.get(0), "member", groupAndMember.get(1))
+        .register(registry);
+  }
+
   private MultiGauge multiGauge(String name, String description) {
     return MultiGauge.builder(name).description(description).register(registry);
+  }
+
+  /** The meters the request path records into, on the same registry. */
+  TrafficMetrics traffic() {
+    return traffic;
   }
 
   /** The metrics in the Prometheus text format. */
@@ -116,7 +155,7 @@ final class DataPlaneMetrics {
         weights.add(MultiGauge.Row.of(tags, ramped == null ? member.weight() : ramped));
       }
     }
-    countStarted();
+    countPerMember();
     inFlight.register(active, true);
     inService.register(serving, true);
     effectiveWeight.register(weights, true);

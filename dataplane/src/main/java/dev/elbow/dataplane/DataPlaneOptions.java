@@ -14,6 +14,8 @@ import dev.elbow.dataplane.transport.Transport;
  * @param connectTimeoutMillis how long a connect to a member may take before the retry
  * @param udpMaxFlows the most UDP flows one listener socket keeps (each has a socket of its own);
  *     new flows past it are refused and counted. Listener timeouts come with each listener.
+ * @param accessLog whether each HTTP request, TCP connection and UDP flow is logged to the {@code
+ *     elbow.access} logger; off by default
  */
 public record DataPlaneOptions(
     String listenAddress,
@@ -23,7 +25,8 @@ public record DataPlaneOptions(
     int ioThreads,
     Transport transport,
     int connectTimeoutMillis,
-    int udpMaxFlows) {
+    int udpMaxFlows,
+    boolean accessLog) {
 
   public DataPlaneOptions {
     if (adminToken == null || adminToken.isBlank()) {
@@ -47,6 +50,7 @@ public record DataPlaneOptions(
     private Transport transport = Transport.best();
     private int connectTimeoutMillis = 5_000;
     private int udpMaxFlows = 16_384;
+    private boolean accessLog;
 
     private Builder(String adminToken) {
       this.adminToken = adminToken;
@@ -87,6 +91,11 @@ public record DataPlaneOptions(
       return this;
     }
 
+    public Builder accessLog(boolean value) {
+      accessLog = value;
+      return this;
+    }
+
     public DataPlaneOptions build() {
       return new DataPlaneOptions(
           listenAddress,
@@ -96,7 +105,8 @@ public record DataPlaneOptions(
           ioThreads,
           transport,
           connectTimeoutMillis,
-          udpMaxFlows);
+          udpMaxFlows,
+          accessLog);
     }
   }
 }

@@ -1,20 +1,26 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.metrics.ErrorKind;
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.MemberTraffic;
 import dev.elbow.dataplane.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Opens connections to members: on the event loop of the client connection they serve (so the two
  * never need to synchronize), with auto-read off (each side reads only when the other can take
- * more), and with one retry on another member when the first connect fails.
+ * more), and with one retry on another member when the first connect fails. Each connect that
+ * succeeds is timed into its group's histogram, and the connection's bytes count for its member.
  */
 public final class BackendConnector {
 
@@ -45,6 +51,7 @@ public final class BackendConnector {
    *
    * @param handler makes the handler of each backend channel (a retry needs a fresh one)
    * @param halfClosure whether the channel passes half-closes on instead of closing (TCP proxying)
+   * @param listener counts each failed attempt by its {@link ErrorKind}, retried or not
    */
   public void connect(
       EventLoop loop,
@@ -52,8 +59,9 @@ public final class BackendConnector {
       Member first,
       Supplier<ChannelHandler> handler,
       boolean halfClosure,
+      ListenerMetrics listener,
       Callback callback) {
-    attempt(loop, group, first, handler, halfClosure, callback, true);
+    attempt(loop, group, first, handler, halfClosure, listener, callback, true);
   }
 
   private void attempt(
@@ -62,8 +70,10 @@ public final class BackendConnector {
       Member member,
       Supplier<ChannelHandler> handler,
       boolean halfClosure,
+      ListenerMetrics listener,
       Callback callback,
       boolean mayRetry) {
+    long start = System.nanoTime();
     new Bootstrap()
         .group(loop)
         .channel(transport.socketChannelType())
@@ -71,22 +81,36 @@ public final class BackendConnector {
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
-        .handler(handler.get())
+        .handler(countingBytes(member, handler.get()))
         .connect(member.socketAddress())
         .addListener(
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess()) {
+                    group.connectDuration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     member.traffic().track(f.channel());
                     callback.connected(f.channel(), member);
                     return;
                   }
+                  listener.error(ErrorKind.ofConnectFailure(f.cause()));
                   Member other = mayRetry ? group.pickOtherThan(member) : null;
                   if (other == null) {
                     callback.failed(member, f.cause());
                   } else {
-                    attempt(loop, group, other, handler, halfClosure, callback, false);
+                    attempt(loop, group, other, handler, halfClosure, listener, callback, false);
                   }
                 });
+  }
+
+  /** The channel's handler behind a {@link ByteCounter} that counts the member's bytes. */
+  public static ChannelHandler countingBytes(Member member, ChannelHandler handler) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        MemberTraffic traffic = member.traffic();
+        ch.pipeline()
+            .addLast(new ByteCounter(traffic.bytesReceived(), traffic.bytesSent()), handler);
+      }
+    };
   }
 }

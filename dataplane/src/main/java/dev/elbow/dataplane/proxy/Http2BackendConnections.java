@@ -1,7 +1,9 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.MemberTraffic;
 import dev.elbow.dataplane.tls.BackendTlsContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -35,7 +37,10 @@ final class Http2BackendConnections {
   interface Exchange {
     void answered(FullHttpResponse response);
 
-    void failed(String why, boolean timedOut);
+    /**
+     * @param kind {@link ErrorKind#RESPONSE_TIMEOUT} when the member was silent too long
+     */
+    void failed(String why, ErrorKind kind);
   }
 
   private static final int MAX_IDLE_PER_MEMBER = 256;
@@ -63,6 +68,7 @@ final class Http2BackendConnections {
       int responseSeconds,
       Exchange exchange) {
     Key key = new Key(member.socketAddress(), group.tls());
+    long start = System.nanoTime();
     ArrayDeque<Channel> idle = IDLE.get().get(key);
     Channel pooled = null;
     while (idle != null && (pooled = idle.pollFirst()) != null && !pooled.isActive()) {
@@ -81,6 +87,10 @@ final class Http2BackendConnections {
             new ChannelInitializer<>() {
               @Override
               protected void initChannel(Channel backend) {
+                MemberTraffic traffic = member.traffic();
+                backend
+                    .pipeline()
+                    .addLast(new ByteCounter(traffic.bytesReceived(), traffic.bytesSent()));
                 if (group.tls() != null) {
                   backend
                       .pipeline()
@@ -99,11 +109,14 @@ final class Http2BackendConnections {
             (ChannelFutureListener)
                 connected -> {
                   if (connected.isSuccess()) {
+                    group.connectDuration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     member.traffic().track(connected.channel());
                     start(connected.channel(), key, request, responseSeconds, exchange);
                   } else {
                     request.release();
-                    exchange.failed(String.valueOf(connected.cause().getMessage()), false);
+                    exchange.failed(
+                        String.valueOf(connected.cause().getMessage()),
+                        ErrorKind.ofConnectFailure(connected.cause()));
                   }
                 });
   }
@@ -136,7 +149,11 @@ final class Http2BackendConnections {
       timeout =
           ctx.executor()
               .schedule(
-                  () -> end(null, "did not answer within " + responseSeconds + "s", true),
+                  () ->
+                      end(
+                          null,
+                          "did not answer within " + responseSeconds + "s",
+                          ErrorKind.RESPONSE_TIMEOUT),
                   responseSeconds,
                   TimeUnit.SECONDS);
     }
@@ -145,7 +162,7 @@ final class Http2BackendConnections {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
       Exchange current = exchange;
       boolean reusable = HttpUtil.isKeepAlive(response);
-      end(response.retain(), null, false); // handed on whole; its headers are edited in place
+      end(response.retain(), null, null); // handed on whole; its headers are edited in place
       if (current != null && reusable) {
         ArrayDeque<Channel> idle = IDLE.get().computeIfAbsent(key, k -> new ArrayDeque<>());
         if (idle.size() < MAX_IDLE_PER_MEMBER) {
@@ -162,16 +179,17 @@ final class Http2BackendConnections {
       if (idle != null) {
         idle.remove(ctx.channel());
       }
-      end(null, "closed the connection before answering", false);
+      end(null, "closed the connection before answering", ErrorKind.BACKEND_RESET);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      end(null, String.valueOf(cause.getMessage()), false);
+      end(null, String.valueOf(cause.getMessage()), ErrorKind.BACKEND_RESET);
       ctx.close();
     }
 
-    private void end(FullHttpResponse response, String why, boolean timedOut) {
+    private void end(FullHttpResponse response, String why, ErrorKind kind) {
+      boolean timedOut = kind == ErrorKind.RESPONSE_TIMEOUT;
       if (timeout != null) {
         timeout.cancel(false);
         timeout = null;
@@ -193,7 +211,7 @@ final class Http2BackendConnections {
         if (timedOut) {
           ctx.close();
         }
-        current.failed(why, timedOut);
+        current.failed(why, kind);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,8 +29,9 @@ final class Http2Frontend {
   private Http2Frontend() {}
 
   /** The handlers that serve one HTTP/2 connection after its TLS handshake. */
-  static ChannelHandler[] handlers(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
-    Http2StreamProxy streams = new Http2StreamProxy(proxy, port, timeouts);
+  static ChannelHandler[] handlers(
+      ProxyContext proxy, int port, ListenerTimeouts timeouts, ListenerMetrics metrics) {
+    Http2StreamProxy streams = new Http2StreamProxy(proxy, port, timeouts, metrics);
     return new ChannelHandler[] {
       // Every stream's response flushes; within one read batch those flushes become one TLS
       // write, as many responses as the batch answered.

@@ -1,5 +1,7 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.metrics.ErrorKind;
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
@@ -56,23 +58,30 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
   private final ProxyContext proxy;
   private final int port;
   private final ListenerTimeouts timeouts;
+  private final ListenerMetrics metrics;
   private final AsciiString portText;
 
   /** One per HTTP/2 connection, shared by its streams: it keeps no state of its own. */
-  Http2StreamProxy(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
+  Http2StreamProxy(
+      ProxyContext proxy, int port, ListenerTimeouts timeouts, ListenerMetrics metrics) {
     this.proxy = proxy;
     this.port = port;
     this.timeouts = timeouts;
+    this.metrics = metrics;
     this.portText = AsciiString.of(Integer.toString(port));
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    StreamRecord record =
+        new StreamRecord(
+            metrics, proxy.accessLog(), ctx.channel().parent().remoteAddress(), request);
     ListenerRoute route = proxy.routes().get().route(port);
     if (route == null) {
-      answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "this listener was removed");
+      answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "this listener was removed", record);
       return;
     }
+    record.route(route);
     GroupRuntime group = route.group();
     StickyCookies cookies = group.cookies();
     Member fromCookie = null;
@@ -97,9 +106,15 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
             : group.pickFor(
                 ((InetSocketAddress) ctx.channel().parent().remoteAddress()).getAddress());
     if (member == null) {
-      answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy member in " + group.name());
+      record.error(ErrorKind.NO_HEALTHY_MEMBER);
+      answer(
+          ctx,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "no healthy member in " + group.name(),
+          record);
       return;
     }
+    record.member(member);
     FullHttpRequest forwarded = forwarded(ctx, request.retain()); // edited in place, then sent
     Channel stream = ctx.channel();
     boolean renewCookie =
@@ -132,6 +147,7 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
             response
                 .headers()
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            record.end(response.status().code(), response.content().readableBytes());
             if (stream.isActive()) {
               stream.writeAndFlush(response);
             } else {
@@ -140,13 +156,17 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
           }
 
           @Override
-          public void failed(String why, boolean timedOut) {
+          public void failed(String why, ErrorKind kind) {
             member.traffic().finished();
+            record.error(kind);
+            HttpResponseStatus status =
+                kind == ErrorKind.RESPONSE_TIMEOUT
+                    ? HttpResponseStatus.GATEWAY_TIMEOUT
+                    : HttpResponseStatus.BAD_GATEWAY;
             if (stream.isActive()) {
-              answer(
-                  ctx,
-                  timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
-                  "member " + member + " " + why);
+              answer(ctx, status, "member " + member + " " + why, record);
+            } else {
+              record.end(0, 0);
             }
           }
         });
@@ -172,7 +192,9 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
     return request;
   }
 
-  private static void answer(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
+  /** Answers the stream without a member, and ends its record. */
+  private static void answer(
+      ChannelHandlerContext ctx, HttpResponseStatus status, String why, StreamRecord record) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
@@ -180,6 +202,7 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
             Unpooled.copiedBuffer(status + ": " + why + "\n", StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    record.end(status.code(), response.content().readableBytes());
     ctx.writeAndFlush(response);
   }
 

@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.http.HttpProxyFrontend;
 import dev.elbow.dataplane.proxy.tcp.BulkTransfer;
 import dev.elbow.dataplane.proxy.tcp.TcpProxyFrontend;
@@ -40,6 +41,13 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
       ch.close(); // accepted just as the listener was removed
       return;
     }
+    // The listener's counters as the connection is accepted; a later change of listener applies to
+    // connections accepted after it.
+    ListenerMetrics metrics = route.metrics();
+    metrics.accepted();
+    ch.closeFuture().addListener(f -> metrics.closed());
+    ByteCounter bytes = new ByteCounter(metrics.bytesIn(), metrics.bytesOut());
+    ch.pipeline().addLast(bytes);
     switch (route.config().protocol()) {
       case TCP -> {
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -48,16 +56,18 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
             .addLast(
                 new IdleStateHandler(
                     0, 0, route.config().timeouts().tcpIdleSeconds(), TimeUnit.SECONDS),
-                new TcpProxyFrontend(proxy, port));
+                new TcpProxyFrontend(proxy, port, metrics, bytes));
       }
       case HTTP ->
-          ch.pipeline().addLast(new HttpProxyFrontend(proxy, port, route.config().timeouts()));
+          ch.pipeline()
+              .addLast(
+                  new HttpProxyFrontend(proxy, port, route.config().timeouts(), metrics, false));
       case HTTPS ->
           ch.pipeline()
               .addLast(
                   // Picks the certificate by the client's SNI, then becomes the TLS handler.
                   new SniHandler(route.certificates().bySni()),
-                  new TlsFrontend(proxy, port, route.config().timeouts()));
+                  new TlsFrontend(proxy, port, route.config().timeouts(), metrics));
       default -> ch.close(); // refused by validation; never in a table
     }
   }

@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.metrics.AccessLog;
 import dev.elbow.dataplane.routing.RoutingTable;
 import java.util.function.Supplier;
 
@@ -10,6 +11,11 @@ import java.util.function.Supplier;
  * @param routes the routing table in force; read once per connection, request or new UDP flow
  * @param connector opens connections to members
  * @param udpMaxFlows the most UDP flows one listener socket keeps; new flows past it are refused
+ * @param accessLog where requests, connections and flows are logged; null when the access log is
+ *     off, so the proxy checks once per connection or flow and builds nothing
  */
 public record ProxyContext(
-    Supplier<RoutingTable> routes, BackendConnector connector, int udpMaxFlows) {}
+    Supplier<RoutingTable> routes,
+    BackendConnector connector,
+    int udpMaxFlows,
+    AccessLog accessLog) {}

@@ -1,5 +1,7 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.metrics.ErrorKind;
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.http.HttpProxyFrontend;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,12 +22,14 @@ final class TlsFrontend extends ApplicationProtocolNegotiationHandler {
   private final ProxyContext proxy;
   private final int port;
   private final ListenerTimeouts timeouts;
+  private final ListenerMetrics metrics;
 
-  TlsFrontend(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
+  TlsFrontend(ProxyContext proxy, int port, ListenerTimeouts timeouts, ListenerMetrics metrics) {
     super(ApplicationProtocolNames.HTTP_1_1);
     this.proxy = proxy;
     this.port = port;
     this.timeouts = timeouts;
+    this.metrics = metrics;
   }
 
   @Override
@@ -37,14 +41,15 @@ final class TlsFrontend extends ApplicationProtocolNegotiationHandler {
   @Override
   protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-      ctx.pipeline().addLast(Http2Frontend.handlers(proxy, port, timeouts));
+      ctx.pipeline().addLast(Http2Frontend.handlers(proxy, port, timeouts, metrics));
     } else {
-      ctx.pipeline().addLast(new HttpProxyFrontend(proxy, port, timeouts, true));
+      ctx.pipeline().addLast(new HttpProxyFrontend(proxy, port, timeouts, metrics, true));
     }
   }
 
   @Override
   protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+    metrics.error(ErrorKind.TLS_HANDSHAKE);
     ctx.close(); // a client that cannot speak TLS 1.2 or later, or that gave up: nothing to log
   }
 }

@@ -8,6 +8,7 @@ import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.StickySessionType;
+import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class GroupRuntime {
   private final SourceIpSessions sourceIpSessions;
   private final StickyCookies cookies;
   private final LongSupplier nanoTime;
+  private final Timer connectDuration;
   private final long slowStartNanos;
   private volatile Selection selection;
 
@@ -44,8 +46,10 @@ public final class GroupRuntime {
       BackendTlsContexts tls,
       SourceIpSessions sourceIpSessions,
       StickyCookies cookies,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime,
+      Timer connectDuration) {
     this.config = config;
+    this.connectDuration = connectDuration;
     this.members = List.copyOf(members);
     this.quicLearning = quicLearning;
     this.tls = tls;
@@ -71,6 +75,11 @@ public final class GroupRuntime {
 
   public String name() {
     return config.name();
+  }
+
+  /** The histogram that connects to this group's members are recorded in. */
+  public Timer connectDuration() {
+    return connectDuration;
   }
 
   public List<Member> members() {

@@ -25,6 +25,9 @@ public final class MemberTraffic {
   private final AtomicInteger active = new AtomicInteger();
   // Everything ever started: a LongAdder, as several event loops add to it at once.
   private final LongAdder started = new LongAdder();
+  // Bytes to and from the member on every connection and flow, read when metrics are scraped.
+  private final LongAdder bytesSent = new LongAdder();
+  private final LongAdder bytesReceived = new LongAdder();
   // Connections to the member, so they can be closed when its deregistration delay runs out.
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   // Which drain a deadline belongs to: a member that came back and left again has a new deadline,
@@ -61,6 +64,16 @@ public final class MemberTraffic {
   /** Connections, UDP flows or requests started with the member since it joined. */
   public long startedTotal() {
     return started.sum();
+  }
+
+  /** Where bytes sent to the member are added. */
+  public LongAdder bytesSent() {
+    return bytesSent;
+  }
+
+  /** Where bytes received from the member are added. */
+  public LongAdder bytesReceived() {
+    return bytesReceived;
   }
 
   /** A connection, flow or request counted by {@link #started} is over. */

@@ -1,10 +1,12 @@
 package dev.elbow.dataplane.routing;
 
 import dev.elbow.dataplane.health.HealthStatus;
+import dev.elbow.dataplane.metrics.TrafficMetrics;
 import dev.elbow.dataplane.tls.BackendTlsContexts;
 import dev.elbow.dataplane.tls.ServerCertificates;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.MemberConfig;
 import dev.elbow.snapshot.Snapshot;
 import io.netty.util.collection.IntObjectHashMap;
@@ -36,6 +38,7 @@ public final class RoutingTable {
   private final Snapshot snapshot;
   private final byte[] cookieKey;
   private final LongSupplier nanoTime;
+  private final TrafficMetrics metrics;
   private final IntObjectMap<ListenerRoute> routesByPort;
   private final IntObjectMap<ListenerRoute> datagramRoutesByPort;
   private final Map<String, GroupRuntime> groupsByName;
@@ -44,12 +47,14 @@ public final class RoutingTable {
       Snapshot snapshot,
       byte[] cookieKey,
       LongSupplier nanoTime,
+      TrafficMetrics metrics,
       IntObjectMap<ListenerRoute> routesByPort,
       IntObjectMap<ListenerRoute> datagramRoutesByPort,
       Map<String, GroupRuntime> groupsByName) {
     this.snapshot = snapshot;
     this.cookieKey = cookieKey;
     this.nanoTime = nanoTime;
+    this.metrics = metrics;
     this.routesByPort = routesByPort;
     this.datagramRoutesByPort = datagramRoutesByPort;
     this.groupsByName = groupsByName;
@@ -58,13 +63,20 @@ public final class RoutingTable {
   /**
    * The table before the first snapshot, for a data plane whose replicas share {@code cookieKey}
    * (see {@link StickyCookies#keyFrom}) and that tells time (slow start, session timeouts) by
-   * {@code nanoTime}; every table built from it keeps both.
+   * {@code nanoTime}; every table built from it keeps both. Its meters record nothing.
    */
   public static RoutingTable empty(byte[] cookieKey, LongSupplier nanoTime) {
+    return empty(cookieKey, nanoTime, TrafficMetrics.NONE);
+  }
+
+  /** As {@link #empty(byte[], LongSupplier)}, with the meters every table built from it uses. */
+  public static RoutingTable empty(
+      byte[] cookieKey, LongSupplier nanoTime, TrafficMetrics metrics) {
     return new RoutingTable(
         Snapshot.EMPTY,
         cookieKey.clone(),
         nanoTime,
+        metrics,
         new IntObjectHashMap<>(),
         new IntObjectHashMap<>(),
         Map.of());
@@ -138,7 +150,8 @@ public final class RoutingTable {
               tls,
               sourceIpSessions(group, old, previous.nanoTime),
               StickyCookies.of(group.stickySession(), members, previous.cookieKey, group.name()),
-              previous.nanoTime));
+              previous.nanoTime,
+              previous.metrics.connectDuration(group.name())));
     }
     IntObjectMap<ListenerRoute> routes = new IntObjectHashMap<>();
     IntObjectMap<ListenerRoute> datagramRoutes = new IntObjectHashMap<>();
@@ -150,13 +163,29 @@ public final class RoutingTable {
             ServerCertificates.build(
                 listener.certificates(), before == null ? null : before.certificates());
       }
+      boolean http =
+          listener.protocol() == ListenerProtocol.HTTP
+              || listener.protocol() == ListenerProtocol.HTTPS;
       (listener.isDatagram() ? datagramRoutes : routes)
           .put(
               listener.port(),
-              new ListenerRoute(listener, groups.get(listener.group()), certificates));
+              new ListenerRoute(
+                  listener,
+                  groups.get(listener.group()),
+                  certificates,
+                  previous.metrics.listener(listener),
+                  http
+                      ? previous.metrics.requestDuration(listener.name(), listener.group())
+                      : null));
     }
     return new RoutingTable(
-        snapshot, previous.cookieKey, previous.nanoTime, routes, datagramRoutes, groups);
+        snapshot,
+        previous.cookieKey,
+        previous.nanoTime,
+        previous.metrics,
+        routes,
+        datagramRoutes,
+        groups);
   }
 
   /** The SOURCE_IP sessions of a group: the old group's while the timeout stays, else new. */

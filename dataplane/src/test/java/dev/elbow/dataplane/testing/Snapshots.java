@@ -59,6 +59,11 @@ public final class Snapshots {
     return new GroupConfig(name, protocol, Algorithm.ROUND_ROBIN, members, check);
   }
 
+  /** A group without health checks whose one member, at weight 1, is on this loopback port. */
+  public static GroupConfig uncheckedGroup(String name, BackendProtocol protocol, int memberPort) {
+    return group(name, protocol, HealthCheckConfig.DISABLED, List.of(member(memberPort, 1)));
+  }
+
   public static ListenerConfig listener(
       String name, ListenerProtocol protocol, int port, String group) {
     return new ListenerConfig(name, protocol, port, group);

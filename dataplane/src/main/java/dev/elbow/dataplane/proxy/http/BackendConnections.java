@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy.http;
 
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
@@ -28,6 +29,7 @@ final class BackendConnections {
    * it through {@code callback} on the loop's thread.
    *
    * @param fresh true to open a new connection even if the pool has one
+   * @param listener counts failed connects
    */
   static void acquire(
       ProxyContext proxy,
@@ -35,6 +37,7 @@ final class BackendConnections {
       GroupRuntime group,
       Member first,
       boolean fresh,
+      ListenerMetrics listener,
       BackendConnector.Callback callback) {
     Channel pooled =
         fresh ? null : BackendPool.current().acquire(group.tls(), first.socketAddress());
@@ -42,7 +45,9 @@ final class BackendConnections {
       callback.connected(pooled, first);
       return;
     }
-    proxy.connector().connect(loop, group, first, () -> initializer(group, first), false, callback);
+    proxy
+        .connector()
+        .connect(loop, group, first, () -> initializer(group, first), false, listener, callback);
   }
 
   /** Takes a connection back after an exchange: into the pool if it can carry another. */

@@ -1,16 +1,14 @@
 package dev.elbow.dataplane.proxy.http;
 
+import dev.elbow.dataplane.metrics.ErrorKind;
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
-import dev.elbow.dataplane.routing.StickyCookies;
-import dev.elbow.snapshot.Algorithm;
-import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.ListenerTimeouts;
-import dev.elbow.snapshot.StickySessionType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -58,19 +56,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final HeadDeadline headDeadline;
   private final boolean keepAliveAllowed;
   private final boolean secure;
-  private java.net.InetAddress clientIp;
-  // SOURCE_IP: the member hashed for this connection's client, reused while its group is in force
-  // and it is not unhealthy, so keep-alive requests do not hash again (a hash costs a logarithm
-  // per member).
-  private GroupRuntime hashedGroup;
-  private Member hashedMember;
+  private MemberChoice choice;
   // Least connections counts the exchange in progress against its member.
   private final InFlight inFlight = new InFlight();
-  // Cookie stickiness of the exchange: the member the request's cookie named (null if none or it
-  // cannot take traffic) and whether the request carried the application's cookie.
-  private StickyCookies cookies;
-  private Member cookieMember;
-  private boolean appCookieSent;
+  private final ExchangeRecorder recorder;
   private boolean begun;
   private int responseTimeoutSeconds;
   private final Http1Head request = new Http1Head();
@@ -102,18 +91,18 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   /**
    * @param timeouts the listener's timeouts as the connection was accepted; a change applies to
    *     connections accepted after it
-   */
-  public HttpProxyFrontend(ProxyContext proxy, int port, ListenerTimeouts timeouts) {
-    this(proxy, port, timeouts, false);
-  }
-
-  /**
+   * @param metrics the listener's counters as the connection was accepted
    * @param secure the client connection is TLS (an HTTPS listener): members are told so by
    *     X-Forwarded-Proto
    */
   public HttpProxyFrontend(
-      ProxyContext proxy, int port, ListenerTimeouts timeouts, boolean secure) {
+      ProxyContext proxy,
+      int port,
+      ListenerTimeouts timeouts,
+      ListenerMetrics metrics,
+      boolean secure) {
     this.proxy = proxy;
+    this.recorder = new ExchangeRecorder(metrics, proxy.accessLog());
     this.port = port;
     this.secure = secure;
     this.keepAliveAllowed = timeouts.httpKeepAliveSeconds() > 0;
@@ -144,7 +133,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     // What X-Forwarded-For, -Port and a missing Host say, worked out once per connection.
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-    clientIp = remote.getAddress();
+    choice = new MemberChoice(remote.getAddress(), secure);
+    recorder.client(remote);
     clientAddress = ascii(NetUtil.toAddressString(remote.getAddress()));
     portText = ascii(Integer.toString(port));
     hostText = ascii(NetUtil.toSocketAddressString(local));
@@ -200,6 +190,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private void refuse(int error) {
     clientKeepAlive = false; // the rest of what the client sent cannot be trusted
+    recorder.error(ErrorKind.BAD_REQUEST);
     switch (error) {
       case Http1HeadParser.TOO_LARGE, Http1HeadParser.TOO_MANY_HEADERS ->
           respond(431, "Request Header Fields Too Large", "the request head is too large");
@@ -213,6 +204,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private void onRequestHead(int end) {
     headDeadline.headArrived();
+    recorder.head(in, request, end);
     clientHttp10 = request.http10;
     clientKeepAlive = keepAliveAllowed && request.keepAlive();
     headRequest = request.methodIs(in, HEAD);
@@ -227,6 +219,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (request.methodIs(in, CONNECT)) {
       // A tunnel would hand a pooled backend connection over to raw bytes.
       in.readerIndex(end);
+      recorder.error(ErrorKind.BAD_REQUEST);
       respond(405, "Method Not Allowed", "CONNECT is not supported");
       return;
     }
@@ -238,10 +231,12 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     group = route.group();
+    recorder.route(route);
     responseTimeoutSeconds = route.config().timeouts().responseSeconds();
-    Member chosen = pickForRequest(group);
+    Member chosen = choice.pick(group, in, request);
     if (chosen == null) {
       in.readerIndex(end);
+      recorder.error(ErrorKind.NO_HEALTHY_MEMBER);
       respond(503, "Service Unavailable", "no healthy member in group " + group.name());
       return;
     }
@@ -282,6 +277,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         group,
         chosen,
         fresh,
+        recorder.listener(),
         new BackendConnector.Callback() {
           @Override
           public void connected(Channel channel, Member connectedTo) {
@@ -291,12 +287,15 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
               return; // the client left, and channelInactive ended the count
             }
             inFlight.start(connectedTo); // a retry may have changed the member
+            recorder.member(connectedTo);
             startExchange(channel);
           }
 
           @Override
           public void failed(Member lastTried, Throwable cause) {
             log.debug("{}: cannot reach {}: {}", group.name(), lastTried, cause.toString());
+            recorder.member(lastTried);
+            recorder.noteError(ErrorKind.ofConnectFailure(cause)); // the connector counted it
             respond(
                 502,
                 "Bad Gateway",
@@ -335,6 +334,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         // A broken body must not reach the member as if it had ended well.
         abandonBackend();
         clientKeepAlive = false;
+        recorder.error(ErrorKind.BAD_REQUEST);
         if (responseStarted) {
           ctx.close();
         } else {
@@ -343,6 +343,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         return;
       }
       backend.write(in.readRetainedSlice(n), backend.voidPromise());
+      recorder.requestBytes(n);
       if (requestBody.done()) {
         requestDone = true;
         state = WAIT_RESPONSE;
@@ -370,6 +371,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   void onInterimResponse(ByteBuf bytes, Http1Head head) {
     ByteBuf out = ctx.alloc().buffer(head.end - bytes.readerIndex() + 16);
     HeadWriter.interim(out, bytes, head);
+    recorder.responseBytes(out.readableBytes());
     ctx.write(out, ctx.voidPromise());
   }
 
@@ -380,31 +382,18 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (untilClose && clientHttp10) {
       clientKeepAlive = false; // the body ends where this connection does
     }
-    byte[] cookie = stickyCookieFor(bytes, head);
+    byte[] cookie = choice.stickyCookieFor(member, bytes, head);
     ByteBuf out =
         ctx.alloc()
             .buffer(head.end - bytes.readerIndex() + 64 + (cookie == null ? 0 : cookie.length));
     HeadWriter.response(out, bytes, head, clientKeepAlive, clientHttp10, rechunk, cookie);
+    recorder.status(head.status);
+    recorder.responseBytes(out.readableBytes());
     ctx.write(out, ctx.voidPromise());
   }
 
-  /**
-   * The Set-Cookie line that keeps the client on the member that answered, or null: with LB_COOKIE
-   * on every response (which renews it); with APP_COOKIE when the member sets the application's
-   * cookie, or when the client's session had to move to another member.
-   */
-  private byte[] stickyCookieFor(ByteBuf bytes, Http1Head head) {
-    if (cookies == null || member == null) {
-      return null;
-    }
-    boolean write =
-        cookies.type() == StickySessionType.LB_COOKIE
-            || (appCookieSent && member != cookieMember)
-            || CookieHeaders.sets(bytes, head, cookies.appCookieName());
-    return write ? cookies.setCookieLine(member, secure) : null;
-  }
-
   void onResponseBody(ByteBuf slice) {
+    recorder.responseBytes(slice.readableBytes()); // the body, without chunk framing
     if (!rechunk) {
       ctx.write(slice, ctx.voidPromise());
       return;
@@ -458,6 +447,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   /** The exchange is over: go on with the next request, or close. */
   private void endExchange() {
     inFlight.finish();
+    recorder.end();
     waitingForBackendWritable = false;
     waitingForClientWritable = false;
     forwardedHead = Cumulation.release(forwardedHead);
@@ -492,6 +482,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     abandonBackend();
+    recorder.error(ErrorKind.BACKEND_RESET);
     if (responseStarted) {
       log.debug("{}: {} failed mid-response: {}", group.name(), member, why);
       ctx.close();
@@ -516,6 +507,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     abandonBackend();
+    recorder.error(ErrorKind.RESPONSE_TIMEOUT);
     if (responseStarted) {
       ctx.close();
       return;
@@ -526,42 +518,6 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         "member " + member + " did not answer within " + responseTimeoutSeconds + "s");
   }
 
-  /**
-   * The member for this request: the one its sticky cookie names while that member takes traffic,
-   * else by the group's algorithm.
-   */
-  private Member pickForRequest(GroupRuntime group) {
-    cookies = group.cookies();
-    cookieMember = null;
-    appCookieSent = false;
-    if (cookies != null) {
-      appCookieSent =
-          cookies.type() == StickySessionType.APP_COOKIE
-              && CookieHeaders.has(in, request, cookies.appCookieName());
-      // An APP_COOKIE session lasts while the client sends the application's cookie.
-      if (cookies.type() == StickySessionType.LB_COOKIE || appCookieSent) {
-        cookieMember = cookies.member(CookieHeaders.token(in, request, cookies.routeCookieName()));
-        if (cookieMember != null) {
-          return cookieMember;
-        }
-      }
-    }
-    return pickForClient(group);
-  }
-
-  private Member pickForClient(GroupRuntime group) {
-    if (group.config().algorithm() != Algorithm.SOURCE_IP) {
-      return group.pick();
-    }
-    if (group != hashedGroup
-        || hashedMember == null
-        || hashedMember.health().state() == HealthState.UNHEALTHY) {
-      hashedGroup = group;
-      hashedMember = group.pickFor(clientIp);
-    }
-    return hashedMember;
-  }
-
   /** The client began a request and did not finish its head within the request timeout. */
   private void onRequestTimeout() {
     if (state != WAIT_HEAD) {
@@ -569,6 +525,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     clientKeepAlive = false;
     in = Cumulation.release(in);
+    recorder.error(ErrorKind.REQUEST_TIMEOUT);
     respond(408, "Request Timeout", "the request head did not arrive in time");
   }
 
@@ -578,9 +535,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       clientKeepAlive = false; // an unread body would be taken for the next request
     }
     requestDone = true;
-    ctx.write(
-        ErrorResponses.of(ctx.alloc(), status, reason, message, clientKeepAlive, clientHttp10),
-        ctx.voidPromise());
+    ByteBuf response =
+        ErrorResponses.of(ctx.alloc(), status, reason, message, clientKeepAlive, clientHttp10);
+    recorder.status(status);
+    recorder.responseBytes(response.readableBytes());
+    ctx.write(response, ctx.voidPromise());
     endExchange();
   }
 
@@ -589,6 +548,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     // The client left; a backend connection mid-exchange is in an unknown state.
     headDeadline.stop();
     inFlight.finish();
+    recorder.end(); // an exchange cut short, if any: logged without a status
     abandonBackend();
     in = Cumulation.release(in);
     forwardedHead = Cumulation.release(forwardedHead);

@@ -22,9 +22,14 @@ import io.netty.handler.timeout.IdleStateEvent;
 final class Relay extends ChannelInboundHandlerAdapter {
 
   private final Channel peer;
+  private final Runnable onFailure;
 
-  Relay(Channel peer) {
+  /**
+   * @param onFailure told when this side's channel fails (a member's reset, on the backend side)
+   */
+  Relay(Channel peer, Runnable onFailure) {
     this.peer = peer;
+    this.onFailure = onFailure;
   }
 
   @Override
@@ -89,6 +94,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (onFailure != null) {
+      onFailure.run();
+    }
     Channels.closeOnFlush(ctx.channel());
   }
 }

@@ -1,6 +1,10 @@
 package dev.elbow.dataplane.proxy.tcp;
 
+import dev.elbow.dataplane.metrics.AccessLog;
+import dev.elbow.dataplane.metrics.ErrorKind;
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.ByteCounter;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
@@ -30,18 +34,35 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext proxy;
   private final int port;
+  private final ListenerMetrics metrics;
+  private final ByteCounter bytes;
   private final ArrayDeque<Object> early = new ArrayDeque<>(2);
   private boolean clientFinished;
   private final InFlight inFlight = new InFlight();
+  // For the access log line written when the connection closes.
+  private long start;
+  private Member member;
+  private ErrorKind error;
 
-  public TcpProxyFrontend(ProxyContext proxy, int port) {
+  /**
+   * @param metrics the listener's counters
+   * @param bytes counts the client connection's bytes
+   */
+  public TcpProxyFrontend(
+      ProxyContext proxy, int port, ListenerMetrics metrics, ByteCounter bytes) {
     this.proxy = proxy;
     this.port = port;
+    this.metrics = metrics;
+    this.bytes = bytes;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     Channel inbound = ctx.channel();
+    start = System.nanoTime();
+    if (proxy.accessLog() != null) {
+      inbound.closeFuture().addListener(f -> logConnection(inbound));
+    }
     ListenerRoute route = proxy.routes().get().route(port);
     Member member =
         route == null
@@ -50,9 +71,12 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (member == null) {
       log.debug(
           "port {}: no member can take the connection from {}", port, inbound.remoteAddress());
+      error = ErrorKind.NO_HEALTHY_MEMBER;
+      metrics.error(error);
       inbound.close();
       return;
     }
+    this.member = member;
     // Open for least connections until the client side closes (the relay closes both sides).
     inFlight.start(member);
     inbound.closeFuture().addListener(f -> inFlight.finish());
@@ -62,8 +86,9 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
             inbound.eventLoop(),
             route.group(),
             member,
-            () -> new Relay(inbound),
+            () -> new Relay(inbound, this::backendFailed),
             true,
+            metrics,
             new BackendConnector.Callback() {
               @Override
               public void connected(Channel backend, Member chosen) {
@@ -72,8 +97,9 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
                   return;
                 }
                 inFlight.start(chosen); // a retry may have changed the member
+                TcpProxyFrontend.this.member = chosen;
                 BulkTransfer.configure(backend.config()); // before its first read
-                ctx.pipeline().replace(TcpProxyFrontend.this, "relay", new Relay(backend));
+                ctx.pipeline().replace(TcpProxyFrontend.this, "relay", new Relay(backend, null));
                 handOver(inbound);
                 backend.read();
               }
@@ -81,9 +107,34 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
               @Override
               public void failed(Member lastTried, Throwable cause) {
                 log.debug("port {}: cannot reach {}: {}", port, lastTried, cause.toString());
+                error = ErrorKind.ofConnectFailure(cause); // counted by the connector
                 inbound.close();
               }
             });
+  }
+
+  /** The member's connection failed (reset, most often) while relaying. */
+  private void backendFailed() {
+    error = ErrorKind.BACKEND_RESET;
+    metrics.error(error);
+  }
+
+  private void logConnection(Channel inbound) {
+    proxy
+        .accessLog()
+        .log(
+            metrics.name(),
+            AccessLog.address(inbound.remoteAddress()),
+            null,
+            null,
+            null,
+            "TCP",
+            0,
+            bytes.read(),
+            bytes.written(),
+            member == null ? null : member.toString(),
+            System.nanoTime() - start,
+            error);
   }
 
   /** Passes what arrived early to the relay, or asks for the first read. */

@@ -1,6 +1,7 @@
 package dev.elbow.dataplane.proxy.udp;
 
 import dev.elbow.dataplane.lb.RendezvousHash;
+import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
@@ -85,6 +86,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
       payload.release(); // the listener is going away
       return;
     }
+    route.metrics().bytesIn().add(payload.readableBytes());
     UdpFlowTable<UdpSession> table = flowsFor(route);
     InetSocketAddress client = packet.sender();
     long now = System.nanoTime();
@@ -96,7 +98,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
       session = null;
     }
     if (session == null) {
-      session = open(route.group(), client, payload, now);
+      session = open(route, client, payload, now);
       if (session == null) {
         payload.release();
         return;
@@ -116,7 +118,9 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
     ctx.fireChannelReadComplete();
   }
 
-  private UdpSession open(GroupRuntime group, InetSocketAddress client, ByteBuf payload, long now) {
+  private UdpSession open(
+      ListenerRoute route, InetSocketAddress client, ByteBuf payload, long now) {
+    GroupRuntime group = route.group();
     Member member;
     if (group.config().algorithm() == Algorithm.QUIC_CID) {
       long located = QuicConnectionId.locate(payload, shortIdLength(group.quicLearning()));
@@ -133,6 +137,7 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
     }
     if (member == null) {
       counters.noMember.increment();
+      route.metrics().error(ErrorKind.NO_HEALTHY_MEMBER);
       return null;
     }
     if (!flows.admit()) {
@@ -140,7 +145,16 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
       return null;
     }
     UdpSession session =
-        UdpSession.open(transport, ctx.channel(), client, member, group, this, counters);
+        UdpSession.open(
+            transport,
+            ctx.channel(),
+            client,
+            member,
+            group,
+            this,
+            counters,
+            route.metrics(),
+            proxy.accessLog());
     flows.open(client, session, now);
     counters.flowsOpened.increment();
     countOpenFlows();

@@ -1,5 +1,8 @@
 package dev.elbow.dataplane.proxy.udp;
 
+import dev.elbow.dataplane.metrics.AccessLog;
+import dev.elbow.dataplane.metrics.ErrorKind;
+import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.MemberTraffic;
@@ -41,6 +44,8 @@ final class UdpSession {
   private final InetSocketAddress client;
   private final Owner owner;
   private final UdpCounters counters;
+  private final ListenerMetrics metrics;
+  private final AccessLog accessLog;
   private final String endpoint;
   private final boolean learnsQuic;
   // Counted while the flow is open, for least connections; the same object across snapshots.
@@ -51,6 +56,11 @@ final class UdpSession {
   private ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
   private boolean closed;
   private boolean unflushed;
+  // This flow's own figures, for its access log line.
+  private final long start = System.nanoTime();
+  private long bytesIn;
+  private long bytesOut;
+  private ErrorKind error;
 
   private UdpSession(
       Channel listener,
@@ -58,8 +68,12 @@ final class UdpSession {
       Member member,
       GroupRuntime group,
       Owner owner,
-      UdpCounters counters) {
+      UdpCounters counters,
+      ListenerMetrics metrics,
+      AccessLog accessLog) {
     this.listener = listener;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
     this.client = client;
     this.member = member;
     this.group = group;
@@ -71,7 +85,12 @@ final class UdpSession {
     traffic.started();
   }
 
-  /** Opens a session to {@code member}; datagrams may be sent at once. */
+  /**
+   * Opens a session to {@code member}; datagrams may be sent at once.
+   *
+   * @param metrics the listener's counters (bytes to clients, errors)
+   * @param accessLog null when the access log is off
+   */
   static UdpSession open(
       Transport transport,
       Channel listener,
@@ -79,8 +98,11 @@ final class UdpSession {
       Member member,
       GroupRuntime group,
       Owner owner,
-      UdpCounters counters) {
-    UdpSession session = new UdpSession(listener, client, member, group, owner, counters);
+      UdpCounters counters,
+      ListenerMetrics metrics,
+      AccessLog accessLog) {
+    UdpSession session =
+        new UdpSession(listener, client, member, group, owner, counters, metrics, accessLog);
     ChannelFuture connect =
         new Bootstrap()
             .group(listener.eventLoop())
@@ -129,11 +151,13 @@ final class UdpSession {
       payload.release();
     } else if (pending != null) {
       if (pending.size() < MAX_PENDING) {
+        counted(payload);
         pending.add(payload);
       } else {
         payload.release();
       }
     } else {
+      counted(payload);
       backend.write(payload, backend.voidPromise());
       if (!unflushed) {
         unflushed = true;
@@ -141,6 +165,12 @@ final class UdpSession {
       }
     }
     return false;
+  }
+
+  private void counted(ByteBuf payload) {
+    int n = payload.readableBytes();
+    bytesIn += n;
+    traffic.bytesSent().add(n);
   }
 
   /** Sends what {@link #send} queued. */
@@ -176,6 +206,21 @@ final class UdpSession {
     }
     closed = true;
     traffic.finished();
+    if (accessLog != null) {
+      accessLog.log(
+          metrics.name(),
+          AccessLog.address(client),
+          null,
+          null,
+          null,
+          "UDP",
+          0,
+          bytesIn,
+          bytesOut,
+          endpoint,
+          System.nanoTime() - start,
+          error);
+    }
     if (pending != null) {
       pending.forEach(ByteBuf::release);
       pending.clear();
@@ -216,6 +261,10 @@ final class UdpSession {
         }
       }
       owner.used(UdpSession.this);
+      int n = payload.readableBytes();
+      bytesOut += n;
+      traffic.bytesReceived().add(n);
+      metrics.bytesOut().add(n);
       listener.write(new DatagramPacket(payload, client), listener.voidPromise());
     }
 
@@ -229,6 +278,8 @@ final class UdpSession {
       // An ICMP port-unreachable from the member arrives as an error on the connected socket.
       if (cause instanceof PortUnreachableException) {
         counters.unreachable.increment();
+        error = ErrorKind.CONNECT_REFUSED; // nothing listens on the member's port
+        metrics.error(error);
       }
       fail();
     }
