@@ -26,13 +26,16 @@ public final class ElbowOperator implements AutoCloseable {
   private final ExecutorService httpExecutor;
   private final ExecutorService kubeWrites;
   private final ReferencedResources referenced;
+  private final OperatorMetrics metrics;
 
   private ElbowOperator(
       Operator operator,
       ConfigCoordinator coordinator,
       ExecutorService httpExecutor,
       ExecutorService kubeWrites,
-      ReferencedResources referenced) {
+      ReferencedResources referenced,
+      OperatorMetrics metrics) {
+    this.metrics = metrics;
     this.operator = operator;
     this.coordinator = coordinator;
     this.httpExecutor = httpExecutor;
@@ -149,11 +152,18 @@ public final class ElbowOperator implements AutoCloseable {
           });
     }
     coordinator.start();
-    return new ElbowOperator(operator, coordinator, httpExecutor, kubeWrites, referenced);
+    if (extras.metrics() != null) {
+      extras.metrics().working(true);
+    }
+    return new ElbowOperator(
+        operator, coordinator, httpExecutor, kubeWrites, referenced, extras.metrics());
   }
 
   @Override
   public void close() {
+    if (metrics != null) {
+      metrics.working(false);
+    }
     operator.stop();
     referenced.close();
     coordinator.close();

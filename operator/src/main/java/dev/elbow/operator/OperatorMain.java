@@ -54,7 +54,6 @@ public final class OperatorMain {
                   settings.adminToken(),
                   settings.namespaces(),
                   extras));
-          metrics.leading(true);
           ready.set(true);
           log.info("elbow operator working; data planes: {}", settings.describeDataPlanes());
         };
@@ -74,7 +73,6 @@ public final class OperatorMain {
               client,
               work,
               () -> {
-                metrics.leading(false);
                 if (!stopping.get()) {
                   log.error("lost the leader Lease; exiting so that a restart campaigns again");
                   System.exit(1);

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The operator's Prometheus metrics: reconciles and their failures per kind (as JOSDK's {@link
  * Metrics} hook reports them), snapshots made (version, size), pushes to data planes (latency by
- * outcome), the version each data plane accepted, whether this replica leads, and the JVM's.
+ * outcome), the version each data plane accepted, whether this replica works, and the JVM's.
  */
 public final class OperatorMetrics implements CoordinatorObserver, Metrics {
 
@@ -31,7 +31,7 @@ public final class OperatorMetrics implements CoordinatorObserver, Metrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicLong snapshotVersion = new AtomicLong();
   private final AtomicLong snapshotBytes = new AtomicLong();
-  private final AtomicLong leader = new AtomicLong();
+  private final AtomicLong working = new AtomicLong();
   private final Map<URI, AtomicLong> dataPlaneVersions = new ConcurrentHashMap<>();
 
   public OperatorMetrics() {
@@ -42,8 +42,8 @@ public final class OperatorMetrics implements CoordinatorObserver, Metrics {
         .description("Size of the newest snapshot's JSON")
         .baseUnit("bytes")
         .register(registry);
-    Gauge.builder("elbow_operator_leader", leader, AtomicLong::get)
-        .description("1 while this replica holds the leader Lease and works")
+    Gauge.builder("elbow_operator_working", working, AtomicLong::get)
+        .description("1 while this replica works: it holds the leader Lease, or runs alone")
         .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -55,9 +55,9 @@ public final class OperatorMetrics implements CoordinatorObserver, Metrics {
     return registry.scrape();
   }
 
-  /** Whether this replica leads now. */
-  public void leading(boolean value) {
-    leader.set(value ? 1 : 0);
+  /** Whether this replica works now (reconciles and pushes). */
+  public void working(boolean value) {
+    working.set(value ? 1 : 0);
   }
 
   @Override

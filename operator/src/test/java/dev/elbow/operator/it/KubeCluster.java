@@ -33,6 +33,7 @@ public final class KubeCluster {
   static final String K3S_IMAGE = "rancher/k3s:v1.33.4-k3s1";
 
   private static KubernetesClient client;
+  private static String kubeconfig;
   private static String failure;
 
   private KubeCluster() {}
@@ -47,7 +48,7 @@ public final class KubeCluster {
       client =
           switch (mode) {
             case "local" -> local();
-            case "existing" -> new KubernetesClientBuilder().build();
+            case "existing" -> existing();
             case "k3s" -> k3s();
             default ->
                 throw new IllegalArgumentException(
@@ -56,6 +57,26 @@ public final class KubeCluster {
       installCrds(client);
     }
     return client;
+  }
+
+  /** The kubeconfig of the shared cluster (for Helm), as YAML. */
+  public static synchronized String kubeconfig() {
+    client();
+    return kubeconfig;
+  }
+
+  private static KubernetesClient existing() {
+    String path = System.getenv().getOrDefault("KUBECONFIG", "");
+    Path file =
+        path.isEmpty()
+            ? Path.of(System.getProperty("user.home"), ".kube", "config")
+            : Path.of(path.split(java.io.File.pathSeparator)[0]);
+    try {
+      kubeconfig = Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
   }
 
   private static KubernetesClient local() {
@@ -79,9 +100,8 @@ public final class KubeCluster {
                 .build());
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-    return new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
-        .build();
+    kubeconfig = server.getKubeConfigYaml();
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
   }
 
   private static KubernetesClient k3s() {
@@ -91,9 +111,8 @@ public final class KubeCluster {
     K3sContainer k3s = new K3sContainer(DockerImageName.parse(K3S_IMAGE));
     k3s.start();
     Runtime.getRuntime().addShutdownHook(new Thread(k3s::stop));
-    return new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml()))
-        .build();
+    kubeconfig = k3s.getKubeConfigYaml();
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
   }
 
   /** Applies every CRD under {@code crds/} and waits until the API server serves them. */

@@ -1,0 +1,344 @@
+package dev.elbow.operator.it;
+
+import static dev.elbow.operator.it.Resources.check;
+import static dev.elbow.operator.it.Resources.condition;
+import static dev.elbow.operator.it.Resources.group;
+import static dev.elbow.operator.it.Resources.listener;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import dev.elbow.api.v1alpha1.BackendProtocol;
+import dev.elbow.api.v1alpha1.BackendServerGroup;
+import dev.elbow.api.v1alpha1.Listener;
+import dev.elbow.api.v1alpha1.ListenerProtocol;
+import dev.elbow.api.v1alpha1.Member;
+import dev.elbow.dataplane.demo.DemoBackend;
+import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.HttpTestClient;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.operator.ElbowOperator;
+import dev.elbow.operator.LeaderElection;
+import dev.elbow.operator.chart.Chart;
+import dev.elbow.operator.expose.TrafficServiceSpec;
+import dev.elbow.operator.metrics.OperatorMetrics;
+import dev.elbow.operator.push.StaticDataPlaneEndpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The Helm chart installed by real Helm into the real API server, into a namespace that enforces
+ * Pod Security "restricted"; then the operator runs as the chart's ServiceAccount (impersonated),
+ * elected on the chart's Lease, and serves a Listener: the RBAC is enough, and denies the rest.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChartInstallIT {
+
+  private static final String RELEASE = "itest";
+  private static final String OPERATOR_SA = RELEASE + "-elbow-operator";
+
+  private static KubernetesClient kube;
+  private static String namespace;
+
+  @BeforeAll
+  static void createRestrictedNamespace() {
+    kube = KubeCluster.client();
+    namespace = "elbow-chart-" + UUID.randomUUID().toString().substring(0, 8);
+    kube.namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(namespace)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .endMetadata()
+                .build())
+        .create();
+  }
+
+  @AfterAll
+  static void uninstall() {
+    if (namespace != null) {
+      Helm.uninstall(RELEASE)
+          .withNamespace(namespace)
+          .withKubeConfigContents(KubeCluster.kubeconfig())
+          .call();
+    }
+  }
+
+  private static String token() {
+    Secret secret =
+        kube.secrets().inNamespace(namespace).withName(RELEASE + "-elbow-admin-token").get();
+    return secret.getData().get("token");
+  }
+
+  @Test
+  @Order(1)
+  void everyObjectOfTheChartIsAccepted() {
+    Release release =
+        new Helm(Chart.DIR)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(namespace)
+            .withKubeConfigContents(KubeCluster.kubeconfig())
+            .call();
+    assertThat(release.getStatus()).isEqualTo("deployed");
+    List<HasMetadata> rendered = Chart.render(RELEASE, namespace, Map.of());
+    assertThat(rendered).hasSizeGreaterThan(10);
+    for (HasMetadata object : rendered) {
+      assertThat(kube.resource(object).get())
+          .as("%s %s", object.getKind(), object.getMetadata().getName())
+          .isNotNull();
+    }
+    assertThat(new String(java.util.Base64.getDecoder().decode(token()))).hasSize(48);
+  }
+
+  @Test
+  @Order(2)
+  void thePodsPassPodSecurityRestricted() {
+    for (Deployment deployment :
+        kube.apps().deployments().inNamespace(namespace).list().getItems()) {
+      Pod pod =
+          new PodBuilder()
+              .withNewMetadata()
+              .withName(deployment.getMetadata().getName() + "-probe")
+              .withNamespace(namespace)
+              .endMetadata()
+              .withSpec(deployment.getSpec().getTemplate().getSpec())
+              .build();
+      kube.pods().inNamespace(namespace).resource(pod).dryRun().create();
+    }
+    // The namespace does enforce: a pod running as root with defaults is refused.
+    Pod careless =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("careless")
+            .withNamespace(namespace)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("c")
+            .withImage("busybox")
+            .endContainer()
+            .endSpec()
+            .build();
+    assertThatThrownBy(
+            () -> kube.pods().inNamespace(namespace).resource(careless).dryRun().create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("restricted");
+  }
+
+  @Test
+  @Order(3)
+  void anUpgradeKeepsTheGeneratedToken() {
+    String before = token();
+    Release release =
+        new Helm(Chart.DIR)
+            .upgrade()
+            .withName(RELEASE)
+            .withNamespace(namespace)
+            .withKubeConfigContents(KubeCluster.kubeconfig())
+            .set("dataplane.replicas", 3)
+            .call();
+    assertThat(release.getStatus()).isEqualTo("deployed");
+    assertThat(
+            kube.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(RELEASE + "-elbow-dataplane")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(3);
+    assertThat(token()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(4)
+  void theOperatorServesAListenerAsTheChartsServiceAccount() throws Exception {
+    Config config = Config.fromKubeconfig(KubeCluster.kubeconfig());
+    config.setImpersonateUsername("system:serviceaccount:" + namespace + ":" + OPERATOR_SA);
+    config.setImpersonateGroups(
+        "system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated");
+    String apps = KubeCluster.newNamespace("chart-app");
+    int port = FreePorts.next();
+    OperatorMetrics metrics = new OperatorMetrics();
+    AtomicReference<ElbowOperator> operator = new AtomicReference<>();
+    try (KubernetesClient asOperator = new KubernetesClientBuilder().withConfig(config).build();
+        TestDataPlane dataPlane = TestDataPlane.start();
+        DemoBackend backend = DemoBackend.http("a", 0)) {
+      LeaderElection election =
+          new LeaderElection(
+              namespace,
+              OPERATOR_SA,
+              "replica-1",
+              Duration.ofSeconds(15),
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(2));
+      CompletableFuture<?> campaign =
+          election.campaign(
+              asOperator,
+              () ->
+                  operator.set(
+                      ElbowOperator.start(
+                          asOperator,
+                          new StaticDataPlaneEndpoints(Set.of(dataPlane.adminUri())),
+                          TestDataPlane.TOKEN,
+                          Set.of(apps),
+                          new ElbowOperator.Extras(
+                              metrics,
+                              namespace,
+                              RELEASE + "-elbow-dataplane-admin",
+                              new TrafficServiceSpec(
+                                  RELEASE + "-elbow-dataplane",
+                                  "LoadBalancer",
+                                  Map.of("example.com/lb", "internal"),
+                                  "Local")))),
+              () -> {});
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> operator.get() != null);
+        kube.resource(
+                group(
+                    apps,
+                    "web",
+                    BackendProtocol.HTTP,
+                    check(2, 1, 2, 2, "/healthz"),
+                    List.of(new Member("127.0.0.1", backend.port(), 1))))
+            .create();
+        kube.resource(listener(apps, "web", ListenerProtocol.HTTP, port, "web")).create();
+
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  Listener served =
+                      kube.resources(Listener.class).inNamespace(apps).withName("web").get();
+                  assertThat(served.getStatus()).isNotNull();
+                  assertThat(condition(served.getStatus().getConditions(), "Ready"))
+                      .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+                  BackendServerGroup group =
+                      kube.resources(BackendServerGroup.class)
+                          .inNamespace(apps)
+                          .withName("web")
+                          .get();
+                  assertThat(group.getMetadata().getFinalizers()).contains("elbow.dev/in-use");
+                  assertThat(group.getStatus().getHealthy()).isEqualTo("1/1");
+                });
+        assertThat(
+                new HttpTestClient().get(URI.create("http://127.0.0.1:" + port + "/")).statusCode())
+            .isEqualTo(200);
+
+        Service admin =
+            kube.services()
+                .inNamespace(namespace)
+                .withName(RELEASE + "-elbow-dataplane-admin")
+                .get();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  Service traffic =
+                      kube.services()
+                          .inNamespace(namespace)
+                          .withName(RELEASE + "-elbow-dataplane")
+                          .get();
+                  assertThat(traffic).isNotNull();
+                  assertThat(traffic.getSpec().getType()).isEqualTo("LoadBalancer");
+                  assertThat(traffic.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+                  assertThat(traffic.getSpec().getSelector())
+                      .isEqualTo(admin.getSpec().getSelector());
+                  assertThat(traffic.getSpec().getPorts())
+                      .extracting(p -> p.getName() + " " + p.getProtocol() + " " + p.getPort())
+                      .containsExactly("tcp-" + port + " TCP " + port);
+                  assertThat(traffic.getMetadata().getAnnotations())
+                      .containsEntry("example.com/lb", "internal");
+                  assertThat(traffic.getMetadata().getOwnerReferences())
+                      .singleElement()
+                      .satisfies(
+                          o -> assertThat(o.getUid()).isEqualTo(admin.getMetadata().getUid()));
+                });
+        assertThat(metrics.scrape())
+            .contains("elbow_operator_working 1.0")
+            .containsPattern("elbow_operator_reconciles_total\\{kind=\"Listener\"} [1-9]")
+            .containsPattern("elbow_operator_push_seconds_count\\{outcome=\"applied\"} [1-9]")
+            .containsPattern("elbow_operator_dataplane_version\\{dataplane=\"[^\"]+\"} [1-9]");
+      } finally {
+        if (operator.get() != null) {
+          operator.get().close();
+        }
+        campaign.cancel(true);
+      }
+    }
+  }
+
+  @Test
+  @Order(5)
+  void theServiceAccountMayDoNothingElse() {
+    String user = "system:serviceaccount:" + namespace + ":" + OPERATOR_SA;
+    assertThat(allowed(user, "list", "", "secrets", "any", null)).isTrue();
+    assertThat(allowed(user, "patch", "", "pods/status", "any", null)).isTrue();
+    assertThat(allowed(user, "delete", "", "secrets", "any", null)).isFalse();
+    assertThat(allowed(user, "create", "", "pods", "any", null)).isFalse();
+    assertThat(allowed(user, "update", "apps", "deployments", namespace, null)).isFalse();
+    assertThat(allowed(user, "delete", "elbow.dev", "backendservergroups", "any", null)).isFalse();
+    assertThat(allowed(user, "patch", "", "services", namespace, "kube-dns")).isFalse();
+    assertThat(allowed(user, "patch", "", "services", namespace, RELEASE + "-elbow-dataplane"))
+        .isTrue();
+    assertThat(allowed(user, "update", "coordination.k8s.io", "leases", namespace, "other"))
+        .isFalse();
+    assertThat(allowed(user, "patch", "coordination.k8s.io", "leases", namespace, OPERATOR_SA))
+        .isTrue();
+    assertThat(allowed(user, "create", "", "services", "any", null))
+        .as("Services are created in the release's namespace only")
+        .isFalse();
+  }
+
+  private static boolean allowed(
+      String user, String verb, String group, String resource, String inNamespace, String name) {
+    String[] parts = resource.split("/", 2);
+    SubjectAccessReview review =
+        new SubjectAccessReviewBuilder()
+            .withNewSpec()
+            .withUser(user)
+            .withGroups("system:serviceaccounts", "system:authenticated")
+            .withResourceAttributes(
+                new ResourceAttributesBuilder()
+                    .withVerb(verb)
+                    .withGroup(group)
+                    .withResource(parts[0])
+                    .withSubresource(parts.length > 1 ? parts[1] : null)
+                    .withNamespace(inNamespace)
+                    .withName(name)
+                    .build())
+            .endSpec()
+            .build();
+    return kube.authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
+  }
+}
