@@ -17,5 +17,5 @@ Try it in another terminal:
   curl -s -H "Authorization: Bearer $ELBOW_ADMIN_TOKEN" http://127.0.0.1:9901/v1/status   # health
 
 MSG
-exec java -Dlogback.configurationFile=standalone/logback.xml -cp "$cp" \
+exec java -cp "$cp" \
   dev.elbow.standalone.StandaloneMain --demo "$@"

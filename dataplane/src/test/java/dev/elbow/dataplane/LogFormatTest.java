@@ -105,7 +105,9 @@ class LogFormatTest {
       context.getLogger("dev.elbow.x").info("applied snapshot {}", 7);
       assertThat(text(out))
           .matches(
-              "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.+] dev\\.elbow\\.x - applied snapshot 7\n");
+              // The standalone mode (the quick start) leaves the thread out.
+              "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  (\\[.+] )?(dev\\.elbow\\.x|d\\.e\\.x) - applied snapshot"
+                  + " 7\n");
     } finally {
       context.stop();
     }

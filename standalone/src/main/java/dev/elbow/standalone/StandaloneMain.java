@@ -15,9 +15,13 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * StandaloneMain [--config DIR] [--demo] [--admin-port 9901] [--listen-address 127.0.0.1]
+ *                [--access-log]
  * </pre>
  *
- * {@code --demo} also starts three demo backends on 127.0.0.1:18081-18083 and, without {@code
+ * {@code --access-log} (or {@code ELBOW_ACCESS_LOG=true}) logs every request, connection and flow;
+ * {@code ELBOW_LOG_FORMAT=json} makes every log line a JSON object.
+ *
+ * <p>{@code --demo} also starts three demo backends on 127.0.0.1:18081-18083 and, without {@code
  * --config}, serves {@code examples/standalone}, whose group uses them. The admin token is {@code
  * ELBOW_ADMIN_TOKEN}, or a random one printed at start.
  */
@@ -30,10 +34,12 @@ public final class StandaloneMain {
     boolean demo = false;
     int adminPort = 9901;
     String listenAddress = "127.0.0.1";
+    boolean accessLog = "true".equalsIgnoreCase(System.getenv("ELBOW_ACCESS_LOG"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config" -> config = Path.of(args[++i]);
         case "--demo" -> demo = true;
+        case "--access-log" -> accessLog = true;
         case "--admin-port" -> adminPort = Integer.parseInt(args[++i]);
         case "--listen-address" -> listenAddress = args[++i];
         case "-h", "--help" -> {
@@ -71,6 +77,7 @@ public final class StandaloneMain {
             .listenAddress(listenAddress)
             .adminAddress("127.0.0.1")
             .adminPort(adminPort)
+            .accessLog(accessLog)
             .build();
     Standalone standalone = Standalone.start(config, options, System.out::println);
     System.out.println(
@@ -96,6 +103,6 @@ public final class StandaloneMain {
 
   private static String usage() {
     return "usage: StandaloneMain [--config DIR] [--demo] [--admin-port 9901]"
-        + " [--listen-address 127.0.0.1]";
+        + " [--listen-address 127.0.0.1] [--access-log]";
   }
 }

@@ -253,4 +253,32 @@ class ChartTest {
     JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("elbow.json"));
     assertThat(json.get("panels").size()).isPositive();
   }
+
+  @Test
+  void theReadmeDocumentsEveryValue() throws Exception {
+    Map<String, Object> values =
+        new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readValue(Chart.DIR.resolve("values.yaml").toFile(), Map.class);
+    String readme = Files.readString(Chart.DIR.resolve("README.md"));
+    List<String> paths = new java.util.ArrayList<>();
+    leaves("", values, paths);
+    assertThat(paths).hasSizeGreaterThan(30);
+    assertThat(paths).allSatisfy(path -> assertThat(readme).contains("| `" + path + "` |"));
+  }
+
+  /** Dotted paths of the values, stopping at maps that are free-form (resources, labels...). */
+  @SuppressWarnings("unchecked")
+  private static void leaves(String prefix, Map<String, Object> map, List<String> paths) {
+    List<String> freeForm =
+        List.of("resources", "podAnnotations", "nodeSelector", "affinity", "annotations", "labels");
+    map.forEach(
+        (key, value) -> {
+          String path = prefix + key;
+          if (value instanceof Map<?, ?> nested && !freeForm.contains(key)) {
+            leaves(path + ".", (Map<String, Object>) nested, paths);
+          } else {
+            paths.add(path);
+          }
+        });
+  }
 }
