@@ -40,8 +40,11 @@ public final class GenerateCrds {
             new CRDPostProcessor() {
               @Override
               public HasMetadata process(HasMetadata crd, String version) {
-                return new ListMapLists()
-                    .process(new DeclaredColumnOrder().process(crd, version), version);
+                return new StandardDescriptions()
+                    .process(
+                        new ListMapLists()
+                            .process(new DeclaredColumnOrder().process(crd, version), version),
+                        version);
               }
             })
         .customResourceClasses(KINDS)
