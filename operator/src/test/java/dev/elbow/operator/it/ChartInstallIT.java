@@ -289,6 +289,13 @@ class ChartInstallIT {
             .containsPattern("elbow_operator_reconciles_total\\{kind=\"Listener\"} [1-9]")
             .containsPattern("elbow_operator_push_seconds_count\\{outcome=\"applied\"} [1-9]")
             .containsPattern("elbow_operator_dataplane_version\\{dataplane=\"[^\"]+\"} [1-9]");
+
+        // The Service follows Listeners that come and go.
+        int second = FreePorts.next();
+        kube.resource(listener(apps, "second", ListenerProtocol.HTTP, second, "web")).create();
+        awaitTrafficPorts("tcp-" + Math.min(port, second), "tcp-" + Math.max(port, second));
+        kube.resources(Listener.class).inNamespace(apps).withName("web").delete();
+        awaitTrafficPorts("tcp-" + second);
       } finally {
         if (operator.get() != null) {
           operator.get().close();
@@ -296,6 +303,22 @@ class ChartInstallIT {
         campaign.cancel(true);
       }
     }
+  }
+
+  private static void awaitTrafficPorts(String... names) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kube.services()
+                            .inNamespace(namespace)
+                            .withName(RELEASE + "-elbow-dataplane")
+                            .get()
+                            .getSpec()
+                            .getPorts())
+                    .extracting(p -> p.getName())
+                    .containsExactly(names));
   }
 
   @Test
