@@ -22,6 +22,9 @@ public final class DataPlaneLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DataPlaneLink.class);
   private static final int WATCH_SECONDS = 25;
   private static final long MAX_BACKOFF_MILLIS = 10_000;
+  // A status long-poll costs the data plane nothing while it is down, and the first one to answer
+  // after a restart is what triggers the push again: retry it at least every second.
+  private static final long MAX_WATCH_BACKOFF_MILLIS = 1_000;
 
   /** What a link reports, from its own threads. */
   public interface Events {
@@ -236,7 +239,7 @@ public final class DataPlaneLink implements AutoCloseable {
   private void watchFailed(Throwable error) {
     long retryIn;
     synchronized (this) {
-      retryIn = Math.min(MAX_BACKOFF_MILLIS, 250L << Math.min(watchFailures++, 6));
+      retryIn = Math.min(MAX_WATCH_BACKOFF_MILLIS, 250L << Math.min(watchFailures++, 6));
       watchError = describe(error);
     }
     log.debug("status of {} unavailable, retrying in {} ms: {}", uri, retryIn, watchError);

@@ -1,20 +1,17 @@
 package dev.elbow.operator.it;
 
-import static dev.elbow.operator.it.Resources.check;
 import static dev.elbow.operator.it.Resources.condition;
-import static dev.elbow.operator.it.Resources.group;
 import static dev.elbow.operator.it.Resources.listener;
+import static dev.elbow.operator.it.Resources.loopbackHttpGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
-import dev.elbow.api.v1alpha1.BackendProtocol;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerProtocol;
-import dev.elbow.api.v1alpha1.Member;
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.HttpTestClient;
@@ -224,14 +221,7 @@ class ChartInstallIT {
               () -> {});
       try {
         await().atMost(Duration.ofSeconds(30)).until(() -> operator.get() != null);
-        kube.resource(
-                group(
-                    apps,
-                    "web",
-                    BackendProtocol.HTTP,
-                    check(2, 1, 2, 2, "/healthz"),
-                    List.of(new Member("127.0.0.1", backend.port(), 1))))
-            .create();
+        kube.resource(loopbackHttpGroup(apps, "web", backend.port())).create();
         kube.resource(listener(apps, "web", ListenerProtocol.HTTP, port, "web")).create();
 
         await()

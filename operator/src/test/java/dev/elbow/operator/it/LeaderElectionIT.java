@@ -1,18 +1,17 @@
 package dev.elbow.operator.it;
 
-import static dev.elbow.operator.it.Resources.check;
 import static dev.elbow.operator.it.Resources.condition;
-import static dev.elbow.operator.it.Resources.group;
 import static dev.elbow.operator.it.Resources.listener;
+import static dev.elbow.operator.it.Resources.loopbackHttpGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.elbow.api.v1alpha1.BackendProtocol;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerProtocol;
-import dev.elbow.api.v1alpha1.Member;
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.ReliabilityRows;
+import dev.elbow.dataplane.testing.SteadyLoad;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.operator.ElbowOperator;
 import dev.elbow.operator.LeaderElection;
@@ -21,10 +20,10 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * word the next takes over within the lease duration, and when a leader stops cleanly (releasing
  * the Lease) at once.
  */
+@Tag("reliability")
 class LeaderElectionIT {
 
   private static final Duration LEASE = Duration.ofSeconds(10);
@@ -97,14 +97,7 @@ class LeaderElectionIT {
     KubernetesClient kube = KubeCluster.client();
     try (TestDataPlane dataPlane = TestDataPlane.start();
         DemoBackend backend = DemoBackend.http("a", 0)) {
-      kube.resource(
-              group(
-                  namespace,
-                  "web",
-                  BackendProtocol.HTTP,
-                  check(2, 1, 2, 2, "/healthz"),
-                  List.of(new Member("127.0.0.1", backend.port(), 1))))
-          .create();
+      kube.resource(loopbackHttpGroup(namespace, "web", backend.port())).create();
       Replica first = new Replica("first", namespace, namespace, dataPlane);
       await().atMost(Duration.ofSeconds(20)).until(first::works);
       Replica second = new Replica("second", namespace, namespace, dataPlane);
@@ -115,7 +108,8 @@ class LeaderElectionIT {
             .during(Duration.ofSeconds(4))
             .atMost(Duration.ofSeconds(6))
             .until(() -> !second.works());
-        servesAListener(kube, namespace, "one");
+        int port = servesAListener(kube, namespace, "one");
+        SteadyLoad load = SteadyLoad.start(port, "/", 4, 200);
 
         long killed = System.nanoTime();
         first.kill();
@@ -134,6 +128,19 @@ class LeaderElectionIT {
         second.close(); // releases the Lease
         await().atMost(Duration.ofSeconds(4)).until(standby::works);
         servesAListener(kube, namespace, "three");
+        SteadyLoad.Result result = load.stop();
+        assertThat(result.failed()).as(result.why()).isZero();
+        ReliabilityRows.record(
+            "operator leader killed (three replicas)",
+            result.load(),
+            "the leader killed without releasing its Lease (10 s); later the next leader stopped"
+                + " cleanly",
+            result.sent(),
+            result.failed(),
+            "only the Lease holder worked; a standby took over after the Lease ran out (killed) or"
+                + " at once (released), and served new Listeners; the data plane served"
+                + " throughout. "
+                + result.why());
       } finally {
         second.close();
         if (third != null) {
@@ -144,9 +151,9 @@ class LeaderElectionIT {
   }
 
   /** A new Listener is judged, pushed and Ready: some replica works. */
-  private static void servesAListener(KubernetesClient kube, String namespace, String name) {
-    kube.resource(listener(namespace, name, ListenerProtocol.HTTP, FreePorts.next(), "web"))
-        .create();
+  private static int servesAListener(KubernetesClient kube, String namespace, String name) {
+    int port = FreePorts.next();
+    kube.resource(listener(namespace, name, ListenerProtocol.HTTP, port, "web")).create();
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
@@ -157,5 +164,6 @@ class LeaderElectionIT {
               assertThat(condition(served.getStatus().getConditions(), "Ready"))
                   .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
             });
+    return port;
   }
 }

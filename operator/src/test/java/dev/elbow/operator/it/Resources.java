@@ -67,6 +67,19 @@ final class Resources {
     return group;
   }
 
+  /**
+   * An HTTP group of loopback members, weight 1 each, checked on /healthz every 2 s: what the fault
+   * and install tests serve.
+   */
+  static BackendServerGroup loopbackHttpGroup(String namespace, String name, int... ports) {
+    return group(
+        namespace,
+        name,
+        BackendProtocol.HTTP,
+        check(2, 1, 2, 2, "/healthz"),
+        java.util.Arrays.stream(ports).mapToObj(p -> new Member("127.0.0.1", p, 1)).toList());
+  }
+
   static HealthCheck check(int interval, int timeout, int healthy, int unhealthy, String path) {
     HealthCheck check = new HealthCheck();
     check.setIntervalSeconds(interval);
