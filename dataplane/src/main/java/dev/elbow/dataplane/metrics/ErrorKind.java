@@ -22,12 +22,17 @@ public enum ErrorKind {
   NO_HEALTHY_MEMBER,
   /** A client's TLS handshake failed. */
   TLS_HANDSHAKE,
-  /** A client sent a malformed or refused request (400, 405, 431, 501, 505). */
+  /** A client sent a malformed or refused request (400, 405, 414, 431, 501, 505). */
   BAD_REQUEST,
   /** A client did not send a whole request head within the request timeout (408). */
   REQUEST_TIMEOUT,
   /** A member did not answer within the response timeout (504). */
-  RESPONSE_TIMEOUT;
+  RESPONSE_TIMEOUT,
+  /**
+   * A client connection was closed as soon as it was accepted: the data plane had as many open as
+   * its connection limit allows.
+   */
+  CONNECTION_LIMIT;
 
   private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -53,6 +53,24 @@ public final class TestDataPlane implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + dataPlane.adminPort());
   }
 
+  /** The body of a GET on the admin API with the token, e.g. {@code /metrics}. */
+  public String adminGet(String path) {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(adminUri().resolve(path))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Applies the snapshot and fails unless it was applied. */
   public void apply(Snapshot snapshot) {
     ApplyOutcome outcome = dataPlane.apply(snapshot).join();

@@ -9,14 +9,22 @@ import io.netty.util.ByteProcessor;
  * <p>Strict where a lenient reading could let the proxy and a backend disagree about where a
  * message ends (the root of request smuggling): one request line of exactly three parts, header
  * names of token characters with no space before the colon, no line folding, no control characters
- * in values, one consistent Content-Length, no Content-Length beside Transfer-Encoding in requests.
- * Lenient where it is harmless: lines may end with a bare LF, since the proxy writes the head anew
- * with CRLF.
+ * in values, one consistent Content-Length, no Content-Length beside Transfer-Encoding in requests,
+ * no Transfer-Encoding in HTTP/1.0 requests. Request lines end with CRLF: RFC 9112 2.2 lets a
+ * recipient take a bare LF for a line end, but peers that disagree about it are a known smuggling
+ * vector (CVE-2023-30589), and no real client sends one. Responses, from members the operator
+ * chose, may end lines with a bare LF, since the proxy writes their heads anew with CRLF.
  */
 final class Http1HeadParser {
 
   /** The longest head accepted. */
   static final int MAX_HEAD_BYTES = 16 * 1024;
+
+  /**
+   * The longest request line accepted; longer ones are answered 414. NGINX's default buffer for a
+   * request line (large_client_header_buffers) is the same 8 KiB.
+   */
+  static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
 
   static final int NEED_MORE = 0;
   static final int MALFORMED = -1;
@@ -25,6 +33,7 @@ final class Http1HeadParser {
   static final int TOO_MANY_HEADERS = -4;
   static final int BAD_FRAMING = -5;
   static final int UNSUPPORTED_CODING = -6;
+  static final int URI_TOO_LONG = -7;
 
   private static final byte CR = '\r';
   private static final byte LF = '\n';
@@ -77,8 +86,14 @@ final class Http1HeadParser {
     // One pass over the lines; a head that has not all arrived is parsed again from the start
     // when more comes, which is rare and cheap for heads of a few hundred bytes.
     int lf = buf.indexOf(from, limit, LF);
+    if (request && (lf < 0 ? to : lf) - from > MAX_REQUEST_LINE_BYTES) {
+      return URI_TOO_LONG;
+    }
     if (lf < 0) {
       return needMore(from, to);
+    }
+    if (request && !endsWithCr(buf, from, lf)) {
+      return MALFORMED;
     }
     int result =
         request
@@ -92,6 +107,9 @@ final class Http1HeadParser {
       lf = buf.indexOf(pos, limit, LF);
       if (lf < 0) {
         return needMore(from, to);
+      }
+      if (request && !endsWithCr(buf, pos, lf)) {
+        return MALFORMED;
       }
       int e = lineEnd(buf, pos, lf);
       if (e == pos) {
@@ -114,6 +132,11 @@ final class Http1HeadParser {
 
   private static int needMore(int from, int to) {
     return to - from >= MAX_HEAD_BYTES ? TOO_LARGE : NEED_MORE;
+  }
+
+  /** Whether the line that starts at {@code start} and ends at the LF has a CR before it. */
+  private static boolean endsWithCr(ByteBuf buf, int start, int lf) {
+    return lf > start && buf.getByte(lf - 1) == CR;
   }
 
   private static int lineEnd(ByteBuf buf, int start, int lf) {
@@ -220,6 +243,7 @@ final class Http1HeadParser {
   /** Reads what the framing and connection headers say into the head. */
   private static int interpret(ByteBuf buf, Http1Head head, boolean request) {
     int codings = 0;
+    boolean sawTransferEncoding = false;
     for (int i = 0; i < head.headerCount; i++) {
       int vs = head.valueStart[i];
       int ve = head.valueEnd[i];
@@ -232,6 +256,7 @@ final class Http1HeadParser {
           head.contentLength = length;
         }
         case KnownHeaders.TRANSFER_ENCODING -> {
+          sawTransferEncoding = true;
           codings += tokenCount(buf, vs, ve);
           int last = lastTokenStart(buf, vs, ve);
           // The last coding of the last line is the one that frames the message.
@@ -248,10 +273,14 @@ final class Http1HeadParser {
         default -> {}
       }
     }
-    boolean sawTransferEncoding = codings > 0;
     if (request) {
       if (sawTransferEncoding && head.contentLength >= 0) {
         return BAD_FRAMING; // which one frames the body is exactly what smuggling exploits
+      }
+      if (sawTransferEncoding && (head.http10 || codings == 0)) {
+        // HTTP/1.0 has no chunked framing (RFC 9112 6.1: the framing is faulty), and a member may
+        // read an empty Transfer-Encoding either way.
+        return BAD_FRAMING;
       }
       if (sawTransferEncoding && (codings != 1 || !head.chunked)) {
         return UNSUPPORTED_CODING; // only plain chunked request bodies are streamed
@@ -259,7 +288,7 @@ final class Http1HeadParser {
       if (!head.http10 && !head.hasHost) {
         return MALFORMED; // HTTP/1.1 requires Host
       }
-    } else if (sawTransferEncoding) {
+    } else if (codings > 0) {
       head.contentLength = -1; // Transfer-Encoding overrides Content-Length in a response
       head.otherCoding = !head.chunked; // not ending in chunked: the body runs until close
     }

@@ -87,6 +87,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private boolean retried;
   private boolean waitingForBackendWritable;
   private boolean waitingForClientWritable;
+  // Body bytes after the head that the framer has already scanned (chunks checked up front).
+  private int checkedBodyBytes;
 
   /**
    * @param timeouts the listener's timeouts as the connection was accepted; a change applies to
@@ -194,6 +196,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     switch (error) {
       case Http1HeadParser.TOO_LARGE, Http1HeadParser.TOO_MANY_HEADERS ->
           respond(431, "Request Header Fields Too Large", "the request head is too large");
+      case Http1HeadParser.URI_TOO_LONG ->
+          respond(414, "URI Too Long", "the request line is too long");
       case Http1HeadParser.BAD_VERSION ->
           respond(505, "HTTP Version Not Supported", "only HTTP/1.0 and HTTP/1.1 are served here");
       case Http1HeadParser.UNSUPPORTED_CODING ->
@@ -213,6 +217,18 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     retried = false;
     if (request.chunked) {
       requestBody.chunked();
+      // The chunks that came with the head are checked before anything goes to a member, so a
+      // broken chunk size in them (how smuggling attempts look) never reaches one.
+      int headStart = in.readerIndex();
+      in.readerIndex(end);
+      checkedBodyBytes = requestBody.scan(in);
+      if (checkedBodyBytes < 0) {
+        checkedBodyBytes = 0;
+        recorder.error(ErrorKind.BAD_REQUEST);
+        respond(400, "Bad Request", "malformed request body");
+        return;
+      }
+      in.readerIndex(headStart);
     } else {
       requestBody.length(Math.max(0, request.contentLength));
     }
@@ -316,6 +332,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         replayable ? forwardedHead.retainedDuplicate() : forwardedHead, channel.voidPromise());
     if (!replayable) {
       forwardedHead = null;
+    }
+    if (checkedBodyBytes > 0) {
+      channel.write(in.readRetainedSlice(checkedBodyBytes), channel.voidPromise());
+      recorder.requestBytes(checkedBodyBytes);
+      checkedBodyBytes = 0;
     }
     if (requestBody.done()) {
       requestDone = true;
@@ -535,6 +556,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       clientKeepAlive = false; // an unread body would be taken for the next request
     }
     requestDone = true;
+    if (checkedBodyBytes > 0) {
+      in.skipBytes(checkedBodyBytes); // a whole body that goes nowhere is not the next request
+      checkedBodyBytes = 0;
+    }
     ByteBuf response =
         ErrorResponses.of(ctx.alloc(), status, reason, message, clientKeepAlive, clientHttp10);
     recorder.status(status);

@@ -56,10 +56,24 @@ class Http1HeadParserTest {
   }
 
   @Test
-  void acceptsBareLineFeedsAndLeadingEmptyLines() {
-    assertThat(parse("\r\nGET / HTTP/1.0\nHost: x\n\n", true)).isPositive();
+  void acceptsLeadingEmptyLinesAndBareLineFeedsInResponsesOnly() {
+    assertThat(parse("\r\nGET / HTTP/1.0\r\nHost: x\r\n\r\n", true)).isPositive();
     assertThat(head.http10).isTrue();
     assertThat(head.keepAlive()).isFalse();
+    assertThat(parse("HTTP/1.1 200 OK\nContent-Length: 0\n\n", false)).isPositive();
+    assertThat(parse("GET / HTTP/1.0\nHost: x\r\n\r\n", true)).isEqualTo(Http1HeadParser.MALFORMED);
+    assertThat(parse("GET / HTTP/1.1\r\nHost: x\n\r\n", true)).isEqualTo(Http1HeadParser.MALFORMED);
+    assertThat(parse("GET / HTTP/1.1\r\nHost: x\r\n\n", true)).isEqualTo(Http1HeadParser.MALFORMED);
+  }
+
+  @Test
+  void refusesRequestLinesOver8KiBAsTooLong() {
+    String target = "/" + "a".repeat(Http1HeadParser.MAX_REQUEST_LINE_BYTES);
+    assertThat(parse("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n", true))
+        .isEqualTo(Http1HeadParser.URI_TOO_LONG);
+    assertThat(parse("GET " + target, true)).isEqualTo(Http1HeadParser.URI_TOO_LONG);
+    assertThat(parse("GET " + target.substring(20) + " HTTP/1.1\r\nHost: x\r\n\r\n", true))
+        .isPositive();
   }
 
   @Test
@@ -109,6 +123,8 @@ class Http1HeadParserTest {
         "POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n|-6",
         "POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n|-6",
         "POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: identity\\r\\n\\r\\n|-6",
+        "POST / HTTP/1.0\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n|-5",
+        "POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: \\r\\n\\r\\n|-5",
         "GET / HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n|-3",
         "GET / HTTP/1.2\\r\\nHost: x\\r\\n\\r\\n|-3"
       })
