@@ -4,6 +4,7 @@ import dev.elbow.dataplane.admin.AdminServer;
 import dev.elbow.dataplane.health.HealthChecker;
 import dev.elbow.dataplane.metrics.AccessLog;
 import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.ConnectionLimit;
 import dev.elbow.dataplane.proxy.ListenerPorts;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.proxy.udp.UdpCounters;
@@ -69,6 +70,7 @@ public final class DataPlane implements AutoCloseable {
   private final HealthChecker healthChecker;
   private final AdminServer admin;
   private final DataPlaneMetrics metrics;
+  private final ConnectionLimit connections;
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong revision = new AtomicLong(1);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -105,11 +107,13 @@ public final class DataPlane implements AutoCloseable {
     applierThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     applierThread.setRemoveOnCancelPolicy(true);
     this.applier = applierThread;
+    this.connections = new ConnectionLimit(ConnectionLimit.resolve(options.maxConnections()));
     ProxyContext proxy =
         new ProxyContext(
             () -> table,
             new BackendConnector(options.transport(), options.connectTimeoutMillis()),
             options.udpMaxFlows(),
+            connections,
             options.accessLog() ? new AccessLog() : null);
     this.ports =
         new ListenerPorts(
@@ -137,10 +141,11 @@ public final class DataPlane implements AutoCloseable {
         dataPlane::retryFailedPorts, PORT_RETRY_SECONDS, PORT_RETRY_SECONDS, TimeUnit.SECONDS);
     dataPlane.applier.scheduleWithFixedDelay(dataPlane::tick, 1, 1, TimeUnit.SECONDS);
     log.info(
-        "data plane up: admin API on {}:{}, {} transport",
+        "data plane up: admin API on {}:{}, {} transport, at most {} client connections",
         options.adminAddress(),
         dataPlane.adminPort(),
-        options.transport());
+        options.transport(),
+        dataPlane.connections.max());
     return dataPlane;
   }
 
@@ -361,7 +366,7 @@ public final class DataPlane implements AutoCloseable {
    * Traffic counters for the admin API's {@code /v1/stats}: for each UDP listener port, its open
    * and opened flows and what it dropped (refused flows, malformed QUIC, no member, ICMP); for each
    * group, what each member has in progress (connections, flows or requests), as least connections
-   * sees it.
+   * sees it; and the client connections open against the connection limit.
    */
   public Map<String, Object> stats() {
     Map<String, Object> udp = new java.util.TreeMap<>();
@@ -372,7 +377,18 @@ public final class DataPlane implements AutoCloseable {
       group.members().forEach(m -> members.put(m.config().endpoint(), m.traffic().active()));
       active.put(group.name(), members);
     }
-    return Map.of("udp", udp, "active", active);
+    return Map.of(
+        "udp",
+        udp,
+        "active",
+        active,
+        "connections",
+        Map.of("open", connections.open(), "max", connections.max()));
+  }
+
+  /** Client connections open now over every TCP, HTTP and HTTPS listener, and their limit. */
+  public ConnectionLimit connections() {
+    return connections;
   }
 
   /** The Prometheus metrics, in its text format, for the admin API's {@code GET /metrics}. */

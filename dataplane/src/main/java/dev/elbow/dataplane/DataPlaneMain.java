@@ -15,10 +15,13 @@ import java.util.concurrent.CountDownLatch;
  * java -cp 'dataplane/target/lib/*:dataplane/target/elbow-dataplane.jar' dev.elbow.dataplane.DataPlaneMain \
  *   [--admin-port 9901] [--admin-address 0.0.0.0] [--listen-address 0.0.0.0] \
  *   [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]
- *   [--udp-max-flows 16384] [--access-log]
+ *   [--udp-max-flows 16384] [--max-connections N] [--access-log]
  * </pre>
  *
- * The admin token comes from {@code --admin-token-file} or the {@code ELBOW_ADMIN_TOKEN}
+ * {@code --max-connections} caps the client connections open at once over every TCP, HTTP and HTTPS
+ * listener; without it the cap is derived from the file descriptor limit.
+ *
+ * <p>The admin token comes from {@code --admin-token-file} or the {@code ELBOW_ADMIN_TOKEN}
  * environment variable; there is no default, so an admin API is never left open by mistake. The
  * access log (logger {@code elbow.access}) is off unless {@code --access-log} is given or {@code
  * ELBOW_ACCESS_LOG} is {@code true}; {@code ELBOW_LOG_FORMAT=json} makes every log line, the access
@@ -37,6 +40,7 @@ public final class DataPlaneMain {
     int ioThreads = 0;
     Transport transport = Transport.best();
     int udpMaxFlows = 16_384;
+    int maxConnections = 0;
     boolean accessLog = "true".equalsIgnoreCase(System.getenv("ELBOW_ACCESS_LOG"));
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -61,6 +65,7 @@ public final class DataPlaneMain {
         case "--io-threads" -> ioThreads = Integer.parseInt(value);
         case "--transport" -> transport = Transport.named(value);
         case "--udp-max-flows" -> udpMaxFlows = Integer.parseInt(value);
+        case "--max-connections" -> maxConnections = Integer.parseInt(value);
         default -> fail("unknown option " + flag + "\n" + usage());
       }
     }
@@ -75,6 +80,7 @@ public final class DataPlaneMain {
             .ioThreads(ioThreads)
             .transport(transport)
             .udpMaxFlows(udpMaxFlows)
+            .maxConnections(maxConnections)
             .accessLog(accessLog)
             .build();
     DataPlane dataPlane = DataPlane.start(options);
@@ -110,7 +116,7 @@ public final class DataPlaneMain {
   private static String usage() {
     return "usage: DataPlaneMain [--admin-port 9901] [--admin-address ADDR] [--listen-address ADDR]"
         + " [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]"
-        + " [--udp-max-flows 16384] [--access-log]";
+        + " [--udp-max-flows 16384] [--max-connections N] [--access-log]";
   }
 
   private static void fail(String message) {

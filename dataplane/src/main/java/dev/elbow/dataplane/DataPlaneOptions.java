@@ -16,6 +16,10 @@ import dev.elbow.dataplane.transport.Transport;
  *     new flows past it are refused and counted. Listener timeouts come with each listener.
  * @param accessLog whether each HTTP request, TCP connection and UDP flow is logged to the {@code
  *     elbow.access} logger; off by default
+ * @param maxConnections the most client connections open at once over every TCP, HTTP and HTTPS
+ *     listener; past it new ones are closed as accepted and counted ({@code
+ *     elbow_errors_total{kind="connection_limit"}}). 0, the default, derives it from the file
+ *     descriptor limit (see {@link dev.elbow.dataplane.proxy.ConnectionLimit#resolve})
  */
 public record DataPlaneOptions(
     String listenAddress,
@@ -26,13 +30,27 @@ public record DataPlaneOptions(
     Transport transport,
     int connectTimeoutMillis,
     int udpMaxFlows,
-    boolean accessLog) {
+    boolean accessLog,
+    int maxConnections) {
 
   public DataPlaneOptions {
     if (adminToken == null || adminToken.isBlank()) {
       throw new IllegalArgumentException(
           "an admin token is required: set ELBOW_ADMIN_TOKEN or pass --admin-token-file");
     }
+    if (maxConnections < 0) {
+      throw new IllegalArgumentException("maxConnections is 0 (derived) or more");
+    }
+  }
+
+  /** Every option but the admin token, which must never reach a log. */
+  @Override
+  public String toString() {
+    return "DataPlaneOptions[listenAddress=%s, adminAddress=%s, adminPort=%d, adminToken=<redacted>,"
+            .formatted(listenAddress, adminAddress, adminPort)
+        + " ioThreads=%d, transport=%s, connectTimeoutMillis=%d, udpMaxFlows=%d, accessLog=%s, maxConnections=%d]"
+            .formatted(
+                ioThreads, transport, connectTimeoutMillis, udpMaxFlows, accessLog, maxConnections);
   }
 
   /** Options with ELB's defaults, on all addresses, with this admin token; change the rest. */
@@ -51,6 +69,7 @@ public record DataPlaneOptions(
     private int connectTimeoutMillis = 5_000;
     private int udpMaxFlows = 16_384;
     private boolean accessLog;
+    private int maxConnections;
 
     private Builder(String adminToken) {
       this.adminToken = adminToken;
@@ -96,6 +115,11 @@ public record DataPlaneOptions(
       return this;
     }
 
+    public Builder maxConnections(int value) {
+      maxConnections = value;
+      return this;
+    }
+
     public DataPlaneOptions build() {
       return new DataPlaneOptions(
           listenAddress,
@@ -106,7 +130,8 @@ public record DataPlaneOptions(
           transport,
           connectTimeoutMillis,
           udpMaxFlows,
-          accessLog);
+          accessLog,
+          maxConnections);
     }
   }
 }

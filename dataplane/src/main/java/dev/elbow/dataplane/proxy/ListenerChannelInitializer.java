@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.http.HttpProxyFrontend;
 import dev.elbow.dataplane.proxy.tcp.BulkTransfer;
@@ -44,8 +45,20 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
     // The listener's counters as the connection is accepted; a later change of listener applies to
     // connections accepted after it.
     ListenerMetrics metrics = route.metrics();
+    ConnectionLimit limit = proxy.connections();
+    if (!limit.tryOpen()) {
+      // Closed with a FIN at once: the client sees the connection end, not a hang.
+      metrics.error(ErrorKind.CONNECTION_LIMIT);
+      ch.close();
+      return;
+    }
     metrics.accepted();
-    ch.closeFuture().addListener(f -> metrics.closed());
+    ch.closeFuture()
+        .addListener(
+            f -> {
+              metrics.closed();
+              limit.closed();
+            });
     ByteCounter bytes = new ByteCounter(metrics.bytesIn(), metrics.bytesOut());
     ch.pipeline().addLast(bytes);
     switch (route.config().protocol()) {

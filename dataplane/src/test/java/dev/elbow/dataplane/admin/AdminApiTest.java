@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.Snapshots;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.ApplyResult;
 import dev.elbow.snapshot.BackendProtocol;
@@ -41,15 +42,7 @@ class AdminApiTest {
   }
 
   private Snapshot snapshot(long version, int port) {
-    return new Snapshot(
-        version,
-        List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/web")),
-        List.of(
-            group(
-                "ns/web",
-                BackendProtocol.HTTP,
-                HealthCheckConfig.DISABLED,
-                List.of(member(9, 1)))));
+    return Snapshots.httpToOneMember(version, port, 9);
   }
 
   private HttpResponse<byte[]> put(String token, byte[] body) throws Exception {

@@ -8,6 +8,7 @@ import dev.elbow.snapshot.HealthCheckProtocol;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.MemberConfig;
+import dev.elbow.snapshot.Snapshot;
 import java.util.List;
 
 /** Builders for the snapshot parts tests use most. */
@@ -62,6 +63,27 @@ public final class Snapshots {
   /** A group without health checks whose one member, at weight 1, is on this loopback port. */
   public static GroupConfig uncheckedGroup(String name, BackendProtocol protocol, int memberPort) {
     return group(name, protocol, HealthCheckConfig.DISABLED, List.of(member(memberPort, 1)));
+  }
+
+  /** One HTTP listener on {@code port} to an unchecked group of one member, both "ns/web". */
+  public static Snapshot httpToOneMember(long version, int port, int memberPort) {
+    return new Snapshot(
+        version,
+        List.of(listener("ns/web", ListenerProtocol.HTTP, port, "ns/web")),
+        List.of(uncheckedGroup("ns/web", BackendProtocol.HTTP, memberPort)));
+  }
+
+  /** One UDP listener on {@code port} to a QUIC_CID group of these members, both "d/quic". */
+  public static Snapshot quicCid(int port, HealthCheckConfig check, int... memberPorts) {
+    List<MemberConfig> members = new java.util.ArrayList<>();
+    for (int memberPort : memberPorts) {
+      members.add(member(memberPort, 1));
+    }
+    return new Snapshot(
+        1,
+        List.of(listener("d/quic", ListenerProtocol.UDP, port, "d/quic")),
+        List.of(
+            new GroupConfig("d/quic", BackendProtocol.QUIC, Algorithm.QUIC_CID, members, check)));
   }
 
   public static ListenerConfig listener(
