@@ -174,6 +174,8 @@ final class DataPlaneMetrics {
               dropped.add(
                   MultiGauge.Row.of(tags.and("reason", "no_member"), counters.noMember.sum()));
               dropped.add(
+                  MultiGauge.Row.of(tags.and("reason", "oversized"), counters.oversized.sum()));
+              dropped.add(
                   MultiGauge.Row.of(tags.and("reason", "unreachable"), counters.unreachable.sum()));
             });
     udpFlows.register(flows, true);

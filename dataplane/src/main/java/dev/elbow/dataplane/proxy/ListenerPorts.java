@@ -1,6 +1,7 @@
 package dev.elbow.dataplane.proxy;
 
 import dev.elbow.dataplane.proxy.udp.UdpCounters;
+import dev.elbow.dataplane.proxy.udp.UdpDatagrams;
 import dev.elbow.dataplane.proxy.udp.UdpProxyFrontend;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.ListenerConfig;
@@ -213,6 +214,7 @@ public final class ListenerPorts implements AutoCloseable {
             // take the kernel drops, as a network would.
             .option(ChannelOption.SO_RCVBUF, 4 << 20)
             .option(ChannelOption.SO_SNDBUF, 4 << 20)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, UdpDatagrams.RECEIVE)
             .handler(new UdpProxyFrontend(proxy, datagramTransport, port, counters));
     if (reusePort) {
       bootstrap.option(datagramTransport.reusePort(), true);

@@ -9,15 +9,10 @@ import dev.elbow.dataplane.proxy.udp.UdpCounters;
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.NatRebinder;
 import dev.elbow.dataplane.testing.QuicEndpoints;
+import dev.elbow.dataplane.testing.Snapshots;
 import dev.elbow.dataplane.testing.TestDataPlane;
-import dev.elbow.snapshot.Algorithm;
-import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthState;
-import dev.elbow.snapshot.ListenerConfig;
-import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.MemberHealth;
-import dev.elbow.snapshot.Snapshot;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -26,7 +21,6 @@ import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,16 +46,7 @@ class QuicConnectionIdRoutingTest {
     dataPlane = TestDataPlane.start();
     port = FreePorts.next();
     dataPlane.apply(
-        new Snapshot(
-            1,
-            List.of(new ListenerConfig("d/quic", ListenerProtocol.UDP, port, "d/quic")),
-            List.of(
-                new GroupConfig(
-                    "d/quic",
-                    BackendProtocol.QUIC,
-                    Algorithm.QUIC_CID,
-                    List.of(member(portOf(serverA), 1), member(portOf(serverB), 1)),
-                    udpCheck(null, null)))));
+        Snapshots.quicCid(port, udpCheck(null, null), portOf(serverA), portOf(serverB)));
   }
 
   private static int portOf(Channel server) {

@@ -185,19 +185,9 @@ class UdpProxyTest {
     assertThat(one.request("again")).isEqualTo("a:again");
     assertThat(three).isNotNull();
     // The admin API shows the refusals, for operators who never see this class.
-    String stats = adminGet("/v1/stats");
+    String stats = dataPlane.adminGet("/v1/stats");
     assertThat(stats).contains("\"" + port + "\"").contains("\"flowsRefused\":");
     assertThat(stats).doesNotContain("\"flowsRefused\":0");
-  }
-
-  private String adminGet(String path) throws Exception {
-    return java.net.http.HttpClient.newHttpClient()
-        .send(
-            java.net.http.HttpRequest.newBuilder(dataPlane.adminUri().resolve(path))
-                .header("Authorization", "Bearer " + TestDataPlane.TOKEN)
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 
   @Test

@@ -23,6 +23,7 @@ public final class UdpEchoServer implements AutoCloseable {
   private final int port;
   private final Set<Integer> peers = ConcurrentHashMap.newKeySet();
   private volatile boolean silent;
+  private volatile int largest;
 
   private UdpEchoServer(String name) {
     this.name = name;
@@ -51,6 +52,11 @@ public final class UdpEchoServer implements AutoCloseable {
     silent = value;
   }
 
+  /** The length of the largest datagram received. */
+  public int largest() {
+    return largest;
+  }
+
   /** The source ports datagrams came from. */
   public Set<Integer> peers() {
     return peers;
@@ -66,6 +72,7 @@ public final class UdpEchoServer implements AutoCloseable {
         return; // closed
       }
       peers.add(packet.getPort());
+      largest = Math.max(largest, packet.getLength());
       if (silent) {
         continue;
       }

@@ -17,6 +17,9 @@ public final class UdpCounters {
   /** Datagrams that arrived while the group had no member to take them. */
   public final LongAdder noMember = new LongAdder();
 
+  /** Datagrams larger than {@link UdpDatagrams#MAX_PAYLOAD}, either way. */
+  public final LongAdder oversized = new LongAdder();
+
   /** Flows ended because their member answered with ICMP port-unreachable. */
   public final LongAdder unreachable = new LongAdder();
 
@@ -34,6 +37,7 @@ public final class UdpCounters {
     map.put("flowsRefused", flowsRefused.sum());
     map.put("malformed", malformed.sum());
     map.put("noMember", noMember.sum());
+    map.put("oversized", oversized.sum());
     map.put("unreachable", unreachable.sum());
     return map;
   }

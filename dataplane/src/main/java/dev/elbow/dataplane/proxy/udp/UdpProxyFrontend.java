@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * hash of the QUIC destination connection ID, so a client whose address or port changes (NAT
  * rebinding, connection migration) opens a new flow that lands on the same member. Datagrams that
  * are not QUIC are hashed by source address instead; malformed QUIC datagrams are dropped and
- * counted. Everything runs on the socket's event loop: the flow table needs no lock.
+ * counted, and so are datagrams too large to receive whole ({@link UdpDatagrams}). Everything runs
+ * on the socket's event loop: the flow table needs no lock.
  */
 public final class UdpProxyFrontend extends SimpleChannelInboundHandler<DatagramPacket>
     implements UdpSession.Owner {
@@ -84,6 +85,11 @@ public final class UdpProxyFrontend extends SimpleChannelInboundHandler<Datagram
     ListenerRoute route = proxy.routes().get().datagramRoute(port);
     if (route == null) {
       payload.release(); // the listener is going away
+      return;
+    }
+    if (UdpDatagrams.oversized(payload)) {
+      counters.oversized.increment(); // cut short by the receive buffer: forwarding it would lie
+      payload.release();
       return;
     }
     route.metrics().bytesIn().add(payload.readableBytes());

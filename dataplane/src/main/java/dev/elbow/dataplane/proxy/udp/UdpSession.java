@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -107,6 +108,7 @@ final class UdpSession {
         new Bootstrap()
             .group(listener.eventLoop())
             .channel(transport.datagramChannelType())
+            .option(ChannelOption.RCVBUF_ALLOCATOR, UdpDatagrams.RECEIVE)
             .handler(session.new FromMember())
             .connect(member.socketAddress());
     session.backend = connect.channel();
@@ -246,6 +248,11 @@ final class UdpSession {
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       ByteBuf payload = packet.content();
       if (closed) {
+        payload.release();
+        return;
+      }
+      if (UdpDatagrams.oversized(payload)) {
+        counters.oversized.increment(); // cut short by the receive buffer: no use to the client
         payload.release();
         return;
       }
