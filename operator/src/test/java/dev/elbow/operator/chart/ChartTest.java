@@ -136,6 +136,22 @@ class ChartTest {
   }
 
   @Test
+  void theDataPlaneDrainsWithinItsGracePeriod() {
+    PodSpec pod =
+        deployment(
+                Chart.render("elbow", NS, Map.of("dataplane.terminationGracePeriodSeconds", 40)),
+                "elbow-dataplane")
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(40);
+    Container dataPlane = pod.getContainers().get(0);
+    assertThat(dataPlane.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(5);
+    // 40 s in all: 5 s of preStop sleep, 30 s of draining, 5 s for the JVM to exit.
+    assertThat(dataPlane.getArgs()).contains("--drain-timeout-seconds=30");
+  }
+
+  @Test
   void lowPortsAreAllowedOnlyWhenAsked() {
     PodSpec pod =
         deployment(Chart.render("elbow", NS, Map.of("dataplane.lowPorts", true)), "elbow-dataplane")
