@@ -23,8 +23,10 @@ import dev.elbow.snapshot.Snapshot;
 import dev.elbow.snapshot.SnapshotJson;
 import dev.elbow.snapshot.SnapshotValidator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,7 @@ public final class DataPlane implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private volatile RoutingTable table;
+  private volatile boolean draining;
   private long lastRampReport;
   private long ticks;
 
@@ -214,7 +217,9 @@ public final class DataPlane implements AutoCloseable {
     // A health change between building the table and swapping it in went to the old groups.
     next.groups().forEach(GroupRuntime::refresh);
     metrics.traffic().retain(snapshot);
-    ports.converge(snapshot);
+    if (!draining) { // a stopping data plane opens no port again
+      ports.converge(snapshot);
+    }
     healthChecker.update(next);
     log.info(
         "applied snapshot {}: {} listeners, {} groups",
@@ -227,7 +232,7 @@ public final class DataPlane implements AutoCloseable {
 
   /** Ports that could not be opened are tried again until they open or leave the snapshot. */
   private void retryFailedPorts() {
-    if (ports.retryFailed(table.snapshot())) {
+    if (!draining && ports.retryFailed(table.snapshot())) {
       changed();
     }
   }
@@ -313,6 +318,49 @@ public final class DataPlane implements AutoCloseable {
   /** The version of the snapshot in force; 0 before the first. Cheap, for the readiness probe. */
   public long appliedVersion() {
     return table.snapshot().version();
+  }
+
+  /**
+   * Whether a Service should send this data plane traffic: a snapshot is in force and it is not
+   * stopping.
+   */
+  public boolean ready() {
+    return !draining && appliedVersion() > 0;
+  }
+
+  /** Whether {@link #drain} has begun. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Stops gracefully, as on SIGTERM: turns unready, closes every listener port, lets each HTTP
+   * exchange in progress finish (then closes its connection; idle ones close at once), waits for
+   * the connections to end or for {@code deadline}, and closes the rest.
+   *
+   * @return how many connections the deadline cut
+   */
+  public int drain(Duration deadline) {
+    draining = true;
+    changed();
+    ChannelGroup open;
+    try {
+      open = applier.submit(ports::stopAccepting).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      return -1;
+    } catch (java.util.concurrent.ExecutionException | RejectedExecutionException e) {
+      close();
+      return -1;
+    }
+    log.info("draining: listener ports closed, {} connections open", open.size());
+    int cut = Drains.await(open, deadline);
+    if (cut > 0) {
+      log.warn("drain deadline of {} s passed: closing {} connections", deadline.toSeconds(), cut);
+    }
+    close();
+    return cut;
   }
 
   /** The version in force and every member's health. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -15,11 +16,14 @@ import java.util.concurrent.CountDownLatch;
  * java -cp 'dataplane/target/lib/*:dataplane/target/elbow-dataplane.jar' dev.elbow.dataplane.DataPlaneMain \
  *   [--admin-port 9901] [--admin-address 0.0.0.0] [--listen-address 0.0.0.0] \
  *   [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]
- *   [--udp-max-flows 16384] [--max-connections N] [--access-log]
+ *   [--udp-max-flows 16384] [--max-connections N] [--drain-timeout-seconds 30] [--access-log]
  * </pre>
  *
- * {@code --max-connections} caps the client connections open at once over every TCP, HTTP and HTTPS
- * listener; without it the cap is derived from the file descriptor limit.
+ * On SIGTERM it drains: turns unready, stops accepting, lets the HTTP exchanges in flight finish
+ * and waits up to {@code --drain-timeout-seconds} for the connections to end before it exits.
+ *
+ * <p>{@code --max-connections} caps the client connections open at once over every TCP, HTTP and
+ * HTTPS listener; without it the cap is derived from the file descriptor limit.
  *
  * <p>The admin token comes from {@code --admin-token-file} or the {@code ELBOW_ADMIN_TOKEN}
  * environment variable; there is no default, so an admin API is never left open by mistake. The
@@ -41,6 +45,7 @@ public final class DataPlaneMain {
     Transport transport = Transport.best();
     int udpMaxFlows = 16_384;
     int maxConnections = 0;
+    int drainSeconds = 30;
     boolean accessLog = "true".equalsIgnoreCase(System.getenv("ELBOW_ACCESS_LOG"));
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -66,6 +71,7 @@ public final class DataPlaneMain {
         case "--transport" -> transport = Transport.named(value);
         case "--udp-max-flows" -> udpMaxFlows = Integer.parseInt(value);
         case "--max-connections" -> maxConnections = Integer.parseInt(value);
+        case "--drain-timeout-seconds" -> drainSeconds = Integer.parseInt(value);
         default -> fail("unknown option " + flag + "\n" + usage());
       }
     }
@@ -88,11 +94,13 @@ public final class DataPlaneMain {
       applyFile(dataPlane, snapshotFile);
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    int drain = drainSeconds;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  dataPlane.close();
+                  // SIGTERM: finish what is in flight, then exit.
+                  dataPlane.drain(Duration.ofSeconds(drain));
                   stopped.countDown();
                 }));
     stopped.await();
@@ -116,7 +124,8 @@ public final class DataPlaneMain {
   private static String usage() {
     return "usage: DataPlaneMain [--admin-port 9901] [--admin-address ADDR] [--listen-address ADDR]"
         + " [--admin-token-file FILE] [--snapshot FILE] [--io-threads N] [--transport auto|epoll|io_uring|nio]"
-        + " [--udp-max-flows 16384] [--max-connections N] [--access-log]";
+        + " [--udp-max-flows 16384] [--max-connections N] [--drain-timeout-seconds 30]"
+        + " [--access-log]";
   }
 
   private static void fail(String message) {

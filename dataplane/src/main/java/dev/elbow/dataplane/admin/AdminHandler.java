@@ -70,15 +70,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     String path = uri.path();
     if (path.equals(AdminAuthorization.READY_PATH)) {
-      // Ready once a snapshot is in force: before it, no listener is open, so a Service should not
-      // send this replica traffic yet.
-      boolean ready = dataPlane.appliedVersion() > 0;
+      // Ready once a snapshot is in force (before it, no listener is open, so a Service should not
+      // send this replica traffic yet) and until it starts stopping.
+      boolean ready = dataPlane.ready();
+      String text =
+          ready ? "ready\n" : dataPlane.draining() ? "draining\n" : "no snapshot applied yet\n";
       reply(
           ctx,
           keepAlive,
           ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
           "text/plain",
-          (ready ? "ready\n" : "no snapshot applied yet\n").getBytes(StandardCharsets.UTF_8));
+          text.getBytes(StandardCharsets.UTF_8));
       return;
     }
     if (path.equals(AdminAuthorization.HEALTH_PATH)) {

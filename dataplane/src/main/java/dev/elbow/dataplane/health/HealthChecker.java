@@ -69,6 +69,7 @@ public final class HealthChecker implements AutoCloseable {
       Map.Entry<HealthStatus, CheckTask> entry = it.next();
       if (!live.contains(entry.getKey())) {
         entry.getValue().cancelled = true;
+        entry.getKey().ejectThrough(null);
         it.remove();
       }
     }
@@ -80,6 +81,16 @@ public final class HealthChecker implements AutoCloseable {
     CheckTask task =
         new CheckTask(
             loops.next(), group.name(), member.health(), target, probe(check, group), check);
+    member
+        .health()
+        .ejectThrough(
+            why ->
+                task.loop.execute(
+                    () -> {
+                      if (!task.cancelled && member.health().recordEjection(why, clock.instant())) {
+                        onGroupHealthChange.accept(group.name());
+                      }
+                    }));
     task.loop.execute(task::run); // the first check runs at once, so traffic need not wait
     return task;
   }
@@ -108,6 +119,7 @@ public final class HealthChecker implements AutoCloseable {
   @Override
   public synchronized void close() {
     tasks.values().forEach(t -> t.cancelled = true);
+    tasks.keySet().forEach(status -> status.ejectThrough(null));
     tasks.clear();
   }
 

@@ -92,7 +92,11 @@ public final class BackendConnector {
                     callback.connected(f.channel(), member);
                     return;
                   }
-                  listener.error(ErrorKind.ofConnectFailure(f.cause()));
+                  ErrorKind kind = ErrorKind.ofConnectFailure(f.cause());
+                  listener.error(kind);
+                  // Passive health: a member that refuses or times out connects is out until
+                  // its active checks pass again, instead of until they fail enough times.
+                  member.health().eject(kind.name().toLowerCase(java.util.Locale.ROOT));
                   Member other = mayRetry ? group.pickOtherThan(member) : null;
                   if (other == null) {
                     callback.failed(member, f.cause());

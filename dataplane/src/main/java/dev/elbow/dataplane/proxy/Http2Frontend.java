@@ -49,6 +49,7 @@ final class Http2Frontend {
                       streams);
             }
           }),
+      new DrainRequested.ClosesHttp2(),
       new AutoRead()
     };
   }

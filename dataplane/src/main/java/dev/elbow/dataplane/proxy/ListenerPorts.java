@@ -222,6 +222,24 @@ public final class ListenerPorts implements AutoCloseable {
     return bootstrap;
   }
 
+  /**
+   * Stops accepting: closes every listener port (UDP ones too) and asks every accepted connection
+   * to finish what it is doing ({@link DrainRequested}). Call it on the thread that converges.
+   *
+   * @return the connections still open, which leave the group as they close
+   */
+  public ChannelGroup stopAccepting() {
+    open.values().forEach(channels -> channels.forEach(ch -> ch.close().awaitUninterruptibly()));
+    open.clear();
+    failed.clear();
+    for (Channel channel : accepted) {
+      channel
+          .eventLoop()
+          .execute(() -> channel.pipeline().fireUserEventTriggered(DrainRequested.INSTANCE));
+    }
+    return accepted;
+  }
+
   /** Closes every listener port and every connection accepted on one. */
   @Override
   public void close() {

@@ -3,6 +3,7 @@ package dev.elbow.dataplane.proxy.http;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.DrainRequested;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
@@ -84,6 +85,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private boolean responseStarted;
   private boolean rechunk;
   private boolean clientKeepAlive;
+  // The data plane is stopping: no exchange after the one in progress.
+  private boolean draining;
   private boolean retried;
   private boolean waitingForBackendWritable;
   private boolean waitingForClientWritable;
@@ -210,7 +213,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     headDeadline.headArrived();
     recorder.head(in, request, end);
     clientHttp10 = request.http10;
-    clientKeepAlive = keepAliveAllowed && request.keepAlive();
+    clientKeepAlive = !draining && keepAliveAllowed && request.keepAlive();
     headRequest = request.methodIs(in, HEAD);
     requestDone = false;
     responseStarted = false;
@@ -463,6 +466,21 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       backend.read();
     }
     ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event != DrainRequested.INSTANCE) {
+      ctx.fireUserEventTriggered(event);
+      return;
+    }
+    draining = true;
+    clientKeepAlive = false;
+    if (state == WAIT_HEAD && (in == null || !in.isReadable())) {
+      state = CLOSING; // idle between requests: nothing is cut
+      in = Cumulation.release(in);
+      ctx.close();
+    }
   }
 
   /** The exchange is over: go on with the next request, or close. */
