@@ -5,10 +5,18 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.nio.channels.ClosedChannelException;
 
-/** Turns the exceptions of a failed probe into the short reasons shown in status. */
-final class FailureReasons {
+/**
+ * Turns the exceptions of a failed probe, or of a failed connect by traffic, into the short reasons
+ * shown in status.
+ */
+public final class FailureReasons {
 
   private FailureReasons() {}
+
+  /** Why traffic could not connect to a member, as a health check would put it. */
+  public static String ofConnect(Throwable cause) {
+    return cause instanceof ConnectTimeoutException ? "connect timeout" : of(cause, 0);
+  }
 
   static String of(Throwable cause, int timeoutSeconds) {
     if (cause instanceof ConnectTimeoutException) {

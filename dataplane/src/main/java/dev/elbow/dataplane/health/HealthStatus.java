@@ -108,7 +108,7 @@ public final class HealthStatus {
     }
     successesInARow = 0;
     failuresInARow = unhealthyThreshold;
-    reason = "ejected by traffic: " + why;
+    reason = why; // as a failed check would say it, so the reason does not flip when one does
     return moveTo(HealthState.UNHEALTHY, now);
   }
 

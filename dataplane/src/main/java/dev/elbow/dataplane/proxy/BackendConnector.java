@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.health.FailureReasons;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.routing.GroupRuntime;
@@ -96,7 +97,7 @@ public final class BackendConnector {
                   listener.error(kind);
                   // Passive health: a member that refuses or times out connects is out until
                   // its active checks pass again, instead of until they fail enough times.
-                  member.health().eject(kind.name().toLowerCase(java.util.Locale.ROOT));
+                  member.health().eject(FailureReasons.ofConnect(f.cause()));
                   Member other = mayRetry ? group.pickOtherThan(member) : null;
                   if (other == null) {
                     callback.failed(member, f.cause());

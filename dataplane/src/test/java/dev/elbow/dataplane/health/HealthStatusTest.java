@@ -87,7 +87,7 @@ class HealthStatusTest {
 
     assertThat(status.recordEjection("connect_refused", T0.plusSeconds(1))).isTrue();
     assertThat(status.state()).isEqualTo(HealthState.UNHEALTHY);
-    assertThat(status.reason()).isEqualTo("ejected by traffic: connect_refused");
+    assertThat(status.reason()).isEqualTo("connect_refused");
     assertThat(status.recordEjection("connect_refused", T0.plusSeconds(2))).isFalse();
     assertThat(status.recordSuccess(T0.plusSeconds(3))).isFalse();
     assertThat(status.recordSuccess(T0.plusSeconds(4))).isTrue();
