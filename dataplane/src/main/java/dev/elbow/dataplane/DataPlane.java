@@ -79,6 +79,9 @@ public final class DataPlane implements AutoCloseable {
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private volatile RoutingTable table;
   private volatile boolean draining;
+  // The version whose listener ports have been opened: readiness waits for them, not just the
+  // table.
+  private volatile long portsVersion;
   private long lastRampReport;
   private long ticks;
 
@@ -219,6 +222,7 @@ public final class DataPlane implements AutoCloseable {
     metrics.traffic().retain(snapshot);
     if (!draining) { // a stopping data plane opens no port again
       ports.converge(snapshot);
+      portsVersion = snapshot.version();
     }
     healthChecker.update(next);
     log.info(
@@ -321,11 +325,12 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
-   * Whether a Service should send this data plane traffic: a snapshot is in force and it is not
-   * stopping.
+   * Whether a Service should send this data plane traffic: a snapshot is in force, its listener
+   * ports have been opened (a port another process holds is retried, and shown in status, without
+   * holding readiness back), and it is not stopping.
    */
   public boolean ready() {
-    return !draining && appliedVersion() > 0;
+    return !draining && portsVersion > 0;
   }
 
   /** Whether {@link #drain} has begun. */
