@@ -24,8 +24,8 @@ public class ReliabilityReport {
         .append("`./mvnw verify -Dgroups=reliability`; it also runs in every `./mvnw verify`). ")
         .append("Each row is one scenario: the load held while faults or hostile input were ")
         .append("injected, and what the clients saw. The target is zero failures everywhere the ")
-        .append("issue does not allow a refusal; refusals that are the point (401, 400, 431, a ")
-        .append("connection over the limit) are counted under *failed* and explained.\n\n")
+        .append("issue does not allow a refusal; refusals that are the point (401; 400, 408, 414, 431, 501; a ")
+        .append("connection over the limit; garbage datagrams dropped) are counted under *failed* and explained.\n\n")
         .append("| scenario | load held | faults injected | sent | failed | why |\n")
         .append("| --- | --- | --- | ---: | ---: | --- |\n");
     for (String[] row : table) {

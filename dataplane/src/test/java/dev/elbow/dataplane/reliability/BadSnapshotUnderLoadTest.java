@@ -102,7 +102,7 @@ class BadSnapshotUnderLoadTest {
           result.sent(),
           result.failed(),
           "every bad snapshot refused (422 with reasons, 400 if not a snapshot); version 1 kept"
-              + " serving; "
+              + " serving. "
               + result.why());
     }
   }

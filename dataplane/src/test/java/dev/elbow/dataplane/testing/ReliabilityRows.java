@@ -49,7 +49,7 @@ public final class ReliabilityRows {
   }
 
   private static String clean(String text) {
-    return text.replace('\t', ' ').replace('\n', ' ').replace("|", "\\|");
+    return text.replace('\t', ' ').replace('\n', ' ').replace("|", "\\|").strip();
   }
 
   private static String slug(String scenario) {

@@ -44,9 +44,9 @@ public final class SteadyLoad implements AutoCloseable {
           Locale.ROOT, "%.0f req/s, %d connections, %.0f s", sent / seconds, connections, seconds);
     }
 
-    /** The reasons of the failures, or "-". */
+    /** The failures by reason, or nothing when there were none. */
     public String why() {
-      return reasons.isEmpty() ? "-" : reasons.toString();
+      return reasons.isEmpty() ? "" : "Failures: " + reasons;
     }
   }
 
