@@ -31,11 +31,12 @@ final class AdminAuthorization extends ChannelInboundHandlerAdapter {
   /** The readiness probe: 200 once a snapshot is applied. */
   static final String READY_PATH = "/readyz";
 
+  private static final String BEARER = "Bearer ";
   private final byte[] expected;
   private boolean rejecting;
 
   AdminAuthorization(String token) {
-    this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.expected = token.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -60,9 +61,12 @@ final class AdminAuthorization extends ChannelInboundHandlerAdapter {
 
   private boolean authorized(HttpRequest request) {
     String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-    // Constant time, so the token cannot be guessed byte by byte from response times.
+    // The scheme is case-insensitive (RFC 9110 11.1); the token is compared in constant time, so it
+    // cannot be guessed byte by byte from response times.
     return header != null
-        && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected);
+        && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        && MessageDigest.isEqual(
+            header.substring(BEARER.length()).getBytes(StandardCharsets.UTF_8), expected);
   }
 
   private static FullHttpResponse unauthorized() {

@@ -133,6 +133,13 @@ class AdminApiHostileTest {
     assertThat(call("GET", "/readyz", null, new byte[0]).statusCode()).isEqualTo(200);
     assertThat(call("PUT", "/v1/snapshot", "Bearer " + TOKEN, newer).statusCode()).isEqualTo(200);
     assertThat(dataPlane.dataPlane().appliedVersion()).isEqualTo(2);
+    // The scheme is case-insensitive (RFC 9110 11.1); the token is not.
+    assertThat(call("GET", "/v1/status", "bearer " + TOKEN, new byte[0]).statusCode())
+        .isEqualTo(200);
+    assertThat(call("GET", "/v1/status", "BEARER " + TOKEN, new byte[0]).statusCode())
+        .isEqualTo(200);
+    assertThat(call("GET", "/v1/status", "bearer " + TOKEN.toUpperCase(), new byte[0]).statusCode())
+        .isEqualTo(401);
     ReliabilityRows.record(
         "admin API without the token",
         sent + " requests over " + ENDPOINTS.size() + " endpoints and 4 look-alike paths",
