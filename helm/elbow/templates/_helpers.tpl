@@ -48,3 +48,29 @@ fsGroup: 10001
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/* What the operator reads and writes where it watches: cluster-wide, or in each watched namespace. */}}
+{{- define "elbow.operatorWatchRules" -}}
+  # Its own resources: watched, finalizers patched (in use by a Listener), status written.
+  - apiGroups: ["elbow.dev"]
+    resources: ["backendservergroups", "listeners"]
+    verbs: ["get", "list", "watch", "patch"]
+  - apiGroups: ["elbow.dev"]
+    resources: ["backendservergroups/status", "listeners/status"]
+    verbs: ["get", "patch", "update"]
+  # What groups and listeners refer to: Service and pod members, certificates and CA bundles.
+  - apiGroups: [""]
+    resources: ["services", "pods", "secrets", "configmaps"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: ["discovery.k8s.io"]
+    resources: ["endpointslices"]
+    verbs: ["get", "list", "watch"]
+  # The readiness gate condition elbow.dev/load-balancer-healthy on member pods.
+  - apiGroups: [""]
+    resources: ["pods/status"]
+    verbs: ["patch"]
+  # Health changes of members become Events on their group.
+  - apiGroups: [""]
+    resources: ["events"]
+    verbs: ["create"]
+{{- end -}}

@@ -199,6 +199,31 @@ class ChartTest {
   }
 
   @Test
+  void watchedNamespacesGetRolesInsteadOfAClusterRole() {
+    List<HasMetadata> objects =
+        Chart.render(
+            "elbow",
+            NS,
+            Map.of("operator.watchNamespaces[0]", "shop", "operator.watchNamespaces[1]", "blog"));
+    assertThat(Chart.ofKind(objects, ClusterRole.class)).isEmpty();
+    assertThat(objects).noneMatch(o -> o.getKind().equals("ClusterRoleBinding"));
+    List<Role> roles = Chart.ofKind(objects, Role.class);
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "shop/elbow-operator-watch", "blog/elbow-operator-watch", NS + "/elbow-operator");
+    Role shop =
+        roles.stream().filter(r -> r.getMetadata().getNamespace().equals("shop")).findFirst().get();
+    assertThat(shop.getRules())
+        .isEqualTo(Chart.ofKind(defaults(), ClusterRole.class).get(0).getRules());
+    Role own =
+        roles.stream().filter(r -> r.getMetadata().getNamespace().equals(NS)).findFirst().get();
+    assertThat(own.getRules())
+        .flatExtracting(PolicyRule::getResources)
+        .contains("endpointslices", "leases", "services");
+  }
+
+  @Test
   void onlyTheOperatorReachesTheAdminPort() {
     List<HasMetadata> objects = Chart.render("elbow", NS, Map.of("dataplane.adminPort", 9000));
     NetworkPolicy policy = Chart.ofKind(objects, NetworkPolicy.class).get(0);

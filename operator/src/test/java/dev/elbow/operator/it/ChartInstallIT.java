@@ -180,11 +180,24 @@ class ChartInstallIT {
   @Test
   @Order(4)
   void theOperatorServesAListenerAsTheChartsServiceAccount() throws Exception {
+    servesAListenerAs(RELEASE, namespace, KubeCluster.newNamespace("chart-app"));
+  }
+
+  /**
+   * Runs the operator as the release's ServiceAccount (impersonated), elected on its Lease,
+   * watching {@code apps}, and has it serve a Listener there: Ready, traffic, the traffic Service,
+   * metrics.
+   */
+  private static void servesAListenerAs(String release, String releaseNamespace, String apps)
+      throws Exception {
+    String serviceAccount = release + "-elbow-operator";
     Config config = Config.fromKubeconfig(KubeCluster.kubeconfig());
-    config.setImpersonateUsername("system:serviceaccount:" + namespace + ":" + OPERATOR_SA);
+    config.setImpersonateUsername(
+        "system:serviceaccount:" + releaseNamespace + ":" + serviceAccount);
     config.setImpersonateGroups(
-        "system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated");
-    String apps = KubeCluster.newNamespace("chart-app");
+        "system:serviceaccounts",
+        "system:serviceaccounts:" + releaseNamespace,
+        "system:authenticated");
     int port = FreePorts.next();
     OperatorMetrics metrics = new OperatorMetrics();
     AtomicReference<ElbowOperator> operator = new AtomicReference<>();
@@ -193,8 +206,8 @@ class ChartInstallIT {
         DemoBackend backend = DemoBackend.http("a", 0)) {
       LeaderElection election =
           new LeaderElection(
-              namespace,
-              OPERATOR_SA,
+              releaseNamespace,
+              serviceAccount,
               "replica-1",
               Duration.ofSeconds(15),
               Duration.ofSeconds(10),
@@ -211,10 +224,10 @@ class ChartInstallIT {
                           Set.of(apps),
                           new ElbowOperator.Extras(
                               metrics,
-                              namespace,
-                              RELEASE + "-elbow-dataplane-admin",
+                              releaseNamespace,
+                              release + "-elbow-dataplane-admin",
                               new TrafficServiceSpec(
-                                  RELEASE + "-elbow-dataplane",
+                                  release + "-elbow-dataplane",
                                   "LoadBalancer",
                                   Map.of("example.com/lb", "internal"),
                                   "Local")))),
@@ -247,8 +260,8 @@ class ChartInstallIT {
 
         Service admin =
             kube.services()
-                .inNamespace(namespace)
-                .withName(RELEASE + "-elbow-dataplane-admin")
+                .inNamespace(releaseNamespace)
+                .withName(release + "-elbow-dataplane-admin")
                 .get();
         await()
             .atMost(Duration.ofSeconds(30))
@@ -256,8 +269,8 @@ class ChartInstallIT {
                 () -> {
                   Service traffic =
                       kube.services()
-                          .inNamespace(namespace)
-                          .withName(RELEASE + "-elbow-dataplane")
+                          .inNamespace(releaseNamespace)
+                          .withName(release + "-elbow-dataplane")
                           .get();
                   assertThat(traffic).isNotNull();
                   assertThat(traffic.getSpec().getType()).isEqualTo("LoadBalancer");
@@ -283,9 +296,13 @@ class ChartInstallIT {
         // The Service follows Listeners that come and go.
         int second = FreePorts.next();
         kube.resource(listener(apps, "second", ListenerProtocol.HTTP, second, "web")).create();
-        awaitTrafficPorts("tcp-" + Math.min(port, second), "tcp-" + Math.max(port, second));
+        awaitTrafficPorts(
+            release,
+            releaseNamespace,
+            "tcp-" + Math.min(port, second),
+            "tcp-" + Math.max(port, second));
         kube.resources(Listener.class).inNamespace(apps).withName("web").delete();
-        awaitTrafficPorts("tcp-" + second);
+        awaitTrafficPorts(release, releaseNamespace, "tcp-" + second);
       } finally {
         if (operator.get() != null) {
           operator.get().close();
@@ -295,15 +312,15 @@ class ChartInstallIT {
     }
   }
 
-  private static void awaitTrafficPorts(String... names) {
+  private static void awaitTrafficPorts(String release, String releaseNamespace, String... names) {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
                 assertThat(
                         kube.services()
-                            .inNamespace(namespace)
-                            .withName(RELEASE + "-elbow-dataplane")
+                            .inNamespace(releaseNamespace)
+                            .withName(release + "-elbow-dataplane")
                             .get()
                             .getSpec()
                             .getPorts())
@@ -331,6 +348,42 @@ class ChartInstallIT {
     assertThat(allowed(user, "create", "", "services", "any", null))
         .as("Services are created in the release's namespace only")
         .isFalse();
+  }
+
+  @Test
+  @Order(6)
+  void withWatchedNamespacesTheOperatorNeedsNoClusterWideRights() throws Exception {
+    String release = "scoped";
+    String releaseNamespace = KubeCluster.newNamespace("elbow-scoped");
+    String apps = KubeCluster.newNamespace("scoped-app");
+    Release installed =
+        new Helm(Chart.DIR)
+            .install()
+            .withName(release)
+            .withNamespace(releaseNamespace)
+            .withKubeConfigContents(KubeCluster.kubeconfig())
+            .set("operator.watchNamespaces[0]", apps)
+            .set("removalProtection.enabled", false)
+            .call();
+    try {
+      assertThat(installed.getStatus()).isEqualTo("deployed");
+      servesAListenerAs(release, releaseNamespace, apps);
+      String user = "system:serviceaccount:" + releaseNamespace + ":" + release + "-elbow-operator";
+      assertThat(allowed(user, "list", "", "secrets", apps, null)).isTrue();
+      assertThat(allowed(user, "list", "", "secrets", namespace, null))
+          .as("nothing outside the watched namespaces")
+          .isFalse();
+      assertThat(allowed(user, "list", "", "secrets", "", null))
+          .as("nothing cluster-wide")
+          .isFalse();
+      assertThat(allowed(user, "patch", "", "pods/status", apps, null)).isTrue();
+      assertThat(allowed(user, "patch", "", "pods/status", "default", null)).isFalse();
+    } finally {
+      Helm.uninstall(release)
+          .withNamespace(releaseNamespace)
+          .withKubeConfigContents(KubeCluster.kubeconfig())
+          .call();
+    }
   }
 
   private static boolean allowed(
