@@ -176,6 +176,8 @@ final class DataPlaneMetrics {
               dropped.add(
                   MultiGauge.Row.of(tags.and("reason", "oversized"), counters.oversized.sum()));
               dropped.add(
+                  MultiGauge.Row.of(tags.and("reason", "queue_full"), counters.queueFull.sum()));
+              dropped.add(
                   MultiGauge.Row.of(tags.and("reason", "unreachable"), counters.unreachable.sum()));
             });
     udpFlows.register(flows, true);

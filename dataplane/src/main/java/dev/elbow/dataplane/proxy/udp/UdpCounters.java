@@ -20,6 +20,9 @@ public final class UdpCounters {
   /** Datagrams larger than {@link UdpDatagrams#MAX_PAYLOAD}, either way. */
   public final LongAdder oversized = new LongAdder();
 
+  /** Datagrams dropped because a new flow's queue was full while its member socket connected. */
+  public final LongAdder queueFull = new LongAdder();
+
   /** Flows ended because their member answered with ICMP port-unreachable. */
   public final LongAdder unreachable = new LongAdder();
 
@@ -38,6 +41,7 @@ public final class UdpCounters {
     map.put("malformed", malformed.sum());
     map.put("noMember", noMember.sum());
     map.put("oversized", oversized.sum());
+    map.put("queueFull", queueFull.sum());
     map.put("unreachable", unreachable.sum());
     return map;
   }

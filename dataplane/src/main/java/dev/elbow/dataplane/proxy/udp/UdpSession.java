@@ -156,6 +156,7 @@ final class UdpSession {
         counted(payload);
         pending.add(payload);
       } else {
+        counters.queueFull.increment();
         payload.release();
       }
     } else {
