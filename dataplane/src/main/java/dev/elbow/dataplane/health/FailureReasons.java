@@ -13,8 +13,8 @@ public final class FailureReasons {
 
   private FailureReasons() {}
 
-  /** Why traffic could not connect to a member, as a health check would put it. */
-  public static String ofConnect(Throwable cause) {
+  /** Why traffic to a member failed (its connect, or the connection), as a check would put it. */
+  public static String ofTraffic(Throwable cause) {
     return cause instanceof ConnectTimeoutException ? "connect timeout" : of(cause, 0);
   }
 
@@ -40,6 +40,9 @@ public final class FailureReasons {
       return "connection closed";
     }
     String message = cause.getMessage();
+    if (message != null && message.contains("Connection reset")) {
+      return "connection reset"; // the transports word it differently (epoll, io_uring, NIO)
+    }
     return message == null ? cause.getClass().getSimpleName() : message;
   }
 

@@ -97,7 +97,7 @@ public final class BackendConnector {
                   listener.error(kind);
                   // Passive health: a member that refuses or times out connects is out until
                   // its active checks pass again, instead of until they fail enough times.
-                  member.health().eject(FailureReasons.ofConnect(f.cause()));
+                  member.health().eject(FailureReasons.ofTraffic(f.cause()));
                   Member other = mayRetry ? group.pickOtherThan(member) : null;
                   if (other == null) {
                     callback.failed(member, f.cause());

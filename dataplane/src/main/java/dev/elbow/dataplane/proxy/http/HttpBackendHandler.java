@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy.http;
 
+import dev.elbow.dataplane.health.FailureReasons;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -38,6 +39,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private boolean noBody;
   private boolean reusable;
   private HttpProxyFrontend exchange;
+  private int exchanges;
   private long lastActivity = System.nanoTime();
   private ScheduledFuture<?> timer;
 
@@ -73,6 +75,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
    */
   void attach(HttpProxyFrontend frontend, boolean headRequest, int responseTimeoutSeconds) {
     this.exchange = frontend;
+    this.exchanges++;
     this.noBody = headRequest;
     this.state = HEAD;
     this.lastActivity = System.nanoTime();
@@ -82,6 +85,15 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       timer.cancel(false);
       scheduleCheck(responseTimeoutNanos);
     }
+  }
+
+  /**
+   * Whether this connection carried an exchange before the current one: a reused connection that
+   * fails says little about its member (it may just have closed an idle connection), a new one
+   * does.
+   */
+  boolean reused() {
+    return exchanges > 1;
   }
 
   Object poolTls() {
@@ -226,7 +238,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (exchange != null) {
-      fail("failed: " + cause.getMessage());
+      fail(FailureReasons.ofTraffic(cause));
     } else {
       ctx.close();
     }

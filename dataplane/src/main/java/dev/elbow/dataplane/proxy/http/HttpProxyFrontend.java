@@ -520,6 +520,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (channel != backend) {
       return;
     }
+    if (!responseStarted && !channel.pipeline().get(HttpBackendHandler.class).reused()) {
+      // Passive health: a new connection that fails before any response byte ejects its member.
+      member.health().eject(why);
+    }
     abandonBackend();
     recorder.error(ErrorKind.BACKEND_RESET);
     if (responseStarted) {
@@ -527,17 +531,28 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (!retried && replayable && forwardedHead != null) {
+    if (retryElsewhere()) {
       // Typically a pooled connection the member closed just as it was reused: nothing was
       // processed, so the request may go once more.
-      retried = true;
-      Member other = group.pickOtherThan(member);
-      state = CONNECTING;
-      sendTo(other != null ? other : member, true);
       return;
     }
     log.debug("{}: {} failed before answering: {}", group.name(), member, why);
     respond(502, "Bad Gateway", "member " + member + " " + why);
+  }
+
+  /**
+   * Sends the request once more, over a new connection to another member (or the same one if it is
+   * the only one), if it is safe to: idempotent, without a body, not retried yet, nothing answered.
+   */
+  private boolean retryElsewhere() {
+    if (retried || !replayable || forwardedHead == null) {
+      return false;
+    }
+    retried = true;
+    Member other = group.pickOtherThan(member);
+    state = CONNECTING;
+    sendTo(other != null ? other : member, true);
+    return true;
   }
 
   /** The member sent nothing for the response timeout during an exchange. */
@@ -549,6 +564,12 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     recorder.error(ErrorKind.RESPONSE_TIMEOUT);
     if (responseStarted) {
       ctx.close();
+      return;
+    }
+    // Passive health: not a byte within the response timeout ejects the member; an idempotent
+    // request without a body goes once more, to another member.
+    member.health().eject("no response within " + responseTimeoutSeconds + "s");
+    if (retryElsewhere()) {
       return;
     }
     respond(

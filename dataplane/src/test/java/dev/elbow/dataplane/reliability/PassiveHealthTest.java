@@ -1,0 +1,189 @@
+package dev.elbow.dataplane.reliability;
+
+import static dev.elbow.dataplane.testing.Snapshots.member;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.elbow.dataplane.demo.DemoBackend;
+import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.HttpTestClient;
+import dev.elbow.dataplane.testing.ReliabilityRows;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.snapshot.Algorithm;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.GroupConfig;
+import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.HealthCheckProtocol;
+import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ListenerTimeouts;
+import dev.elbow.snapshot.MemberHealth;
+import dev.elbow.snapshot.Snapshot;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Passive health for the two failures a connect cannot see: a member that accepts connections and
+ * resets them before answering, and one that accepts and never answers. Either way the idempotent
+ * request is retried once on another member, so the client sees no error, and the member is ejected
+ * at once; its TCP check keeps passing, so only the healthy threshold brings it back.
+ */
+@Tag("reliability")
+class PassiveHealthTest {
+
+  private static final int RESPONSE_SECONDS = 1;
+
+  @Test
+  void aMemberThatResetsIsEjectedAndNoRequestFails() throws Exception {
+    try (Misbehaving resetting = new Misbehaving(true)) {
+      int sent = serveThrough(resetting, "connection reset");
+      ReliabilityRows.record(
+          "member resets connections before answering",
+          sent + " sequential GETs",
+          "1 of 2 members accepts and resets every connection (its TCP check still passes)",
+          sent,
+          0,
+          "each request it took retried on the other member; ejected at its first reset");
+    }
+  }
+
+  @Test
+  void aMemberThatNeverAnswersIsEjectedAndNoRequestFails() throws Exception {
+    try (Misbehaving silent = new Misbehaving(false)) {
+      int sent = serveThrough(silent, "no response within " + RESPONSE_SECONDS + "s");
+      ReliabilityRows.record(
+          "member accepts and never answers",
+          sent + " sequential GETs, response timeout " + RESPONSE_SECONDS + " s",
+          "1 of 2 members accepts connections and reads, but never answers",
+          sent,
+          0,
+          "the request it took answered by the other member after the response timeout; ejected"
+              + " then, so the rest went straight to the other");
+    }
+  }
+
+  /** Sends requests until the bad member has had one; returns how many were sent, all 200. */
+  private static int serveThrough(Misbehaving bad, String reason) throws Exception {
+    int port = FreePorts.next();
+    try (TestDataPlane dataPlane = TestDataPlane.start();
+        DemoBackend good = DemoBackend.http("good", 0)) {
+      dataPlane.apply(
+          new Snapshot(
+              1,
+              List.of(
+                  new ListenerConfig(
+                      "ns/web",
+                      ListenerProtocol.HTTP,
+                      port,
+                      "ns/web",
+                      new ListenerTimeouts(300, 300, 60, 60, RESPONSE_SECONDS),
+                      null)),
+              List.of(
+                  new GroupConfig(
+                      "ns/web",
+                      BackendProtocol.HTTP,
+                      Algorithm.ROUND_ROBIN,
+                      List.of(member(bad.port(), 1), member(good.port(), 1)),
+                      // A TCP check passes on both, every 5 s; back only after 3 passes.
+                      new HealthCheckConfig(
+                          true, HealthCheckProtocol.TCP, null, 5, 2, 3, 2, null, null, null)))));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> health(dataPlane, bad.port()).state() == HealthState.HEALTHY);
+      HttpTestClient http = new HttpTestClient();
+      URI uri = URI.create("http://127.0.0.1:" + port + "/");
+      int sent = 0;
+      while (bad.requests.get() == 0 || sent < 20) {
+        assertThat(http.get(uri).statusCode()).isEqualTo(200);
+        sent++;
+      }
+      MemberHealth ejected = health(dataPlane, bad.port());
+      assertThat(ejected.state()).isEqualTo(HealthState.UNHEALTHY);
+      assertThat(ejected.reason()).contains(reason);
+      int requests = bad.requests.get();
+      for (int i = 0; i < 20; i++) {
+        assertThat(http.backendOf(uri)).isEqualTo("good");
+        sent++;
+      }
+      assertThat(bad.requests.get()).as("no request while ejected").isEqualTo(requests);
+      return sent;
+    }
+  }
+
+  private static MemberHealth health(TestDataPlane dataPlane, int port) {
+    return dataPlane.dataPlane().status().groups().get(0).members().stream()
+        .filter(m -> m.port() == port)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /**
+   * A member that accepts connections and, once a request arrives, resets the connection or holds
+   * it without a word. Health checks connect and send nothing, so they are not counted.
+   */
+  private static final class Misbehaving implements AutoCloseable {
+    final ServerSocket server;
+    final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    final AtomicInteger requests = new AtomicInteger();
+
+    Misbehaving(boolean reset) throws IOException {
+      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    Socket socket = server.accept();
+                    accepted.add(socket);
+                    Thread reader = new Thread(() -> serve(socket, reset), "misbehaving-reader");
+                    reader.setDaemon(true);
+                    reader.start();
+                  } catch (IOException e) {
+                    // closed: the test is over
+                  }
+                }
+              },
+              "misbehaving-member");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    private void serve(Socket socket, boolean reset) {
+      try {
+        byte[] buffer = new byte[4096];
+        while (socket.getInputStream().read(buffer) > 0) {
+          requests.incrementAndGet();
+          if (reset) {
+            socket.setSoLinger(true, 0); // a reset, not a FIN
+            socket.close();
+            return;
+          }
+        }
+      } catch (IOException e) {
+        // the data plane or the test closed it
+      }
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      for (Socket socket : accepted) {
+        socket.close();
+      }
+    }
+  }
+}
