@@ -385,7 +385,7 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /** A member's health as status shows it: Draining at weight 0, with its slow-start weight. */
-  private static MemberHealth report(Member member) {
+  static MemberHealth report(Member member) {
     MemberHealth health = member.health().report(member.config().address(), member.config().port());
     if (member.config().draining()) {
       return new MemberHealth(

@@ -6,6 +6,7 @@ import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.MemberTraffic;
 import dev.elbow.dataplane.routing.RoutingTable;
+import dev.elbow.snapshot.HealthState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MultiGauge;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -40,6 +42,7 @@ final class DataPlaneMetrics {
   private final Supplier<Map<Integer, UdpCounters>> udp;
   private final MultiGauge inFlight;
   private final MultiGauge inService;
+  private final MultiGauge health;
   private final MultiGauge effectiveWeight;
   private final MultiGauge udpFlows;
   private final MultiGauge udpDropped;
@@ -59,6 +62,10 @@ final class DataPlaneMetrics {
         multiGauge(
             "elbow_member_in_service",
             "1 when the member takes new traffic (healthy or unchecked, weight > 0)");
+    health =
+        multiGauge(
+            "elbow_member_health",
+            "1 for the member's health state (healthy, unhealthy, unknown, unmonitored, draining)");
     effectiveWeight =
         multiGauge(
             "elbow_member_effective_weight",
@@ -146,11 +153,16 @@ final class DataPlaneMetrics {
     List<MultiGauge.Row<?>> active = new ArrayList<>();
     List<MultiGauge.Row<?>> serving = new ArrayList<>();
     List<MultiGauge.Row<?>> weights = new ArrayList<>();
+    List<MultiGauge.Row<?>> states = new ArrayList<>();
     for (GroupRuntime group : table.get().groups()) {
       for (Member member : group.members()) {
         Tags tags = Tags.of("group", group.name(), "member", member.config().endpoint());
         active.add(MultiGauge.Row.of(tags, member.traffic().active()));
         serving.add(MultiGauge.Row.of(tags, member.takesTraffic() ? 1 : 0));
+        // One series per member, its state (as status shows it) a label, as kube-state-metrics
+        // shows enums.
+        HealthState state = DataPlane.report(member).state();
+        states.add(MultiGauge.Row.of(tags.and("state", state.name().toLowerCase(Locale.ROOT)), 1));
         Integer ramped = member.traffic().effectiveWeight();
         weights.add(MultiGauge.Row.of(tags, ramped == null ? member.weight() : ramped));
       }
@@ -158,6 +170,7 @@ final class DataPlaneMetrics {
     countPerMember();
     inFlight.register(active, true);
     inService.register(serving, true);
+    health.register(states, true);
     effectiveWeight.register(weights, true);
     List<MultiGauge.Row<?>> flows = new ArrayList<>();
     List<MultiGauge.Row<?>> dropped = new ArrayList<>();

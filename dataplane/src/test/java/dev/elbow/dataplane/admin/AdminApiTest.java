@@ -140,6 +140,8 @@ class AdminApiTest {
         .containsPattern(
             "elbow_member_effective_weight\\{group=\"ns/web\",member=\"[^\"]+\"} 1\\.0")
         .containsPattern("elbow_member_started_total\\{group=\"ns/web\",member=\"[^\"]+\"} 0\\.0")
+        .containsPattern(
+            "elbow_member_health\\{group=\"ns/web\",member=\"[^\"]+\",state=\"[a-z]+\"} 1\\.0")
         .contains("jvm_memory_used_bytes");
   }
 

@@ -110,6 +110,10 @@ class PassiveHealthTest {
       MemberHealth ejected = health(dataPlane, bad.port());
       assertThat(ejected.state()).isEqualTo(HealthState.UNHEALTHY);
       assertThat(ejected.reason()).contains(reason);
+      assertThat(dataPlane.dataPlane().metrics())
+          .contains(healthSeries(bad.port(), "unhealthy"))
+          .contains(healthSeries(good.port(), "healthy"))
+          .doesNotContain(healthSeries(bad.port(), "healthy"));
       int requests = bad.requests.get();
       for (int i = 0; i < 20; i++) {
         assertThat(http.backendOf(uri)).isEqualTo("good");
@@ -118,6 +122,14 @@ class PassiveHealthTest {
       assertThat(bad.requests.get()).as("no request while ejected").isEqualTo(requests);
       return sent;
     }
+  }
+
+  private static String healthSeries(int port, String state) {
+    return "elbow_member_health{group=\"ns/web\",member=\"127.0.0.1:"
+        + port
+        + "\",state=\""
+        + state
+        + "\"} 1.0";
   }
 
   private static MemberHealth health(TestDataPlane dataPlane, int port) {
