@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy;
 
+import dev.elbow.dataplane.health.FailureReasons;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
@@ -114,6 +115,7 @@ final class Http2BackendConnections {
                     start(connected.channel(), key, request, responseSeconds, exchange);
                   } else {
                     request.release();
+                    member.health().eject(FailureReasons.ofTraffic(connected.cause()));
                     exchange.failed(
                         String.valueOf(connected.cause().getMessage()),
                         ErrorKind.ofConnectFailure(connected.cause()));

@@ -47,12 +47,10 @@ public final class OperatorHttpServer implements AutoCloseable {
     server.createContext("/healthz", exchange -> reply(exchange, 200, "text/plain", "ok\n"));
     server.createContext(
         "/readyz",
-        exchange ->
-            reply(
-                exchange,
-                ready.getAsBoolean() ? 200 : 503,
-                "text/plain",
-                ready.getAsBoolean() ? "ready\n" : "starting\n"));
+        exchange -> {
+          boolean now = ready.getAsBoolean();
+          reply(exchange, now ? 200 : 503, "text/plain", now ? "ready\n" : "starting\n");
+        });
     server.start();
     return new OperatorHttpServer(server, executor);
   }
