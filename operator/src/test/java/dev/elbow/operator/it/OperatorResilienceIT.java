@@ -24,8 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.io.IOException;
-import java.net.Socket;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -114,15 +113,17 @@ class OperatorResilienceIT {
     List<String> seen = new CopyOnWriteArrayList<>();
     AtomicInteger refused = new AtomicInteger();
     AtomicBoolean probing = new AtomicBoolean(true);
-    // Connects through the listener the whole time the second operator starts: a snapshot made
-    // from half-filled caches would close the port, and a connect would fail.
+    // Round trips through the listener the whole time the second operator starts: a snapshot made
+    // from half-filled caches would close the port, and a connect would fail. One at a time, each
+    // answered before the next: a bare connect loop floods the accept queue faster than anything
+    // can serve it, and runs the test JVM out of file descriptors.
     Thread prober =
         new Thread(
             () -> {
               while (probing.get()) {
-                try (Socket socket = new Socket("127.0.0.1", port)) {
-                  socket.setSoTimeout(1000);
-                } catch (IOException e) {
+                try {
+                  TcpTestClient.backendOf(port);
+                } catch (UncheckedIOException e) {
                   refused.incrementAndGet();
                 }
               }
