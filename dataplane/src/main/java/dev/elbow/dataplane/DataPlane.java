@@ -91,7 +91,10 @@ public final class DataPlane implements AutoCloseable {
     // Replicas share the admin token, so they sign sticky cookies alike.
     this.table =
         RoutingTable.empty(
-            StickyCookies.keyFrom(options.adminToken()), System::nanoTime, metrics.traffic());
+            StickyCookies.keyFrom(options.adminToken()),
+            System::nanoTime,
+            metrics.traffic(),
+            this::onGroupHealthChange);
     int threads =
         options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = options.transport().newEventLoopGroup(threads, "elbow-io");
@@ -242,9 +245,10 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
-   * Once a second: moves slow starts on (rebuilding the pickers of groups with a member ramping up,
-   * and telling status every {@link #RAMP_REPORT_SECONDS} and when a ramp ends), and every ten
-   * seconds drops expired SOURCE_IP sessions.
+   * Once a second: brings members whose passive-health ejection ran out back, moves slow starts on
+   * (rebuilding the pickers of groups with a member ramping up, and telling status every {@link
+   * #RAMP_REPORT_SECONDS} and when a ramp ends), and every ten seconds drops expired SOURCE_IP
+   * sessions.
    */
   private void tick() {
     try {
@@ -258,7 +262,12 @@ public final class DataPlane implements AutoCloseable {
   private void advanceSlowStartsAndSweep() {
     boolean rampEnded = false;
     boolean ramping = false;
+    boolean ejectionEnded = false;
     for (GroupRuntime group : table.groups()) {
+      if (group.ejectionExpired()) {
+        group.refresh(); // passive health: the member's ejection is over, it is back
+        ejectionEnded = true;
+      }
       if (group.ramping()) {
         group.refresh();
         rampEnded |= !group.ramping();
@@ -267,6 +276,7 @@ public final class DataPlane implements AutoCloseable {
     }
     long now = System.nanoTime();
     if (rampEnded
+        || ejectionEnded
         || (ramping && now - lastRampReport >= TimeUnit.SECONDS.toNanos(RAMP_REPORT_SECONDS))) {
       lastRampReport = now;
       changed();
@@ -402,6 +412,16 @@ public final class DataPlane implements AutoCloseable {
           HealthState.DRAINING,
           "weight 0: no new connections or requests",
           health.since());
+    }
+    if (member.traffic().ejection().ejected()) {
+      return new MemberHealth(
+          health.address(),
+          health.port(),
+          HealthState.UNHEALTHY,
+          "ejected by passive health: " + member.traffic().ejection().reason(),
+          health.since(),
+          null,
+          member.traffic().ejection().until());
     }
     Integer effective = member.traffic().effectiveWeight();
     return effective == null

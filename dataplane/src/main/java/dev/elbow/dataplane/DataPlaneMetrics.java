@@ -112,7 +112,13 @@ final class DataPlaneMetrics {
                         "Bytes received from the member",
                         k,
                         traffic,
-                        t -> t.bytesReceived().sum())));
+                        t -> t.bytesReceived().sum()),
+                    memberCounter(
+                        "elbow_member_ejections",
+                        "Times passive health ejected the member",
+                        k,
+                        traffic,
+                        t -> t.ejection().total())));
       }
     }
     memberCounters

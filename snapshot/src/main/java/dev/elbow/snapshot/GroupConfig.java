@@ -18,6 +18,8 @@ import java.util.List;
  * @param slowStart HTTP and HTTPS groups with ROUND_ROBIN: how members ramp up; null when off
  * @param deregistrationDelaySeconds how long a member that is draining or removed keeps its open
  *     connections before they are closed, 0-3600
+ * @param passiveHealth how members are judged by the traffic they serve; null takes {@link
+ *     PassiveHealth#DEFAULTS}
  */
 public record GroupConfig(
     String name,
@@ -29,7 +31,8 @@ public record GroupConfig(
     Integer quicConnectionIdLength,
     StickySession stickySession,
     SlowStart slowStart,
-    Integer deregistrationDelaySeconds) {
+    Integer deregistrationDelaySeconds,
+    PassiveHealth passiveHealth) {
 
   /** AWS's default deregistration delay. */
   public static final int DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
@@ -43,6 +46,33 @@ public record GroupConfig(
     if (deregistrationDelaySeconds == null) {
       deregistrationDelaySeconds = DEFAULT_DEREGISTRATION_DELAY_SECONDS;
     }
+    passiveHealth = passiveHealth == null ? PassiveHealth.DEFAULTS : passiveHealth;
+  }
+
+  /** A group with the default passive health. */
+  public GroupConfig(
+      String name,
+      BackendProtocol protocol,
+      Algorithm algorithm,
+      List<MemberConfig> members,
+      HealthCheckConfig healthCheck,
+      BackendTls tls,
+      Integer quicConnectionIdLength,
+      StickySession stickySession,
+      SlowStart slowStart,
+      Integer deregistrationDelaySeconds) {
+    this(
+        name,
+        protocol,
+        algorithm,
+        members,
+        healthCheck,
+        tls,
+        quicConnectionIdLength,
+        stickySession,
+        slowStart,
+        deregistrationDelaySeconds,
+        null);
   }
 
   /** A group without TLS or QUIC settings. */

@@ -159,12 +159,29 @@ public final class SnapshotValidator {
     TrafficPolicyRules.validate(group, at, problems);
     range(
         problems, at + ".deregistrationDelaySeconds", group.deregistrationDelaySeconds(), 0, 3600);
+    validatePassiveHealth(group.passiveHealth(), at + ".passiveHealth", problems);
     Integer cidLength = group.quicConnectionIdLength();
     if (cidLength != null) {
       if (group.protocol() != BackendProtocol.QUIC) {
         problems.add(at + ".quicConnectionIdLength: applies only to QUIC groups");
       }
       range(problems, at + ".quicConnectionIdLength", cidLength, 1, 20);
+    }
+  }
+
+  private static void validatePassiveHealth(PassiveHealth p, String at, List<String> problems) {
+    range(problems, at + ".consecutiveFailures", p.consecutiveFailures(), 1, 100);
+    range(problems, at + ".baseEjectionSeconds", p.baseEjectionSeconds(), 1, 3600);
+    range(problems, at + ".maxEjectionSeconds", p.maxEjectionSeconds(), 1, 3600);
+    range(problems, at + ".maxEjectionPercent", p.maxEjectionPercent(), 0, 100);
+    range(problems, at + ".panicThresholdPercent", p.panicThresholdPercent(), 0, 100);
+    if (p.maxEjectionSeconds() < p.baseEjectionSeconds()) {
+      problems.add(
+          at
+              + ".maxEjectionSeconds: must be at least baseEjectionSeconds ("
+              + p.baseEjectionSeconds()
+              + "), was "
+              + p.maxEjectionSeconds());
     }
   }
 

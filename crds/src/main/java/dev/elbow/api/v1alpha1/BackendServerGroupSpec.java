@@ -185,6 +185,13 @@ public class BackendServerGroupSpec {
           + " added or turns healthy again ramps from a tenth of its weight to all of it.")
   private SlowStart slowStart;
 
+  @JsonPropertyDescription(
+      "Passive health (outlier detection): members ejected by what traffic finds, for a time that"
+          + " grows with each ejection, at most a share of the group at once, and the panic"
+          + " threshold below which traffic goes to every member. On by default with Envoy's"
+          + " defaults, health checks or not.")
+  private PassiveHealth passiveHealth;
+
   @Default("false")
   @JsonPropertyDescription(
       "When true, the group cannot be deleted and members cannot be removed until it is false.")
@@ -276,6 +283,14 @@ public class BackendServerGroupSpec {
 
   public void setSlowStart(SlowStart slowStart) {
     this.slowStart = slowStart;
+  }
+
+  public PassiveHealth getPassiveHealth() {
+    return passiveHealth;
+  }
+
+  public void setPassiveHealth(PassiveHealth passiveHealth) {
+    this.passiveHealth = passiveHealth;
   }
 
   public boolean isRemovalProtection() {

@@ -40,6 +40,11 @@ public class MemberStatus {
   @JsonPropertyDescription("When the member entered its current health, RFC 3339.")
   private String lastTransitionTime;
 
+  @JsonPropertyDescription(
+      "While passive health has ejected the member: when the ejection ends, RFC 3339 (health is"
+          + " Unhealthy and the reason says why).")
+  private String ejectedUntil;
+
   public MemberStatus() {}
 
   public MemberStatus(String address, int port, String health, String reason, String since) {
@@ -122,6 +127,14 @@ public class MemberStatus {
     this.lastTransitionTime = lastTransitionTime;
   }
 
+  public String getEjectedUntil() {
+    return ejectedUntil;
+  }
+
+  public void setEjectedUntil(String ejectedUntil) {
+    this.ejectedUntil = ejectedUntil;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof MemberStatus m
@@ -133,7 +146,8 @@ public class MemberStatus {
         && Objects.equals(effectiveWeight, m.effectiveWeight)
         && Objects.equals(healthyReplicas, m.healthyReplicas)
         && Objects.equals(reason, m.reason)
-        && Objects.equals(lastTransitionTime, m.lastTransitionTime);
+        && Objects.equals(lastTransitionTime, m.lastTransitionTime)
+        && Objects.equals(ejectedUntil, m.ejectedUntil);
   }
 
   @Override
@@ -147,7 +161,8 @@ public class MemberStatus {
         effectiveWeight,
         healthyReplicas,
         reason,
-        lastTransitionTime);
+        lastTransitionTime,
+        ejectedUntil);
   }
 
   @Override
@@ -158,6 +173,7 @@ public class MemberStatus {
         + " "
         + health
         + (effectiveWeight == null ? "" : " at weight " + effectiveWeight)
-        + (reason == null ? "" : " (" + reason + ")");
+        + (reason == null ? "" : " (" + reason + ")")
+        + (ejectedUntil == null ? "" : " until " + ejectedUntil);
   }
 }

@@ -8,6 +8,7 @@ import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.ExpectedCodes;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthCheckProtocol;
+import dev.elbow.snapshot.HealthState;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the active health checks of every member in the routing table. Each member gets its own task
@@ -26,6 +29,8 @@ import java.util.function.Consumer;
  * HealthStatus}; when a status changes the group is told, so its picker is rebuilt.
  */
 public final class HealthChecker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger("elbow.health");
 
   private final EventLoopGroup loops;
   private final Transport transport;
@@ -69,7 +74,6 @@ public final class HealthChecker implements AutoCloseable {
       Map.Entry<HealthStatus, CheckTask> entry = it.next();
       if (!live.contains(entry.getKey())) {
         entry.getValue().cancelled = true;
-        entry.getKey().ejectThrough(null);
         it.remove();
       }
     }
@@ -79,18 +83,7 @@ public final class HealthChecker implements AutoCloseable {
     int port = check.port() != null ? check.port() : member.config().port();
     InetSocketAddress target = new InetSocketAddress(member.socketAddress().getAddress(), port);
     CheckTask task =
-        new CheckTask(
-            loops.next(), group.name(), member.health(), target, probe(check, group), check);
-    member
-        .health()
-        .ejectThrough(
-            why ->
-                task.loop.execute(
-                    () -> {
-                      if (!task.cancelled && member.health().recordEjection(why, clock.instant())) {
-                        onGroupHealthChange.accept(group.name());
-                      }
-                    }));
+        new CheckTask(loops.next(), group.name(), member, target, probe(check, group), check);
     task.loop.execute(task::run); // the first check runs at once, so traffic need not wait
     return task;
   }
@@ -119,7 +112,6 @@ public final class HealthChecker implements AutoCloseable {
   @Override
   public synchronized void close() {
     tasks.values().forEach(t -> t.cancelled = true);
-    tasks.keySet().forEach(status -> status.ejectThrough(null));
     tasks.clear();
   }
 
@@ -127,6 +119,7 @@ public final class HealthChecker implements AutoCloseable {
   private final class CheckTask {
     final EventLoop loop;
     final String group;
+    final Member member;
     final HealthStatus status;
     final InetSocketAddress target;
     final Probe probe;
@@ -136,13 +129,14 @@ public final class HealthChecker implements AutoCloseable {
     CheckTask(
         EventLoop loop,
         String group,
-        HealthStatus status,
+        Member member,
         InetSocketAddress target,
         Probe probe,
         HealthCheckConfig check) {
       this.loop = loop;
       this.group = group;
-      this.status = status;
+      this.member = member;
+      this.status = member.health();
       this.target = target;
       this.probe = probe;
       this.intervalNanos = TimeUnit.SECONDS.toNanos(check.intervalSeconds());
@@ -161,10 +155,21 @@ public final class HealthChecker implements AutoCloseable {
                   return;
                 }
                 ProbeResult result = (ProbeResult) done.getNow();
+                HealthState before = status.state();
                 boolean changed =
                     result.healthy()
                         ? status.recordSuccess(clock.instant())
                         : status.recordFailure(result.reason(), clock.instant());
+                if (status.state() != before) {
+                  // One line per transition, with the reason, as HAProxy logs a server going down.
+                  log.info(
+                      "group {} member {}: {} -> {}{}",
+                      group,
+                      member,
+                      before,
+                      status.state(),
+                      result.healthy() ? "" : ": " + result.reason());
+                }
                 if (changed) {
                   onGroupHealthChange.accept(group);
                 }

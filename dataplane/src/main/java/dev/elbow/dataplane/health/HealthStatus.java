@@ -3,7 +3,6 @@ package dev.elbow.dataplane.health;
 import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.MemberHealth;
 import java.time.Instant;
-import java.util.function.Consumer;
 
 /**
  * A member's health and the counting that moves it between states.
@@ -11,9 +10,8 @@ import java.util.function.Consumer;
  * <p>A new member is {@link HealthState#UNKNOWN} and its first check decides its state at once.
  * After that it takes {@code unhealthyThreshold} failures in a row to turn unhealthy and {@code
  * healthyThreshold} successes in a row to turn healthy again. Only the member's health check task
- * writes (always from one event loop); pickers on any thread read the volatile state. Traffic that
- * finds the member gone (a refused or timed-out connect) ejects it through {@link #eject}, which
- * hands the change to that same task.
+ * writes (always from one event loop); pickers on any thread read the volatile state. What traffic
+ * finds (passive health) is kept apart, in {@link dev.elbow.dataplane.routing.Ejection}.
  */
 public final class HealthStatus {
 
@@ -24,8 +22,6 @@ public final class HealthStatus {
   private volatile Instant since;
   private int successesInARow;
   private int failuresInARow;
-  // Set by the health checker while a task checks this member; null for unchecked members.
-  private volatile Consumer<String> ejector;
 
   private HealthStatus(
       HealthState state, int healthyThreshold, int unhealthyThreshold, Instant now) {
@@ -77,39 +73,6 @@ public final class HealthStatus {
       return moveTo(HealthState.UNHEALTHY, now);
     }
     return state == HealthState.UNHEALTHY && newReason;
-  }
-
-  /**
-   * Ejects the member now, from any thread, as traffic found it gone: it turns unhealthy at once,
-   * not after {@code unhealthyThreshold} failed checks, and comes back only after {@code
-   * healthyThreshold} passed ones. A member without health checks is not ejected: nothing would
-   * bring it back.
-   */
-  public void eject(String why) {
-    Consumer<String> current = ejector;
-    if (current != null) {
-      current.accept(why);
-    }
-  }
-
-  /** How {@link #eject} reaches the checking task; the checker sets it, and clears it with null. */
-  void ejectThrough(Consumer<String> value) {
-    ejector = value;
-  }
-
-  /**
-   * Counts an ejection, on the checking task's thread.
-   *
-   * @return true if the state changed
-   */
-  boolean recordEjection(String why, Instant now) {
-    if (state == HealthState.UNHEALTHY || state == HealthState.UNMONITORED) {
-      return false;
-    }
-    successesInARow = 0;
-    failuresInARow = unhealthyThreshold;
-    reason = why; // as a failed check would say it, so the reason does not flip when one does
-    return moveTo(HealthState.UNHEALTHY, now);
   }
 
   private boolean moveTo(HealthState next, Instant now) {

@@ -95,9 +95,8 @@ public final class BackendConnector {
                   }
                   ErrorKind kind = ErrorKind.ofConnectFailure(f.cause());
                   listener.error(kind);
-                  // Passive health: a member that refuses or times out connects is out until
-                  // its active checks pass again, instead of until they fail enough times.
-                  member.health().eject(FailureReasons.ofTraffic(f.cause()));
+                  // Passive health: a refused or timed-out connect counts against the member.
+                  group.failed(member, FailureReasons.ofTraffic(f.cause()));
                   Member other = mayRetry ? group.pickOtherThan(member) : null;
                   if (other == null) {
                     callback.failed(member, f.cause());

@@ -115,10 +115,9 @@ final class Http2BackendConnections {
                     start(connected.channel(), key, request, responseSeconds, exchange);
                   } else {
                     request.release();
-                    member.health().eject(FailureReasons.ofTraffic(connected.cause()));
-                    exchange.failed(
-                        String.valueOf(connected.cause().getMessage()),
-                        ErrorKind.ofConnectFailure(connected.cause()));
+                    String why = FailureReasons.ofTraffic(connected.cause());
+                    group.failed(member, why);
+                    exchange.failed(why, ErrorKind.ofConnectFailure(connected.cause()));
                   }
                 });
   }
@@ -162,6 +161,12 @@ final class Http2BackendConnections {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+      if (response.decoderResult().isFailure()) {
+        // Not HTTP (the codec's placeholder status 999): a 502, as on the HTTP/1 path.
+        end(null, "sent a malformed response", ErrorKind.BACKEND_RESET);
+        ctx.close();
+        return;
+      }
       Exchange current = exchange;
       boolean reusable = HttpUtil.isKeepAlive(response);
       end(response.retain(), null, null); // handed on whole; its headers are edited in place

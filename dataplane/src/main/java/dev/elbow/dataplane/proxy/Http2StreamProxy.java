@@ -2,6 +2,7 @@ package dev.elbow.dataplane.proxy;
 
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
+import dev.elbow.dataplane.proxy.http.ErrorResponses;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
@@ -25,8 +26,9 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/2 stream, proxied as one HTTP/1.1 exchange on a keep-alive connection to a member picked
@@ -54,6 +56,7 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
   private static final AsciiString HTTPS = AsciiString.cached("https");
+  private static final Logger errors = LoggerFactory.getLogger("elbow.errors");
 
   private final ProxyContext proxy;
   private final int port;
@@ -76,9 +79,16 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
     StreamRecord record =
         new StreamRecord(
             metrics, proxy.accessLog(), ctx.channel().parent().remoteAddress(), request);
+    String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+    boolean browser = accept != null && accept.contains("text/html");
     ListenerRoute route = proxy.routes().get().route(port);
     if (route == null) {
-      answer(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "this listener was removed", record);
+      answer(
+          ctx,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "this listener was removed",
+          record,
+          browser);
       return;
     }
     record.route(route);
@@ -110,8 +120,9 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
       answer(
           ctx,
           HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "no healthy member in " + group.name(),
-          record);
+          "no member of group " + group.name() + " may take traffic",
+          record,
+          browser);
       return;
     }
     record.member(member);
@@ -133,6 +144,12 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
           @Override
           public void answered(FullHttpResponse response) {
             member.traffic().finished();
+            int status = response.status().code();
+            if (status == 502 || status == 503 || status == 504) {
+              group.failed(member, "answered " + status);
+            } else {
+              group.passed(member);
+            }
             HOP_BY_HOP.forEach(response.headers()::remove);
             if (renewCookie
                 || (cookies != null
@@ -158,13 +175,21 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
           @Override
           public void failed(String why, ErrorKind kind) {
             member.traffic().finished();
+            if (!isConnectFailure(kind)) {
+              group.failed(member, why); // a failed connect was counted where it failed
+            }
             record.error(kind);
             HttpResponseStatus status =
                 kind == ErrorKind.RESPONSE_TIMEOUT
                     ? HttpResponseStatus.GATEWAY_TIMEOUT
                     : HttpResponseStatus.BAD_GATEWAY;
             if (stream.isActive()) {
-              answer(ctx, status, "member " + member + " " + why, record);
+              answer(
+                  ctx,
+                  status,
+                  "group " + group.name() + " member " + member + " " + why,
+                  record,
+                  browser);
             } else {
               record.end(0, 0);
             }
@@ -192,15 +217,33 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
     return request;
   }
 
-  /** Answers the stream without a member, and ends its record. */
+  private static boolean isConnectFailure(ErrorKind kind) {
+    return kind == ErrorKind.CONNECT_REFUSED
+        || kind == ErrorKind.CONNECT_TIMEOUT
+        || kind == ErrorKind.CONNECT_ERROR;
+  }
+
+  /**
+   * Answers the stream without a member, with the same fixed body and request ID as the HTTP/1
+   * path, and ends its record.
+   *
+   * @param detail what happened, for the log under the request ID; never sent
+   */
   private static void answer(
-      ChannelHandlerContext ctx, HttpResponseStatus status, String why, StreamRecord record) {
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      String detail,
+      StreamRecord record,
+      boolean browser) {
+    String id = ErrorResponses.newRequestId();
+    errors.warn("request {}: {} on HTTP/2 stream: {}", id, status.code(), detail);
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             status,
-            Unpooled.copiedBuffer(status + ": " + why + "\n", StandardCharsets.UTF_8));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            Unpooled.wrappedBuffer(ErrorResponses.body(status.code(), id, browser)));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, ErrorResponses.contentType(browser));
+    response.headers().set(ErrorResponses.REQUEST_ID_HEADER, id);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     record.end(status.code(), response.content().readableBytes());
     ctx.writeAndFlush(response);

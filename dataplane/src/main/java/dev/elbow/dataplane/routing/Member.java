@@ -83,14 +83,21 @@ public final class Member {
   /** Whether the member may get new traffic while its group has members in service. */
   boolean inService() {
     HealthState state = health.state();
-    return config.weight() > 0
-        && !config.draining()
+    return mayTakeTraffic()
+        && !traffic.ejection().ejected()
         && (state == HealthState.HEALTHY || state == HealthState.UNMONITORED);
+  }
+
+  /** Whether the member is in the group's rotation at all: weight above 0 and not draining. */
+  boolean mayTakeTraffic() {
+    return config.weight() > 0 && !config.draining();
   }
 
   /** Whether the member may get traffic when no member of its group is in service. */
   boolean untested() {
-    return config.weight() > 0 && !config.draining() && health.state() == HealthState.UNKNOWN;
+    return mayTakeTraffic()
+        && !traffic.ejection().ejected()
+        && health.state() == HealthState.UNKNOWN;
   }
 
   @Override

@@ -33,6 +33,7 @@ public final class MemberTraffic {
   // Which drain a deadline belongs to: a member that came back and left again has a new deadline,
   // and the old one must not cut the new drain short.
   private final AtomicInteger drains = new AtomicInteger();
+  private final Ejection ejection = new Ejection();
 
   // Slow start: the applier thread only.
   HealthState lastState;
@@ -48,6 +49,11 @@ public final class MemberTraffic {
    */
   MemberTraffic(boolean rampWhenFirstInService) {
     this.rampWhenFirstInService = rampWhenFirstInService;
+  }
+
+  /** The member's failures in a row and its ejection by passive health. */
+  public Ejection ejection() {
+    return ejection;
   }
 
   /** Connections, UDP flows or requests the member has in progress now. */

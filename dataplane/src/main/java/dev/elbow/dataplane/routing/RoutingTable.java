@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +40,7 @@ public final class RoutingTable {
   private final byte[] cookieKey;
   private final LongSupplier nanoTime;
   private final TrafficMetrics metrics;
+  private final Consumer<String> healthChanges;
   private final IntObjectMap<ListenerRoute> routesByPort;
   private final IntObjectMap<ListenerRoute> datagramRoutesByPort;
   private final Map<String, GroupRuntime> groupsByName;
@@ -48,6 +50,7 @@ public final class RoutingTable {
       byte[] cookieKey,
       LongSupplier nanoTime,
       TrafficMetrics metrics,
+      Consumer<String> healthChanges,
       IntObjectMap<ListenerRoute> routesByPort,
       IntObjectMap<ListenerRoute> datagramRoutesByPort,
       Map<String, GroupRuntime> groupsByName) {
@@ -55,6 +58,7 @@ public final class RoutingTable {
     this.cookieKey = cookieKey;
     this.nanoTime = nanoTime;
     this.metrics = metrics;
+    this.healthChanges = healthChanges;
     this.routesByPort = routesByPort;
     this.datagramRoutesByPort = datagramRoutesByPort;
     this.groupsByName = groupsByName;
@@ -66,17 +70,24 @@ public final class RoutingTable {
    * {@code nanoTime}; every table built from it keeps both. Its meters record nothing.
    */
   public static RoutingTable empty(byte[] cookieKey, LongSupplier nanoTime) {
-    return empty(cookieKey, nanoTime, TrafficMetrics.NONE);
+    return empty(cookieKey, nanoTime, TrafficMetrics.NONE, group -> {});
   }
 
-  /** As {@link #empty(byte[], LongSupplier)}, with the meters every table built from it uses. */
+  /**
+   * As {@link #empty(byte[], LongSupplier)}, with the meters every table built from it uses, and
+   * what is told the name of a group whose pickers passive health wants rebuilt (a member ejected).
+   */
   public static RoutingTable empty(
-      byte[] cookieKey, LongSupplier nanoTime, TrafficMetrics metrics) {
+      byte[] cookieKey,
+      LongSupplier nanoTime,
+      TrafficMetrics metrics,
+      Consumer<String> healthChanges) {
     return new RoutingTable(
         Snapshot.EMPTY,
         cookieKey.clone(),
         nanoTime,
         metrics,
+        healthChanges,
         new IntObjectHashMap<>(),
         new IntObjectHashMap<>(),
         Map.of());
@@ -151,7 +162,8 @@ public final class RoutingTable {
               sourceIpSessions(group, old, previous.nanoTime),
               StickyCookies.of(group.stickySession(), members, previous.cookieKey, group.name()),
               previous.nanoTime,
-              previous.metrics.connectDuration(group.name())));
+              previous.metrics.connectDuration(group.name()),
+              previous.healthChanges));
     }
     IntObjectMap<ListenerRoute> routes = new IntObjectHashMap<>();
     IntObjectMap<ListenerRoute> datagramRoutes = new IntObjectHashMap<>();
@@ -183,6 +195,7 @@ public final class RoutingTable {
         previous.cookieKey,
         previous.nanoTime,
         previous.metrics,
+        previous.healthChanges,
         routes,
         datagramRoutes,
         groups);

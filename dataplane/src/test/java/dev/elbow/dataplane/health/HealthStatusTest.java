@@ -74,27 +74,4 @@ class HealthStatusTest {
     assertThat(status.state()).isEqualTo(HealthState.UNMONITORED);
     assertThat(status.report("::1", 9).state()).isEqualTo(HealthState.UNMONITORED);
   }
-
-  @Test
-  void anEjectionIsImmediateAndOnlyPassingChecksUndoIt() {
-    HealthStatus status = HealthStatus.checked(2, 3, T0);
-    status.recordSuccess(T0);
-    java.util.List<String> handedOver = new java.util.ArrayList<>();
-    status.ejectThrough(handedOver::add);
-    status.eject("connect_refused");
-    assertThat(handedOver).containsExactly("connect_refused");
-    assertThat(status.state()).as("the checking task applies it").isEqualTo(HealthState.HEALTHY);
-
-    assertThat(status.recordEjection("connect_refused", T0.plusSeconds(1))).isTrue();
-    assertThat(status.state()).isEqualTo(HealthState.UNHEALTHY);
-    assertThat(status.reason()).isEqualTo("connect_refused");
-    assertThat(status.recordEjection("connect_refused", T0.plusSeconds(2))).isFalse();
-    assertThat(status.recordSuccess(T0.plusSeconds(3))).isFalse();
-    assertThat(status.recordSuccess(T0.plusSeconds(4))).isTrue();
-    assertThat(status.state()).isEqualTo(HealthState.HEALTHY);
-
-    HealthStatus unchecked = HealthStatus.unmonitored(T0);
-    unchecked.eject("connect_refused"); // nothing would bring it back: not ejected
-    assertThat(unchecked.state()).isEqualTo(HealthState.UNMONITORED);
-  }
 }

@@ -3,7 +3,7 @@ package dev.elbow.dataplane.hostile;
 import static dev.elbow.dataplane.testing.Snapshots.httpCheck;
 import static dev.elbow.dataplane.testing.Snapshots.member;
 
-import dev.elbow.dataplane.testing.ReliabilityRows;
+import dev.elbow.dataplane.testing.FuzzTally;
 import dev.elbow.dataplane.testing.Snapshots;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.BackendProtocol;
@@ -17,7 +17,6 @@ import dev.elbow.snapshot.SnapshotValidator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -35,8 +34,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 @Tag("reliability")
 class SnapshotDecoderFuzzTest {
 
-  private static final AtomicLong INPUTS = new AtomicLong();
-  private static final AtomicLong DECODED = new AtomicLong();
+  private static final FuzzTally TALLY = new FuzzTally();
 
   private static final String VALID =
       new String(
@@ -94,15 +92,17 @@ class SnapshotDecoderFuzzTest {
   }
 
   private static void decode(byte[] json) {
-    INPUTS.incrementAndGet();
-    Snapshot snapshot;
-    try {
-      snapshot = SnapshotJson.read(json, Snapshot.class);
-    } catch (IOException refused) {
-      return; // a clean refusal, with the location of the problem
-    }
-    DECODED.incrementAndGet();
-    SnapshotValidator.validate(snapshot); // must judge, not throw
+    TALLY.check(
+        () -> {
+          Snapshot snapshot;
+          try {
+            snapshot = SnapshotJson.read(json, Snapshot.class);
+          } catch (IOException refused) {
+            return; // a clean refusal, with the location of the problem
+          }
+          TALLY.accept();
+          SnapshotValidator.validate(snapshot); // must judge, not throw
+        });
   }
 
   /** The valid snapshot with values swapped for hostile ones and characters inserted or cut. */
@@ -160,12 +160,10 @@ class SnapshotDecoderFuzzTest {
 
   @AfterContainer
   static void record() {
-    ReliabilityRows.record(
+    TALLY.record(
         "fuzz: snapshot decoder",
-        INPUTS.get() + " inputs (" + DECODED.get() + " decoded and validated)",
+        t -> t.inputs() + " inputs (" + t.accepted() + " decoded and validated)",
         "random bytes, valid snapshot JSON with hostile values, cut or stray characters",
-        INPUTS.get(),
-        0,
         "each input decoded and judged by the validator or refused with an IOException, nothing"
             + " else thrown");
   }

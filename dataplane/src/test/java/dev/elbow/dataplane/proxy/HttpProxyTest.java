@@ -11,6 +11,7 @@ import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.HttpTestClient;
 import dev.elbow.dataplane.testing.RawHttp;
+import dev.elbow.dataplane.testing.Snapshots;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.BackendProtocol;
@@ -175,19 +176,45 @@ class HttpProxyTest {
   }
 
   @Test
-  void answers503WhenNoMemberIsHealthyAnd502WhenNoneAnswers() {
+  void answers502WhenNoneAnswersAnd503WhenNoMemberMayTakeTraffic() {
     dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
     a.stop();
     b.stop();
     c.stop();
     HttpResponse<String> response = client.get(uri("/"));
     assertThat(response.statusCode()).isEqualTo(502);
-    assertThat(response.body()).contains("ns/web");
+    assertFixedErrorBody(response, "502 Bad Gateway");
 
+    // Every member unhealthy: below the panic threshold (50% by default) all are still tried.
     dataPlane.apply(snapshot(2, httpCheck(2, 1, 1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> healthOf(a.port()) == HealthState.UNHEALTHY);
+    await().atMost(Duration.ofSeconds(5)).until(() -> healthOf(c.port()) == HealthState.UNHEALTHY);
+    assertThat(client.get(uri("/")).statusCode()).isEqualTo(502);
+
+    // Without panic, nothing is tried.
+    Snapshot calm = snapshot(3, httpCheck(2, 1, 1));
+    dataPlane.apply(
+        new Snapshot(
+            3,
+            calm.listeners(),
+            List.of(
+                Snapshots.withPassiveHealth(calm.groups().get(0), Snapshots.passiveHealth(5, 0)))));
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(client.get(uri("/")).statusCode()).isEqualTo(503));
+    assertFixedErrorBody(client.get(uri("/")), "503 Service Unavailable");
+  }
+
+  /**
+   * An error the proxy answered: a short fixed text with a request ID, the same in the header, and
+   * nothing from inside (no member address, group or exception).
+   */
+  static void assertFixedErrorBody(HttpResponse<String> response, String title) {
+    String id = response.headers().firstValue("x-request-id").orElseThrow();
+    assertThat(id).matches("[0-9a-f]{16}");
+    assertThat(response.body()).startsWith(title + "\n").endsWith("Request ID: " + id + "\n");
+    assertThat(response.body()).doesNotContain("127.0.0.1", "ns/", "Exception", "refused");
+    assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
   }
 
   @Test
@@ -232,7 +259,7 @@ class HttpProxyTest {
                       List.of(member(mute.getLocalPort(), 1))))));
       HttpResponse<String> response = client.get(uri("/"));
       assertThat(response.statusCode()).isEqualTo(504);
-      assertThat(response.body()).contains("did not answer within 1s");
+      assertFixedErrorBody(response, "504 Gateway Timeout");
     }
   }
 
@@ -272,7 +299,7 @@ class HttpProxyTest {
             port,
             "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n",
             1_000);
-    assertThat(answer).startsWith("HTTP/1.1 400").contains("malformed request body");
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("The request was malformed.");
     assertThat(a.served() + b.served() + c.served()).isZero();
   }
 
@@ -291,7 +318,16 @@ class HttpProxyTest {
                       List.of(member(garbage.getLocalPort(), 1))))));
       HttpResponse<String> response = client.get(uri("/"));
       assertThat(response.statusCode()).isEqualTo(502);
-      assertThat(response.body()).contains("malformed response");
+      assertFixedErrorBody(response, "502 Bad Gateway");
+      HttpResponse<String> page =
+          client.send(
+              HttpRequest.newBuilder(uri("/")).header("Accept", "text/html,*/*;q=0.8").build());
+      assertThat(page.statusCode()).isEqualTo(502);
+      assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+      assertThat(page.body())
+          .contains("<h1>502 Bad Gateway</h1>")
+          .contains("Request ID: " + page.headers().firstValue("x-request-id").orElseThrow())
+          .doesNotContain("127.0.0.1");
     }
   }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.HttpTestClient;
+import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.ReliabilityRows;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.Algorithm;
@@ -19,6 +20,7 @@ import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.ListenerTimeouts;
 import dev.elbow.snapshot.MemberHealth;
+import dev.elbow.snapshot.PassiveHealth;
 import dev.elbow.snapshot.Snapshot;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,9 +36,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Passive health for the two failures a connect cannot see: a member that accepts connections and
- * resets them before answering, and one that accepts and never answers. Either way the idempotent
- * request is retried once on another member, so the client sees no error, and the member is ejected
- * at once; its TCP check keeps passing, so only the healthy threshold brings it back.
+ * resets them before answering, and one that accepts and never answers. A reset before any answer
+ * is retried once on another member, so the client sees no error; a request the member took and
+ * never answered is not (the member may be working on it), so its client gets a 504. Either way the
+ * member is ejected after 5 such failures in a row, though its TCP check keeps passing, and no
+ * request reaches it while it is out.
  */
 @Tag("reliability")
 class PassiveHealthTest {
@@ -46,34 +50,37 @@ class PassiveHealthTest {
   @Test
   void aMemberThatResetsIsEjectedAndNoRequestFails() throws Exception {
     try (Misbehaving resetting = new Misbehaving(true)) {
-      int sent = serveThrough(resetting, "connection reset");
+      int sent = serveThrough(resetting, "connection reset", 200);
       ReliabilityRows.record(
           "member resets connections before answering",
           sent + " sequential GETs",
           "1 of 2 members accepts and resets every connection (its TCP check still passes)",
           sent,
           0,
-          "each request it took retried on the other member; ejected at its first reset");
+          "each request it took retried on the other member; ejected after 5 resets in a row");
     }
   }
 
   @Test
-  void aMemberThatNeverAnswersIsEjectedAndNoRequestFails() throws Exception {
+  void aMemberThatNeverAnswersIsEjectedAfterFiveTimeouts() throws Exception {
     try (Misbehaving silent = new Misbehaving(false)) {
-      int sent = serveThrough(silent, "no response within " + RESPONSE_SECONDS + "s");
+      int sent = serveThrough(silent, "no response within " + RESPONSE_SECONDS + "s", 504);
       ReliabilityRows.record(
           "member accepts and never answers",
           sent + " sequential GETs, response timeout " + RESPONSE_SECONDS + " s",
           "1 of 2 members accepts connections and reads, but never answers",
           sent,
-          0,
-          "the request it took answered by the other member after the response timeout; ejected"
-              + " then, so the rest went straight to the other");
+          PassiveHealth.DEFAULT_CONSECUTIVE_FAILURES,
+          "the 5 requests it took got 504 after the response timeout (not sent again: the member"
+              + " had them whole); ejected after the fifth, so the rest went to the other");
     }
   }
 
-  /** Sends requests until the bad member has had one; returns how many were sent, all 200. */
-  private static int serveThrough(Misbehaving bad, String reason) throws Exception {
+  /**
+   * Sends requests until the bad member has failed 5 in a row, and 20 more; returns how many were
+   * sent. Those the bad member took get {@code badStatus}, the others 200.
+   */
+  private static int serveThrough(Misbehaving bad, String reason, int badStatus) throws Exception {
     int port = FreePorts.next();
     try (TestDataPlane dataPlane = TestDataPlane.start();
         DemoBackend good = DemoBackend.http("good", 0)) {
@@ -103,12 +110,17 @@ class PassiveHealthTest {
       HttpTestClient http = new HttpTestClient();
       URI uri = URI.create("http://127.0.0.1:" + port + "/");
       int sent = 0;
-      while (bad.requests.get() == 0 || sent < 20) {
-        assertThat(http.get(uri).statusCode()).isEqualTo(200);
+      int failed = 0;
+      while (bad.requests.get() < PassiveHealth.DEFAULT_CONSECUTIVE_FAILURES) {
+        int status = RawHttp.status(port, "/");
+        assertThat(status).isIn(200, badStatus);
+        failed += status == 200 ? 0 : 1;
         sent++;
       }
+      assertThat(failed)
+          .isEqualTo(badStatus == 200 ? 0 : PassiveHealth.DEFAULT_CONSECUTIVE_FAILURES);
       MemberHealth ejected = health(dataPlane, bad.port());
-      assertThat(ejected.state()).isEqualTo(HealthState.UNHEALTHY);
+      assertThat(ejected.reason()).startsWith("ejected by passive health: 5 failures in a row");
       assertThat(ejected.reason()).contains(reason);
       assertThat(dataPlane.dataPlane().metrics())
           .contains(healthSeries(bad.port(), "unhealthy"))

@@ -3,7 +3,9 @@ package dev.elbow.dataplane.routing;
 import static dev.elbow.dataplane.testing.Snapshots.group;
 import static dev.elbow.dataplane.testing.Snapshots.listener;
 import static dev.elbow.dataplane.testing.Snapshots.member;
+import static dev.elbow.dataplane.testing.Snapshots.passiveHealth;
 import static dev.elbow.dataplane.testing.Snapshots.tcpCheck;
+import static dev.elbow.dataplane.testing.Snapshots.withPassiveHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elbow.snapshot.BackendProtocol;
@@ -69,9 +71,14 @@ class RoutingTableTest {
 
   @Test
   void unhealthyMembersGetNoTrafficAndUntestedOnesOnlyAsALastResort() {
-    RoutingTable table =
-        RoutingTable.build(
-            snapshot(1, tcpCheck(5, 3, 1), 8001, 8002, 8003), RoutingTable.EMPTY, NOW);
+    // Without the panic threshold (see PassiveHealthRoutingTest for it).
+    Snapshot unpanicked = snapshot(1, tcpCheck(5, 3, 1), 8001, 8002, 8003);
+    unpanicked =
+        new Snapshot(
+            1,
+            unpanicked.listeners(),
+            List.of(withPassiveHealth(unpanicked.groups().get(0), passiveHealth(5, 0))));
+    RoutingTable table = RoutingTable.build(unpanicked, RoutingTable.EMPTY, NOW);
     GroupRuntime group = table.group("ns/g");
     List<Member> members = group.members();
 

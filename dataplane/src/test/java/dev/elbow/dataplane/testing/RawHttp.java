@@ -29,6 +29,21 @@ public final class RawHttp {
     }
   }
 
+  /** The status of a GET of {@code path} on a new connection (a bare client: no retry). */
+  public static int status(int port, String path) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return Offenders.status(socket.getInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** What the socket sends until it closes or stays quiet for {@code quietMillis}. */
   public static String readAll(Socket socket, int quietMillis) throws IOException {
     socket.setSoTimeout(quietMillis);

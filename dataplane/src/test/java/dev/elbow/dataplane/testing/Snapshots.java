@@ -8,6 +8,7 @@ import dev.elbow.snapshot.HealthCheckProtocol;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.MemberConfig;
+import dev.elbow.snapshot.PassiveHealth;
 import dev.elbow.snapshot.Snapshot;
 import java.util.List;
 
@@ -58,6 +59,33 @@ public final class Snapshots {
   public static GroupConfig group(
       String name, BackendProtocol protocol, HealthCheckConfig check, List<MemberConfig> members) {
     return new GroupConfig(name, protocol, Algorithm.ROUND_ROBIN, members, check);
+  }
+
+  /** The same group with this passive health. */
+  public static GroupConfig withPassiveHealth(GroupConfig g, PassiveHealth passiveHealth) {
+    return new GroupConfig(
+        g.name(),
+        g.protocol(),
+        g.algorithm(),
+        g.members(),
+        g.healthCheck(),
+        g.tls(),
+        g.quicConnectionIdLength(),
+        g.stickySession(),
+        g.slowStart(),
+        g.deregistrationDelaySeconds(),
+        passiveHealth);
+  }
+
+  /** Passive health as Envoy's defaults, but with these failures in a row and panic threshold. */
+  public static PassiveHealth passiveHealth(int consecutiveFailures, int panicThresholdPercent) {
+    return new PassiveHealth(
+        true,
+        consecutiveFailures,
+        PassiveHealth.DEFAULT_BASE_EJECTION_SECONDS,
+        PassiveHealth.DEFAULT_MAX_EJECTION_SECONDS,
+        PassiveHealth.DEFAULT_MAX_EJECTION_PERCENT,
+        panicThresholdPercent);
   }
 
   /** A group without health checks whose one member, at weight 1, is on this loopback port. */

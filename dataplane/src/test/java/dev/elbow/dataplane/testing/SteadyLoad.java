@@ -20,9 +20,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A steady stream of HTTP/1.1 GETs over keep-alive connections, counting what the clients saw,
- * while a test injects faults. A bare client on purpose: it never retries, so every failure the
- * load balancer lets through is counted (a library client may silently retry an idempotent GET).
+ * A steady stream of HTTP/1.1 GETs over keep-alive connections (or a new connection each), counting
+ * what the clients saw, while a test injects faults. A bare client on purpose: it never retries, so
+ * every failure the load balancer lets through is counted (a library client may silently retry an
+ * idempotent GET). Every failure counts, whatever it is: a status other than 2xx, an I/O error, a
+ * status line that does not parse. {@link #stop} fails the test when the load did not hold (less
+ * than 90% of the rate asked for) or a client thread died, since a claim of "0 failed" means
+ * nothing without the load it was made under.
  */
 public final class SteadyLoad implements AutoCloseable {
 
@@ -34,14 +38,30 @@ public final class SteadyLoad implements AutoCloseable {
    * @param reasons failures by reason (an HTTP status or an exception)
    * @param seconds how long the load ran
    * @param connections client connections in use
+   * @param target the rate asked for, requests per second
    */
   public record Result(
-      long sent, long failed, Map<String, Long> reasons, double seconds, int connections) {
+      long sent,
+      long failed,
+      Map<String, Long> reasons,
+      double seconds,
+      int connections,
+      int target) {
 
-    /** "200 req/s, 4 connections, 30 s". */
+    /** The rate achieved, requests per second. */
+    public double rate() {
+      return sent / seconds;
+    }
+
+    /** "200 req/s (asked 200), 4 connections, 30 s". */
     public String load() {
       return String.format(
-          Locale.ROOT, "%.0f req/s, %d connections, %.0f s", sent / seconds, connections, seconds);
+          Locale.ROOT,
+          "%.0f req/s (asked %d), %d clients, %.0f s",
+          rate(),
+          target,
+          connections,
+          seconds);
     }
 
     /** The failures by reason, or nothing when there were none. */
@@ -54,6 +74,9 @@ public final class SteadyLoad implements AutoCloseable {
   private final String path;
   private final int connections;
   private final long intervalNanos;
+  private final int target;
+  private final boolean newConnectionEach;
+  private final LongAdder threadsDied = new LongAdder();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final LongAdder sent = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -62,13 +85,16 @@ public final class SteadyLoad implements AutoCloseable {
   private final long started = System.nanoTime();
   private Result result;
 
-  private SteadyLoad(int port, String path, int connections, int requestsPerSecond) {
+  private SteadyLoad(
+      int port, String path, int connections, int requestsPerSecond, boolean newConnectionEach) {
     this.port = port;
     this.path = path;
     this.connections = connections;
+    this.target = requestsPerSecond;
+    this.newConnectionEach = newConnectionEach;
     this.intervalNanos = TimeUnit.SECONDS.toNanos(1) * connections / requestsPerSecond;
     for (int i = 0; i < connections; i++) {
-      Thread thread = new Thread(this::run, "steady-load-" + i);
+      Thread thread = new Thread(this::runCounted, "steady-load-" + i);
       thread.setDaemon(true);
       threads.add(thread);
       thread.start();
@@ -77,7 +103,13 @@ public final class SteadyLoad implements AutoCloseable {
 
   /** Starts {@code connections} clients sending {@code requestsPerSecond} GETs in all. */
   public static SteadyLoad start(int port, String path, int connections, int requestsPerSecond) {
-    return new SteadyLoad(port, path, connections, requestsPerSecond);
+    return new SteadyLoad(port, path, connections, requestsPerSecond, false);
+  }
+
+  /** As {@link #start}, each request on a new connection (as a browser's first request is). */
+  public static SteadyLoad startNewConnectionEach(
+      int port, String path, int clients, int requestsPerSecond) {
+    return new SteadyLoad(port, path, clients, requestsPerSecond, true);
   }
 
   /** Requests sent so far. */
@@ -90,7 +122,12 @@ public final class SteadyLoad implements AutoCloseable {
     return failed.sum();
   }
 
-  /** Stops the clients (each finishes its request in progress) and returns what they saw. */
+  /**
+   * Stops the clients (each finishes its request in progress) and returns what they saw.
+   *
+   * @throws AssertionError when the load did not hold: under 90% of the rate asked for, or a client
+   *     thread died
+   */
   public synchronized Result stop() {
     if (result == null) {
       running.set(false);
@@ -105,7 +142,23 @@ public final class SteadyLoad implements AutoCloseable {
       reasons.forEach((reason, count) -> counted.put(reason, count.get()));
       result =
           new Result(
-              sent.sum(), failed.sum(), counted, (System.nanoTime() - started) / 1e9, connections);
+              sent.sum(),
+              failed.sum(),
+              counted,
+              (System.nanoTime() - started) / 1e9,
+              connections,
+              target);
+      if (threadsDied.sum() > 0 || threads.stream().anyMatch(Thread::isAlive)) {
+        throw new AssertionError(
+            "a load client thread died or did not stop: " + result.load() + " " + result.why());
+      }
+      if (result.rate() < 0.9 * target) {
+        throw new AssertionError(
+            "the load did not hold 90% of the rate asked for: "
+                + result.load()
+                + " "
+                + result.why());
+      }
     }
     return result;
   }
@@ -113,6 +166,15 @@ public final class SteadyLoad implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  private void runCounted() {
+    try {
+      run();
+    } catch (Throwable e) {
+      threadsDied.increment(); // stop() fails the test: this client's requests went uncounted
+      throw e;
+    }
   }
 
   private void run() {
@@ -139,11 +201,12 @@ public final class SteadyLoad implements AutoCloseable {
         if (response.status / 100 != 2) {
           fail("HTTP " + response.status);
         }
-        if (response.close) {
+        if (response.close || newConnectionEach) {
           socket.close();
           socket = null;
         }
-      } catch (IOException e) {
+      } catch (Exception e) {
+        // Anything at all: a reset, a timeout, a status line that is not one.
         fail(e.getClass().getSimpleName() + ": " + e.getMessage());
         closeQuietly(socket);
         socket = null;
@@ -151,8 +214,8 @@ public final class SteadyLoad implements AutoCloseable {
       long wait = next - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait); // pacing the load, not waiting for a condition
-      } else {
-        next = System.nanoTime();
+      } else if (-wait > TimeUnit.SECONDS.toNanos(1)) {
+        next = System.nanoTime(); // far behind (a stalled request): no burst to catch up
       }
     }
     closeQuietly(socket);
@@ -170,6 +233,9 @@ public final class SteadyLoad implements AutoCloseable {
     String statusLine = line(in);
     if (statusLine == null) {
       throw new IOException("connection closed before a response");
+    }
+    if (!statusLine.startsWith("HTTP/1.")) {
+      throw new IOException("not a status line: " + statusLine);
     }
     int status = Integer.parseInt(statusLine.split(" ")[1]);
     long length = 0;

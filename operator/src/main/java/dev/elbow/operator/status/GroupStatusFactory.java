@@ -88,6 +88,9 @@ public final class GroupStatusFactory {
             healthyCounts.getOrDefault(member.endpoint(), 0) + "/" + replicas);
       }
       status.setEffectiveWeight(reported == null ? null : reported.effectiveWeight());
+      if (reported != null && reported.ejectedUntil() != null) {
+        status.setEjectedUntil(reported.ejectedUntil().truncatedTo(ChronoUnit.SECONDS).toString());
+      }
       members.add(status);
     }
 

@@ -109,7 +109,8 @@ public final class GroupRules {
             TrafficPolicy.slowStart(spec.getSlowStart()),
             Objects.requireNonNullElse(
                 spec.getDeregistrationDelaySeconds(),
-                GroupConfig.DEFAULT_DEREGISTRATION_DELAY_SECONDS));
+                GroupConfig.DEFAULT_DEREGISTRATION_DELAY_SECONDS),
+            TrafficPolicy.passiveHealth(spec.getPassiveHealth()));
     // The API server's schema catches nearly everything; this catches the rest (such as a range
     // "204-200" in expectedCodes) with the same checks the data plane applies, so the operator
     // never pushes a snapshot the data plane would refuse.

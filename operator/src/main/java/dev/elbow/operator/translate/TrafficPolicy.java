@@ -1,13 +1,17 @@
 package dev.elbow.operator.translate;
 
 import dev.elbow.api.v1alpha1.StickyCookie;
+import dev.elbow.snapshot.PassiveHealth;
 import dev.elbow.snapshot.SameSite;
 import dev.elbow.snapshot.SlowStart;
 import dev.elbow.snapshot.StickySession;
 import dev.elbow.snapshot.StickySessionType;
 import java.util.Objects;
 
-/** A group's sticky sessions and slow start in snapshot form, with ELB's defaults filled in. */
+/**
+ * A group's sticky sessions, slow start and passive health in snapshot form, with ELB's defaults
+ * filled in.
+ */
 final class TrafficPolicy {
 
   private TrafficPolicy() {}
@@ -37,6 +41,25 @@ final class TrafficPolicy {
         cookie.getSameSite() == null
             ? null
             : SameSite.valueOf(cookie.getSameSite().name().toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  /** The passive health of a group, Envoy's defaults where the spec says nothing. */
+  static PassiveHealth passiveHealth(dev.elbow.api.v1alpha1.PassiveHealth spec) {
+    if (spec == null) {
+      return PassiveHealth.DEFAULTS;
+    }
+    return new PassiveHealth(
+        !Boolean.FALSE.equals(spec.getEnabled()),
+        Objects.requireNonNullElse(
+            spec.getConsecutiveFailures(), PassiveHealth.DEFAULT_CONSECUTIVE_FAILURES),
+        Objects.requireNonNullElse(
+            spec.getBaseEjectionSeconds(), PassiveHealth.DEFAULT_BASE_EJECTION_SECONDS),
+        Objects.requireNonNullElse(
+            spec.getMaxEjectionSeconds(), PassiveHealth.DEFAULT_MAX_EJECTION_SECONDS),
+        Objects.requireNonNullElse(
+            spec.getMaxEjectionPercent(), PassiveHealth.DEFAULT_MAX_EJECTION_PERCENT),
+        Objects.requireNonNullElse(
+            spec.getPanicThresholdPercent(), PassiveHealth.DEFAULT_PANIC_THRESHOLD_PERCENT));
   }
 
   /** The slow start of a group; null when it has none. */

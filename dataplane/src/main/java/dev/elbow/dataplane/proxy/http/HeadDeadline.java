@@ -5,12 +5,15 @@ import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The two deadlines of a client connection between exchanges. Idle: the first byte of the next
- * request must come within the keep-alive timeout of the end of the previous exchange, or the
+ * The deadlines of a client connection that are the client's to meet. Idle: the first byte of the
+ * next request must come within the keep-alive timeout of the end of the previous exchange, or the
  * connection is closed quietly. Request: once a request has begun (or from the accept, for the
  * first one), its whole head must arrive within the request timeout, or the client gets a 408. The
  * clock is not reset by bytes that trickle in, so a client sending a head one byte at a time
- * (slowloris) cannot hold the connection open for ever.
+ * (slowloris) cannot hold the connection open for ever. Body: while a request body is forwarded and
+ * the proxy waits for the client, the client must send something within the request timeout of its
+ * last bytes (NGINX's {@code client_body_timeout}); an upload that keeps moving may take as long as
+ * it takes, and time spent waiting for the member to take the body does not count.
  *
  * <p>One timer per connection re-arms itself; starting and ending exchanges only write fields, so
  * requests schedule nothing. The timer is cancelled when the connection closes: a pending task
@@ -21,10 +24,12 @@ final class HeadDeadline {
   private static final int IDLE = 0;
   private static final int RECEIVING = 1;
   private static final int EXCHANGE = 2;
+  private static final int BODY = 3;
 
   private final long idleNanos;
   private final long requestNanos;
   private final Runnable onRequestTimeout;
+  private final Runnable onBodyTimeout;
   private ChannelHandlerContext ctx;
   private int phase = RECEIVING;
   private long since;
@@ -34,11 +39,14 @@ final class HeadDeadline {
    * @param idleSeconds the keep-alive timeout
    * @param requestSeconds the request timeout
    * @param onRequestTimeout answers 408; runs on the connection's event loop
+   * @param onBodyTimeout answers 408 for a body that stopped; runs on the connection's event loop
    */
-  HeadDeadline(int idleSeconds, int requestSeconds, Runnable onRequestTimeout) {
+  HeadDeadline(
+      int idleSeconds, int requestSeconds, Runnable onRequestTimeout, Runnable onBodyTimeout) {
     this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
     this.requestNanos = TimeUnit.SECONDS.toNanos(requestSeconds);
     this.onRequestTimeout = onRequestTimeout;
+    this.onBodyTimeout = onBodyTimeout;
   }
 
   /** Starts the timer for a new connection, which now waits for its first request. */
@@ -54,7 +62,25 @@ final class HeadDeadline {
     if (phase == IDLE) {
       phase = RECEIVING;
       since = System.nanoTime();
+    } else if (phase == BODY) {
+      since = System.nanoTime();
     }
+  }
+
+  /** The proxy waits for the client's request body (again): its idle clock runs from now. */
+  void bodyStarted() {
+    phase = BODY;
+    since = System.nanoTime();
+  }
+
+  /** The proxy waits for the member to take the body, not for the client: no clock runs. */
+  void bodyPaused() {
+    phase = EXCHANGE;
+  }
+
+  /** The whole body is forwarded. */
+  void bodyDone() {
+    phase = EXCHANGE;
   }
 
   /** A complete request head arrived. */
@@ -76,6 +102,15 @@ final class HeadDeadline {
     }
   }
 
+  /**
+   * How often the timer looks in during an exchange, when nothing is due: often enough that a phase
+   * begun meanwhile is timed within one period of its due time. (A keep-alive timeout of 0 closes
+   * after each response and must not make this 0.)
+   */
+  private long exchangePeriod() {
+    return (idleNanos > 0 ? Math.min(idleNanos, requestNanos) : requestNanos) + 1;
+  }
+
   private void schedule(long delayNanos) {
     timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
   }
@@ -86,7 +121,7 @@ final class HeadDeadline {
       return;
     }
     if (phase == EXCHANGE) {
-      schedule(Math.min(idleNanos, requestNanos) + 1); // the exchange's own timeouts apply
+      schedule(exchangePeriod()); // the exchange's own timeouts apply
       return;
     }
     long limit = phase == IDLE ? idleNanos : requestNanos;
@@ -95,6 +130,10 @@ final class HeadDeadline {
       schedule(left);
     } else if (phase == IDLE) {
       ctx.close();
+    } else if (phase == BODY) {
+      phase = EXCHANGE;
+      schedule(exchangePeriod());
+      onBodyTimeout.run();
     } else {
       onRequestTimeout.run();
     }

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One timer per connection, re-armed rather than rescheduled per read, closes a pooled
  * connection idle for {@link #poolIdleNanos} and fails an exchange whose member sent nothing for
- * {@link #responseTimeoutNanos}.
+ * {@link #responseTimeoutNanos} once the whole request was sent (as HAProxy's {@code timeout
+ * server}), or took none of the request body for that long. While the client is still uploading and
+ * the member takes what comes, no clock runs here: the client's own body timeout applies.
  */
 final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
@@ -40,6 +42,12 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private boolean reusable;
   private HttpProxyFrontend exchange;
   private int exchanges;
+  // The request body is still on its way from the client.
+  private boolean uploading;
+  // The member is not taking the request body (its connection is not writable).
+  private boolean stalled;
+  // The member sent bytes for the current exchange: a failure now is not one before any byte.
+  private boolean answered;
   private long lastActivity = System.nanoTime();
   private ScheduledFuture<?> timer;
 
@@ -78,6 +86,9 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
     this.exchanges++;
     this.noBody = headRequest;
     this.state = HEAD;
+    this.uploading = true;
+    this.stalled = false;
+    this.answered = false;
     this.lastActivity = System.nanoTime();
     this.responseTimeoutNanos = TimeUnit.SECONDS.toNanos(responseTimeoutSeconds);
     if (timer != null && timer.getDelay(TimeUnit.NANOSECONDS) > responseTimeoutNanos) {
@@ -85,6 +96,22 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       timer.cancel(false);
       scheduleCheck(responseTimeoutNanos);
     }
+  }
+
+  /** The whole request was sent: the response timeout runs from now. */
+  void requestSent() {
+    uploading = false;
+    stalled = false;
+    lastActivity = System.nanoTime();
+  }
+
+  /**
+   * The member stopped taking the request body (true), or takes it again (false): while it does
+   * not, the response timeout runs.
+   */
+  void stalledOnMember(boolean value) {
+    stalled = value;
+    lastActivity = System.nanoTime();
   }
 
   /**
@@ -115,6 +142,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
+    answered = true;
     in = Cumulation.append(ctx.alloc(), in, data);
     process();
   }
@@ -199,7 +227,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
     in = Cumulation.release(in);
     ctx.close();
     if (current != null) {
-      current.onBackendFailed(ctx.channel(), why);
+      current.onBackendFailed(ctx.channel(), why, answered);
     }
   }
 
@@ -255,6 +283,10 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
     }
     long idle = System.nanoTime() - lastActivity;
     long limit = exchange != null ? responseTimeoutNanos : poolIdleNanos;
+    if (exchange != null && uploading && !stalled) {
+      scheduleCheck(limit); // the client is uploading and the member keeps up: nothing is due
+      return;
+    }
     if (idle < limit) {
       scheduleCheck(limit - idle);
       return;

@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(HttpProxyFrontend.class);
+  // Every error answered with its request ID, and what the client is not told (member, cause).
+  private static final Logger errors = LoggerFactory.getLogger("elbow.errors");
+  private static final byte[] ACCEPT = KnownHeaders.ascii("accept");
+  private static final byte[] TEXT_HTML = KnownHeaders.ascii("text/html");
   private static final byte[] HEAD = KnownHeaders.ascii("HEAD");
   private static final byte[] CONNECT = KnownHeaders.ascii("CONNECT");
   private static final byte[] CRLF = {'\r', '\n'};
@@ -88,6 +92,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   // The data plane is stopping: no exchange after the one in progress.
   private boolean draining;
   private boolean retried;
+  // This exchange holds one of its group's retries (GroupRuntime#tryRetry) until it ends.
+  private boolean retryTaken;
+  // The client accepts text/html: error answers are pages, not plain text.
+  private boolean browser;
   private boolean waitingForBackendWritable;
   private boolean waitingForClientWritable;
   // Body bytes after the head that the framer has already scanned (chunks checked up front).
@@ -113,7 +121,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     this.keepAliveAllowed = timeouts.httpKeepAliveSeconds() > 0;
     this.headDeadline =
         new HeadDeadline(
-            timeouts.httpKeepAliveSeconds(), timeouts.requestSeconds(), this::onRequestTimeout);
+            timeouts.httpKeepAliveSeconds(),
+            timeouts.requestSeconds(),
+            this::onRequestTimeout,
+            this::onRequestBodyTimeout);
   }
 
   @Override
@@ -195,17 +206,17 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private void refuse(int error) {
     clientKeepAlive = false; // the rest of what the client sent cannot be trusted
+    browser = false; // nothing of this request can be read
     recorder.error(ErrorKind.BAD_REQUEST);
     switch (error) {
       case Http1HeadParser.TOO_LARGE, Http1HeadParser.TOO_MANY_HEADERS ->
-          respond(431, "Request Header Fields Too Large", "the request head is too large");
-      case Http1HeadParser.URI_TOO_LONG ->
-          respond(414, "URI Too Long", "the request line is too long");
+          respond(431, "the request head is too large");
+      case Http1HeadParser.URI_TOO_LONG -> respond(414, "the request line is too long");
       case Http1HeadParser.BAD_VERSION ->
-          respond(505, "HTTP Version Not Supported", "only HTTP/1.0 and HTTP/1.1 are served here");
+          respond(505, "only HTTP/1.0 and HTTP/1.1 are served here");
       case Http1HeadParser.UNSUPPORTED_CODING ->
-          respond(501, "Not Implemented", "only chunked transfer coding is accepted");
-      default -> respond(400, "Bad Request", "malformed request");
+          respond(501, "only chunked transfer coding is accepted");
+      default -> respond(400, "malformed request");
     }
   }
 
@@ -215,6 +226,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     clientHttp10 = request.http10;
     clientKeepAlive = !draining && keepAliveAllowed && request.keepAlive();
     headRequest = request.methodIs(in, HEAD);
+    browser = acceptsHtml();
     requestDone = false;
     responseStarted = false;
     retried = false;
@@ -228,7 +240,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       if (checkedBodyBytes < 0) {
         checkedBodyBytes = 0;
         recorder.error(ErrorKind.BAD_REQUEST);
-        respond(400, "Bad Request", "malformed request body");
+        respond(400, "malformed request body");
         return;
       }
       in.readerIndex(headStart);
@@ -239,14 +251,14 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       // A tunnel would hand a pooled backend connection over to raw bytes.
       in.readerIndex(end);
       recorder.error(ErrorKind.BAD_REQUEST);
-      respond(405, "Method Not Allowed", "CONNECT is not supported");
+      respond(405, "CONNECT is not supported");
       return;
     }
     ListenerRoute route = proxy.routes().get().route(port);
     if (route == null) {
       in.readerIndex(end);
       clientKeepAlive = false;
-      respond(503, "Service Unavailable", "this listener was removed");
+      respond(503, "this listener was removed");
       return;
     }
     group = route.group();
@@ -256,7 +268,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (chosen == null) {
       in.readerIndex(end);
       recorder.error(ErrorKind.NO_HEALTHY_MEMBER);
-      respond(503, "Service Unavailable", "no healthy member in group " + group.name());
+      respond(503, "no member of group " + group.name() + " may take traffic");
       return;
     }
     forwardedHead = ctx.alloc().buffer(end - in.readerIndex() + 256);
@@ -269,18 +281,32 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     sendTo(chosen, false);
   }
 
+  /**
+   * Whether the method is one a retry may send twice: GET, HEAD, OPTIONS and TRACE. PUT and DELETE
+   * are idempotent by RFC 9110 but change things, and no peer replays them by default; POST and
+   * PATCH never.
+   */
   private boolean isIdempotent() {
     int length = request.methodEnd - request.methodStart;
     byte first = in.getByte(request.methodStart);
-    // GET, HEAD, PUT, DELETE, OPTIONS and TRACE; POST and PATCH are not.
     return switch (length) {
-      case 3 -> first == 'G' || first == 'P';
+      case 3 -> first == 'G';
       case 4 -> first == 'H';
       case 5 -> first == 'T';
-      case 6 -> first == 'D';
       case 7 -> first == 'O';
       default -> false;
     };
+  }
+
+  /** Whether an Accept header of the request names text/html, as browsers' do. */
+  private boolean acceptsHtml() {
+    for (int i = 0; i < request.headerCount; i++) {
+      if (KnownHeaders.tokenIs(in, request.nameStart[i], request.nameEnd[i], ACCEPT)
+          && KnownHeaders.contains(in, request.valueStart[i], request.valueEnd[i], TEXT_HTML)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -312,13 +338,16 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
           @Override
           public void failed(Member lastTried, Throwable cause) {
-            log.debug("{}: cannot reach {}: {}", group.name(), lastTried, cause.toString());
             recorder.member(lastTried);
             recorder.noteError(ErrorKind.ofConnectFailure(cause)); // the connector counted it
             respond(
                 502,
-                "Bad Gateway",
-                "no member of group " + group.name() + " accepted a connection");
+                "group "
+                    + group.name()
+                    + ": no member accepted a connection, the last ("
+                    + lastTried
+                    + "): "
+                    + cause);
           }
         });
   }
@@ -342,13 +371,25 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       checkedBodyBytes = 0;
     }
     if (requestBody.done()) {
-      requestDone = true;
-      state = WAIT_RESPONSE;
+      requestSent();
       channel.flush();
     } else {
       state = BODY;
+      headDeadline.bodyStarted();
       forwardBody();
     }
+  }
+
+  /**
+   * The whole request is on its way to the member: the response timeout starts now, not while the
+   * client uploads (a long upload that keeps moving is not the member's delay), and the client's
+   * body-idle clock stops.
+   */
+  private void requestSent() {
+    requestDone = true;
+    state = WAIT_RESPONSE;
+    headDeadline.bodyDone();
+    backend.pipeline().get(HttpBackendHandler.class).requestSent();
   }
 
   private void forwardBody() {
@@ -362,15 +403,14 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         if (responseStarted) {
           ctx.close();
         } else {
-          respond(400, "Bad Request", "malformed request body");
+          respond(400, "malformed request body");
         }
         return;
       }
       backend.write(in.readRetainedSlice(n), backend.voidPromise());
       recorder.requestBytes(n);
       if (requestBody.done()) {
-        requestDone = true;
-        state = WAIT_RESPONSE;
+        requestSent();
         backend.flush();
         return;
       }
@@ -380,13 +420,19 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (backend.isWritable()) {
       ctx.read();
     } else {
+      // The member is not taking the body: its delay, not the client's. The client's idle clock
+      // stops and the member's starts until it takes more.
       waitingForBackendWritable = true;
+      headDeadline.bodyPaused();
+      backend.pipeline().get(HttpBackendHandler.class).stalledOnMember(true);
     }
   }
 
   void onBackendWritable() {
     if (waitingForBackendWritable) {
       waitingForBackendWritable = false;
+      headDeadline.bodyStarted();
+      backend.pipeline().get(HttpBackendHandler.class).stalledOnMember(false);
       ctx.read();
     }
   }
@@ -405,6 +451,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     rechunk = untilClose && !clientHttp10;
     if (untilClose && clientHttp10) {
       clientKeepAlive = false; // the body ends where this connection does
+    }
+    if (head.status == 502 || head.status == 503 || head.status == 504) {
+      group.failed(member, "answered " + head.status); // a gateway failure of its own
+    } else {
+      group.passed(member);
     }
     byte[] cookie = choice.stickyCookieFor(member, bytes, head);
     ByteBuf out =
@@ -486,6 +537,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   /** The exchange is over: go on with the next request, or close. */
   private void endExchange() {
     inFlight.finish();
+    releaseRetry();
     recorder.end();
     waitingForBackendWritable = false;
     waitingForClientWritable = false;
@@ -511,44 +563,47 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The backend connection closed, failed or sent something that is not HTTP. Before any response
-   * byte, a body-less idempotent request is tried once more, on a fresh connection to another
-   * member (or the same one if it is the only one); else the client gets a 502, or a close when
-   * part of a response already went out.
+   * The backend connection closed, failed or sent something that is not HTTP. If the member sent
+   * nothing yet, a body-less idempotent request is tried once more, on a fresh connection to
+   * another member (or the same one if it is the only one), within the group's retry budget; else
+   * the client gets a 502, or a close when part of a response already went out.
+   *
+   * @param answered the member sent bytes for this exchange (a malformed answer is not retried: the
+   *     next member would most likely answer the same request the same way)
    */
-  void onBackendFailed(Channel channel, String why) {
+  void onBackendFailed(Channel channel, String why, boolean answered) {
     if (channel != backend) {
       return;
     }
-    if (!responseStarted && !channel.pipeline().get(HttpBackendHandler.class).reused()) {
-      // Passive health: a new connection that fails before any response byte ejects its member.
-      member.health().eject(why);
+    if (answered || !channel.pipeline().get(HttpBackendHandler.class).reused()) {
+      // Passive health. A pooled connection that fails before a byte says little: the member
+      // may just have closed it as idle while it was reused.
+      group.failed(member, why);
     }
     abandonBackend();
     recorder.error(ErrorKind.BACKEND_RESET);
     if (responseStarted) {
-      log.debug("{}: {} failed mid-response: {}", group.name(), member, why);
+      errors.warn("{}: member {} failed mid-response: {}", group.name(), member, why);
       ctx.close();
       return;
     }
-    if (retryElsewhere()) {
-      // Typically a pooled connection the member closed just as it was reused: nothing was
-      // processed, so the request may go once more.
+    if (!answered && retryElsewhere()) {
       return;
     }
-    log.debug("{}: {} failed before answering: {}", group.name(), member, why);
-    respond(502, "Bad Gateway", "member " + member + " " + why);
+    respond(502, "group " + group.name() + " member " + member + " " + why);
   }
 
   /**
    * Sends the request once more, over a new connection to another member (or the same one if it is
-   * the only one), if it is safe to: idempotent, without a body, not retried yet, nothing answered.
+   * the only one), if it is safe to: idempotent, without a body, not retried yet, nothing answered,
+   * and the group's retry budget allows one more.
    */
   private boolean retryElsewhere() {
-    if (retried || !replayable || forwardedHead == null) {
+    if (retried || !replayable || forwardedHead == null || !group.tryRetry()) {
       return false;
     }
     retried = true;
+    retryTaken = true;
     Member other = group.pickOtherThan(member);
     state = CONNECTING;
     sendTo(other != null ? other : member, true);
@@ -562,20 +617,41 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     abandonBackend();
     recorder.error(ErrorKind.RESPONSE_TIMEOUT);
+    String why = "no response within " + responseTimeoutSeconds + "s";
+    group.failed(member, why); // passive health: counts, and one alone never ejects
+    if (responseStarted) {
+      errors.warn("{}: member {} stalled mid-response: {}", group.name(), member, why);
+      ctx.close();
+      return;
+    }
+    // Not retried: the member has the whole request and may still be working on it; a slow
+    // answer is most often the request's own cost, and sending it again doubles that.
+    respond(504, "group " + group.name() + " member " + member + ": " + why);
+  }
+
+  /**
+   * The client sent no body bytes for the request timeout while the member waited for them: 408,
+   * and the member's connection is dropped without counting against it (the client's doing).
+   */
+  private void onRequestBodyTimeout() {
+    if (state != BODY || waitingForBackendWritable) {
+      return;
+    }
+    abandonBackend();
+    clientKeepAlive = false;
+    recorder.error(ErrorKind.REQUEST_TIMEOUT);
     if (responseStarted) {
       ctx.close();
       return;
     }
-    // Passive health: not a byte within the response timeout ejects the member; an idempotent
-    // request without a body goes once more, to another member.
-    member.health().eject("no response within " + responseTimeoutSeconds + "s");
-    if (retryElsewhere()) {
-      return;
+    respond(408, "the request body stopped arriving");
+  }
+
+  private void releaseRetry() {
+    if (retryTaken) {
+      retryTaken = false;
+      group.retryDone();
     }
-    respond(
-        504,
-        "Gateway Timeout",
-        "member " + member + " did not answer within " + responseTimeoutSeconds + "s");
   }
 
   /** The client began a request and did not finish its head within the request timeout. */
@@ -586,11 +662,15 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     clientKeepAlive = false;
     in = Cumulation.release(in);
     recorder.error(ErrorKind.REQUEST_TIMEOUT);
-    respond(408, "Request Timeout", "the request head did not arrive in time");
+    respond(408, "the request head did not arrive in time");
   }
 
-  /** Answers the client without a member and ends the exchange. */
-  private void respond(int status, String reason, String message) {
+  /**
+   * Answers the client without a member and ends the exchange.
+   *
+   * @param detail what happened, for the log under the answer's request ID; never sent
+   */
+  private void respond(int status, String detail) {
     if (!requestBody.done()) {
       clientKeepAlive = false; // an unread body would be taken for the next request
     }
@@ -599,8 +679,14 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       in.skipBytes(checkedBodyBytes); // a whole body that goes nowhere is not the next request
       checkedBodyBytes = 0;
     }
+    String id = ErrorResponses.newRequestId();
+    if (status >= 500) {
+      errors.warn("request {}: {} on port {}: {}", id, status, port, detail);
+    } else {
+      errors.debug("request {}: {} on port {}: {}", id, status, port, detail);
+    }
     ByteBuf response =
-        ErrorResponses.of(ctx.alloc(), status, reason, message, clientKeepAlive, clientHttp10);
+        ErrorResponses.of(ctx.alloc(), status, id, browser, clientKeepAlive, clientHttp10);
     recorder.status(status);
     recorder.responseBytes(response.readableBytes());
     ctx.write(response, ctx.voidPromise());
@@ -612,6 +698,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     // The client left; a backend connection mid-exchange is in an unknown state.
     headDeadline.stop();
     inFlight.finish();
+    releaseRetry();
     recorder.end(); // an exchange cut short, if any: logged without a status
     abandonBackend();
     in = Cumulation.release(in);

@@ -88,6 +88,16 @@ final class KnownHeaders {
     return true;
   }
 
+  /** Whether [start, end) contains the lower-case {@code token}, ignoring ASCII case. */
+  static boolean contains(ByteBuf buf, int start, int end, byte[] token) {
+    for (int at = start; at + token.length <= end; at++) {
+      if (tokenIs(buf, at, at + token.length, token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static byte lower(byte b) {
     return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
   }

@@ -97,6 +97,7 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
                   return;
                 }
                 inFlight.start(chosen); // a retry may have changed the member
+                route.group().passed(chosen); // for TCP, a connect is all there is to judge by
                 TcpProxyFrontend.this.member = chosen;
                 BulkTransfer.configure(backend.config()); // before its first read
                 ctx.pipeline().replace(TcpProxyFrontend.this, "relay", new Relay(backend, null));

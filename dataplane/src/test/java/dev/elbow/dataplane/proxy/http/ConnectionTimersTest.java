@@ -18,7 +18,7 @@ class ConnectionTimersTest {
   @Test
   void headDeadlineSchedulesOneCheckAndStopCancelsIt() {
     EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
-    HeadDeadline deadline = new HeadDeadline(60, 60, () -> {});
+    HeadDeadline deadline = new HeadDeadline(60, 60, () -> {}, () -> {});
 
     deadline.start(channel.pipeline().firstContext());
     assertThat(channel.runScheduledPendingTasks()).as("a check is pending").isNotEqualTo(NONE);

@@ -2,13 +2,12 @@ package dev.elbow.dataplane.proxy.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.elbow.dataplane.testing.ReliabilityRows;
+import dev.elbow.dataplane.testing.FuzzTally;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -59,7 +58,7 @@ class Http1HeadParserFuzzTest {
           "TE: trailers",
           "Upgrade: h2c");
 
-  private static final AtomicLong INPUTS = new AtomicLong();
+  private static final FuzzTally TALLY = new FuzzTally();
 
   @Property(tries = 3000)
   void randomBytes(@ForAll @Size(max = 20_000) byte[] bytes, @ForAll boolean request) {
@@ -125,7 +124,10 @@ class Http1HeadParserFuzzTest {
   }
 
   private static void check(byte[] bytes, boolean request) {
-    INPUTS.incrementAndGet();
+    TALLY.check(() -> checkOne(bytes, request));
+  }
+
+  private static void checkOne(byte[] bytes, boolean request) {
     // Pooled and not at index 0, as the proxy's buffers are.
     ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length + 3);
     buf.writeBytes(new byte[] {'x', 'y', 'z'}).skipBytes(3).writeBytes(bytes);
@@ -140,6 +142,7 @@ class Http1HeadParserFuzzTest {
         return;
       }
       assertThat(result).isBetween(4, buf.writerIndex());
+      TALLY.accept();
       if (request) {
         boolean length = false;
         boolean coding = false;
@@ -165,12 +168,10 @@ class Http1HeadParserFuzzTest {
 
   @AfterContainer
   static void record() {
-    ReliabilityRows.record(
+    TALLY.record(
         "fuzz: HTTP/1 head parser",
-        INPUTS.get() + " inputs",
+        t -> t.inputs() + " inputs (" + t.accepted() + " whole heads accepted)",
         "random bytes, mutated requests (framing headers, folds, bare CR/LF, long targets)",
-        INPUTS.get(),
-        0,
         "no exception, no index or reference count touched, no head with both CL and TE accepted");
   }
 }
