@@ -2,6 +2,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -10,6 +12,44 @@ import java.util.stream.Stream;
  * ROWS_DIR OUT.md
  */
 public class ReliabilityReport {
+
+  /**
+   * Every scenario the suite must record. A run that misses one (a test skipped, or failed before
+   * it wrote its row) writes no table: a missing row is a missing claim, not a pass.
+   */
+  static final Set<String> EXPECTED =
+      Set.of(
+          "10,000 idle connections",
+          "admin API without the token",
+          "admin token kept out of logs and answers",
+          "API server out of reach for 30 s",
+          "backend SIGKILLed mid-load",
+          "bad snapshot pushed (buggy operator or forged request)",
+          "connection limit",
+          "data plane graceful shutdown (SIGTERM)",
+          "data plane restarted",
+          "fuzz: HTTP/1 head parser",
+          "fuzz: QUIC header parser",
+          "fuzz: snapshot decoder",
+          "HTTP hop-by-hop headers stripped",
+          "HTTP oversized request line and head",
+          "HTTP request smuggling attempts",
+          "HTTP slowloris",
+          "member accepts and never answers",
+          "member resets connections before answering",
+          "operator stopped in-process (graceful close)",
+          "operator leader gone without releasing its Lease (three in-process replicas)",
+          "operator process SIGKILLed while handling an edit",
+          "operator leader partitioned from the API server (three replica processes)",
+          "UDP garbage at a plain UDP listener",
+          "UDP/QUIC garbage at a QUIC_CID listener",
+          "one member slow on one path",
+          "two trickling POSTs beside steady GETs",
+          "a garbage or 150-header answer on one path",
+          "a member that resets every connection",
+          "every member failing its health checks (panic)",
+          "an upload far longer than the response timeout");
+
   public static void main(String[] args) throws Exception {
     Path rows = Path.of(args[0]);
     List<String[]> table = new ArrayList<>();
@@ -17,6 +57,13 @@ public class ReliabilityReport {
       for (Path file : files.filter(f -> f.toString().endsWith(".tsv")).sorted().toList()) {
         table.add(Files.readString(file).strip().split("\t", -1));
       }
+    }
+    Set<String> missing = new TreeSet<>(EXPECTED);
+    table.forEach(row -> missing.remove(row[0]));
+    if (!missing.isEmpty()) {
+      System.err.println(
+          "ReliabilityReport: no row for " + missing.size() + " scenario(s): " + missing);
+      System.exit(1);
     }
     StringBuilder md = new StringBuilder();
     md.append("# Reliability\n\n")

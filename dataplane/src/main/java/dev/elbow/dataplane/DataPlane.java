@@ -8,6 +8,7 @@ import dev.elbow.dataplane.proxy.ConnectionLimit;
 import dev.elbow.dataplane.proxy.ListenerPorts;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.proxy.udp.UdpCounters;
+import dev.elbow.dataplane.routing.Ejection;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RoutingTable;
@@ -219,7 +220,11 @@ public final class DataPlane implements AutoCloseable {
     }
     // Swap first, so a connection accepted on a new port finds its route.
     table = next;
-    Deregistrations.schedule(current, next, applier, () -> table);
+    Deregistrations.schedule(
+        current,
+        next,
+        (seconds, deadline) -> applier.schedule(deadline, seconds, TimeUnit.SECONDS),
+        () -> table);
     // A health change between building the table and swapping it in went to the old groups.
     next.groups().forEach(GroupRuntime::refresh);
     metrics.traffic().retain(snapshot);
@@ -413,15 +418,18 @@ public final class DataPlane implements AutoCloseable {
           "weight 0: no new connections or requests",
           health.since());
     }
-    if (member.traffic().ejection().ejected()) {
+    Ejection ejection = member.traffic().ejection();
+    if (ejection.ejected()) {
+      // What active checks find, when they find it unhealthy too, says more than the ejection.
+      boolean checksFail = health.state() == HealthState.UNHEALTHY;
       return new MemberHealth(
           health.address(),
           health.port(),
           HealthState.UNHEALTHY,
-          "ejected by passive health: " + member.traffic().ejection().reason(),
+          checksFail ? health.reason() : "ejected by passive health: " + ejection.reason(),
           health.since(),
           null,
-          member.traffic().ejection().until());
+          ejection.until());
     }
     Integer effective = member.traffic().effectiveWeight();
     return effective == null

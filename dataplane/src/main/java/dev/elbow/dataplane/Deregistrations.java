@@ -4,8 +4,6 @@ import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.MemberTraffic;
 import dev.elbow.dataplane.routing.RoutingTable;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,14 +17,16 @@ final class Deregistrations {
 
   private static final Logger log = LoggerFactory.getLogger(Deregistrations.class);
 
+  /** Runs a task after a delay: the data plane's applier thread, or a test's own clock. */
+  interface Timer {
+    void after(int delaySeconds, Runnable task);
+  }
+
   private Deregistrations() {}
 
   /** Schedules the deadline of every member that began to leave between the two tables. */
   static void schedule(
-      RoutingTable before,
-      RoutingTable after,
-      ScheduledExecutorService timer,
-      Supplier<RoutingTable> current) {
+      RoutingTable before, RoutingTable after, Timer timer, Supplier<RoutingTable> current) {
     for (GroupRuntime old : before.groups()) {
       GroupRuntime now = after.group(old.name());
       int delay =
@@ -39,8 +39,7 @@ final class Deregistrations {
         boolean leaving = next == null ? !member.config().draining() : next.config().draining();
         if (leaving && !member.config().draining()) {
           int drain = member.traffic().drainStarted();
-          at(
-              timer,
+          timer.after(
               delay,
               () -> closeIfGone(current.get(), old.name(), endpoint, member.traffic(), drain));
         }
@@ -53,17 +52,12 @@ final class Deregistrations {
         String endpoint = member.config().endpoint();
         if (member.config().draining() && (old == null || old.member(endpoint) == null)) {
           int drain = member.traffic().drainStarted();
-          at(
-              timer,
+          timer.after(
               now.config().deregistrationDelaySeconds(),
               () -> closeIfGone(current.get(), now.name(), endpoint, member.traffic(), drain));
         }
       }
     }
-  }
-
-  private static void at(ScheduledExecutorService timer, int delaySeconds, Runnable deadline) {
-    timer.schedule(deadline, delaySeconds, TimeUnit.SECONDS);
   }
 
   private static void closeIfGone(

@@ -326,13 +326,25 @@ public final class GroupRuntime {
     long now = nanoTime.getAsLong();
     for (Member member : members) {
       MemberTraffic traffic = member.traffic();
-      if (traffic.ejection().expired(now)) {
-        traffic.ejection().end(now);
+      Ejection ejection = traffic.ejection();
+      if (ejection.expired(now)) {
+        ejection.end(now);
         log.info(
             "group {} member {}: EJECTED -> {}: ejection over",
             config.name(),
             member,
             state(member));
+      } else if (ejection.ejected()
+          && traffic.lastState == HealthState.UNHEALTHY
+          && state(member) == HealthState.HEALTHY) {
+        // Its active checks saw it fail and then pass their healthy threshold: it recovered, by
+        // the group's own measure. (Checks that passed throughout say nothing about what
+        // traffic found, and do not end an ejection.)
+        ejection.end(now);
+        log.info(
+            "group {} member {}: EJECTED -> HEALTHY: active checks pass again",
+            config.name(),
+            member);
       }
       boolean inService = member.inService();
       if (inService && !traffic.lastInService) {

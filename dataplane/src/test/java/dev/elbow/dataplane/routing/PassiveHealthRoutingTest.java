@@ -122,6 +122,29 @@ class PassiveHealthRoutingTest {
   }
 
   @Test
+  void activeChecksThatSeeTheMemberFailAndRecoverEndItsEjection() {
+    GroupRuntime group = runtime(policy(1, 300, 300, 50, 0), tcpCheck(5, 3, 1), 2);
+    Member bad = group.members().get(0);
+    group.members().forEach(m -> m.health().recordSuccess(NOW));
+    group.refresh();
+
+    group.failed(bad, "connection refused");
+    group.refresh();
+    bad.health().recordSuccess(NOW);
+    group.refresh();
+    assertThat(bad.traffic().ejection().ejected())
+        .as("checks that kept passing say nothing about what traffic found")
+        .isTrue();
+
+    bad.health().recordFailure("connection refused", NOW);
+    group.refresh();
+    bad.health().recordSuccess(NOW);
+    group.refresh();
+    assertThat(bad.traffic().ejection().ejected()).as("failed, then passed again").isFalse();
+    assertThat(picked(group)).containsExactlyInAnyOrder(8001, 8002);
+  }
+
+  @Test
   void atMostTheGroupsShareIsEjectedButOneMemberAlwaysMayBe() {
     GroupRuntime ten = runtime(policy(1, 30, 300, 20, 0), HealthCheckConfig.DISABLED, 10);
     ten.members().forEach(m -> ten.failed(m, "connection reset"));

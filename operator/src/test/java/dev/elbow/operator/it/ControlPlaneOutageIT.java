@@ -70,8 +70,9 @@ class ControlPlaneOutageIT {
         Set.of(namespace));
   }
 
+  /** A clean stop in this JVM; OperatorProcessIT SIGKILLs an operator process. */
   @Test
-  void theOperatorKilled() {
+  void theOperatorStopped() {
     ElbowOperator first = operator(kube);
     awaitGroupCaughtUp();
     SteadyLoad load = SteadyLoad.start(port, "/", 4, 200);
@@ -89,7 +90,7 @@ class ControlPlaneOutageIT {
       SteadyLoad.Result result = load.stop();
       assertThat(result.failed()).as(result.why()).isZero();
       ReliabilityRows.record(
-          "operator killed",
+          "operator stopped in-process (graceful close)",
           result.load(),
           "the operator stopped; a group edited while it was gone; a new operator started",
           result.sent(),

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,9 +76,6 @@ class DataPlaneDiscoveryIT {
       address = NonLoopbackAddress.find();
     } catch (SocketException e) {
       throw new IllegalStateException(e);
-    }
-    if (address == null) {
-      Assumptions.abort("this host has no non-loopback IPv4 address to stand in for a pod address");
     }
     return address;
   }

@@ -131,10 +131,10 @@ class LeaderElectionIT {
         SteadyLoad.Result result = load.stop();
         assertThat(result.failed()).as(result.why()).isZero();
         ReliabilityRows.record(
-            "operator leader killed (three replicas)",
+            "operator leader gone without releasing its Lease (three in-process replicas)",
             result.load(),
-            "the leader killed without releasing its Lease (10 s); later the next leader stopped"
-                + " cleanly",
+            "the leader's work and API client closed without releasing its Lease (10 s); later the"
+                + " next leader stopped cleanly (OperatorProcessIT partitions a real process)",
             result.sent(),
             result.failed(),
             "only the Lease holder worked; a standby took over after the Lease ran out (killed) or"

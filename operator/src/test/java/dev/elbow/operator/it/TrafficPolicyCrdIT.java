@@ -8,6 +8,7 @@ import dev.elbow.api.v1alpha1.Algorithm;
 import dev.elbow.api.v1alpha1.BackendProtocol;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Member;
+import dev.elbow.api.v1alpha1.PassiveHealth;
 import dev.elbow.api.v1alpha1.SlowStart;
 import dev.elbow.api.v1alpha1.StickyCookie;
 import dev.elbow.api.v1alpha1.StickySession;
@@ -84,6 +85,48 @@ class TrafficPolicyCrdIT {
                   g.getSpec().setStickySession(sticky(StickySessionType.SOURCE_IP));
                 }))
         .create();
+  }
+
+  @Test
+  void fillsInPassiveHealthDefaultsAndRefusesAnEjectionThatEndsBeforeItBegins() {
+    BackendServerGroup created =
+        kube.resource(
+                groupOf(
+                    "outliers",
+                    BackendProtocol.HTTP,
+                    g -> {
+                      PassiveHealth passive = new PassiveHealth();
+                      passive.setConsecutiveFailures(null);
+                      passive.setPanicThresholdPercent(null);
+                      g.getSpec().setPassiveHealth(passive);
+                    }))
+            .create();
+    assertThat(created.getSpec().getPassiveHealth().getConsecutiveFailures()).isEqualTo(5);
+    assertThat(created.getSpec().getPassiveHealth().getPanicThresholdPercent()).isEqualTo(50);
+
+    assertRefused(
+        groupOf(
+            "outliers-backwards",
+            BackendProtocol.HTTP,
+            g -> {
+              PassiveHealth passive = new PassiveHealth();
+              passive.setBaseEjectionSeconds(600);
+              passive.setMaxEjectionSeconds(60);
+              g.getSpec().setPassiveHealth(passive);
+            }),
+        "spec.passiveHealth.maxEjectionSeconds",
+        "must be at least baseEjectionSeconds");
+    assertRefused(
+        groupOf(
+            "outliers-zero",
+            BackendProtocol.HTTP,
+            g -> {
+              PassiveHealth passive = new PassiveHealth();
+              passive.setConsecutiveFailures(0);
+              g.getSpec().setPassiveHealth(passive);
+            }),
+        "spec.passiveHealth.consecutiveFailures",
+        "greater than or equal to 1");
   }
 
   @Test

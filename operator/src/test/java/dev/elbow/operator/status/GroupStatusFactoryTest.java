@@ -85,6 +85,36 @@ class GroupStatusFactoryTest {
   }
 
   @Test
+  void showsAnEjectionAndWhenItEnds() {
+    Instant until = Instant.parse("2026-11-25T10:00:30.250Z");
+    Map<String, MemberHealth> health =
+        Map.of(
+            "10.0.0.1:80",
+            new MemberHealth(
+                "10.0.0.1",
+                80,
+                HealthState.UNHEALTHY,
+                "ejected by passive health: 5 failures in a row, the last: connection reset",
+                NOW,
+                null,
+                until));
+    BackendServerGroupStatus status =
+        GroupStatusFactory.build(
+            group(),
+            Verdict.accepted("3 members"),
+            Programming.programmed(),
+            null,
+            health,
+            List.of(),
+            NOW);
+    MemberStatus ejected = status.getMembers().get(0);
+    assertThat(ejected.getHealth()).isEqualTo("Unhealthy");
+    assertThat(ejected.getReason()).startsWith("ejected by passive health: 5 failures in a row");
+    assertThat(ejected.getEjectedUntil()).isEqualTo("2026-11-25T10:00:30Z");
+    assertThat(status.getMembers().get(1).getEjectedUntil()).isNull();
+  }
+
+  @Test
   void isNotReadyWithoutAMemberInServiceAndSaysWhy() {
     Map<String, MemberHealth> health =
         Map.of(
