@@ -1,6 +1,9 @@
 package dev.elbow.operator;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -44,23 +47,50 @@ public record LeaderElection(
    * Campaigns until cancelled: {@code onStartLeading} runs when this replica becomes leader, {@code
    * onStopLeading} when it loses the Lease (the caller should then stop working, and usually exit).
    * Cancelling the returned future stops campaigning and releases the Lease if held.
+   *
+   * <p>The campaign talks to the API server through a client of its own, made from {@code client}'s
+   * configuration without request retries and with timeouts well inside the renew deadline. The
+   * elector checks its deadline only between attempts, and the default client retries a refused or
+   * reset request with backoff for over a minute: a leader cut off from the API server would go on
+   * leading long after its Lease ran out and another replica took it.
    */
   public CompletableFuture<?> campaign(
       KubernetesClient client, Runnable onStartLeading, Runnable onStopLeading) {
-    return client
-        .leaderElector()
-        .withConfig(
-            new LeaderElectionConfigBuilder()
-                .withName(name)
-                .withLock(new LeaseLock(namespace, name, identity))
-                .withLeaseDuration(leaseDuration)
-                .withRenewDeadline(renewDeadline)
-                .withRetryPeriod(retryPeriod)
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(
-                    new LeaderCallbacks(onStartLeading, onStopLeading, leader -> {}))
-                .build())
-        .build()
-        .start();
+    KubernetesClient elector =
+        new KubernetesClientBuilder().withConfig(failFast(client.getConfiguration())).build();
+    CompletableFuture<?> campaign =
+        elector
+            .leaderElector()
+            .withConfig(
+                new LeaderElectionConfigBuilder()
+                    .withName(name)
+                    .withLock(new LeaseLock(namespace, name, identity))
+                    .withLeaseDuration(leaseDuration)
+                    .withRenewDeadline(renewDeadline)
+                    .withRetryPeriod(retryPeriod)
+                    .withReleaseOnCancel(true)
+                    .withLeaderCallbacks(
+                        new LeaderCallbacks(onStartLeading, onStopLeading, leader -> {}))
+                    .build())
+            .build()
+            .start();
+    campaign.whenComplete((done, failure) -> elector.close());
+    return campaign;
+  }
+
+  /**
+   * {@code base} without request retries, and each request given half the margin between the renew
+   * deadline (plus one retry period) and the end of the lease: the elector checks its deadline
+   * between attempts, so an attempt that hangs must not carry the leader past the moment another
+   * replica may take the Lease.
+   */
+  Config failFast(Config base) {
+    long margin = leaseDuration.toMillis() - renewDeadline.toMillis() - retryPeriod.toMillis();
+    int timeoutMillis = (int) Math.max(200, Math.min(margin / 2, renewDeadline.toMillis() / 3));
+    return new ConfigBuilder(base)
+        .withRequestRetryBackoffLimit(0)
+        .withRequestTimeout(timeoutMillis)
+        .withConnectionTimeout(timeoutMillis)
+        .build();
   }
 }

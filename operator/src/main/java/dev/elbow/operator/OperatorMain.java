@@ -24,6 +24,28 @@ public final class OperatorMain {
 
   private OperatorMain() {}
 
+  /**
+   * Exits with {@code code}, running the shutdown hooks (which stop the work first), but halts
+   * anyway after half a second: a replica that lost its Lease must stop working before the lease
+   * runs out for the others, whatever a hook waiting on an unreachable API server does.
+   */
+  private static void exitSoon(int code) {
+    Thread halt =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(500);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              Runtime.getRuntime().halt(code);
+            },
+            "halt-after-lost-lease");
+    halt.setDaemon(true);
+    halt.start();
+    new Thread(() -> System.exit(code), "exit-after-lost-lease").start();
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
     OperatorSettings settings;
@@ -75,7 +97,7 @@ public final class OperatorMain {
               () -> {
                 if (!stopping.get()) {
                   log.error("lost the leader Lease; exiting so that a restart campaigns again");
-                  System.exit(1);
+                  exitSoon(1);
                 }
               });
     }
