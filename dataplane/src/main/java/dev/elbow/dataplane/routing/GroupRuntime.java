@@ -7,20 +7,15 @@ import dev.elbow.dataplane.tls.BackendTlsContexts;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthState;
-import dev.elbow.snapshot.PassiveHealth;
 import dev.elbow.snapshot.StickySessionType;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A backend group in service: its members and the pickers over those that may take traffic now.
@@ -31,19 +26,11 @@ import org.slf4j.LoggerFactory;
  * to its member while that member {@link Member#takesTraffic takes traffic}, else the algorithm
  * picks and the session moves.
  *
- * <p>Passive health lives here too: traffic reports each member's failures ({@link #failed}) and
- * good answers ({@link #passed}); after enough failures in a row the member is ejected, within the
- * group's share, and the pickers are rebuilt without it until its ejection runs out.
+ * <p>Traffic reports each member's failures ({@link #failed}) and good answers ({@link #passed}) to
+ * the group's {@link PassiveHealthJudge}, which ejects members and keeps the retry budget; the
+ * pickers are rebuilt without an ejected member until its ejection runs out.
  */
 public final class GroupRuntime {
-
-  private static final Logger log = LoggerFactory.getLogger("elbow.health");
-
-  /** Retries a group always may have in flight, however few requests it has (Envoy: 3). */
-  static final int MIN_RETRY_CONCURRENCY = 3;
-
-  /** The share of a group's requests in flight that may be retries (Envoy's retry budget: 20%). */
-  static final int RETRY_BUDGET_PERCENT = 20;
 
   private final GroupConfig config;
   private final List<Member> members;
@@ -55,8 +42,7 @@ public final class GroupRuntime {
   private final LongSupplier nanoTime;
   private final Timer connectDuration;
   private final long slowStartNanos;
-  private final Consumer<String> healthChanges;
-  private final AtomicInteger retriesInFlight = new AtomicInteger();
+  private final PassiveHealthJudge judge;
   private volatile Selection selection;
 
   GroupRuntime(
@@ -70,7 +56,6 @@ public final class GroupRuntime {
       Timer connectDuration,
       Consumer<String> healthChanges) {
     this.config = config;
-    this.healthChanges = healthChanges;
     this.connectDuration = connectDuration;
     this.members = List.copyOf(members);
     this.quicLearning = quicLearning;
@@ -85,6 +70,7 @@ public final class GroupRuntime {
             ? TimeUnit.SECONDS.toNanos(config.slowStart().durationSeconds())
             : 0;
     this.members.forEach(m -> byEndpoint.put(m.config().endpoint(), m));
+    this.judge = new PassiveHealthJudge(config, this.members, nanoTime, healthChanges, this);
     // Pickers from the members' state as it is, changing none of it: the traffic state is shared
     // with the group in force, and this group may yet be thrown away (a snapshot refused after
     // building). The data plane refreshes the group once it is swapped in.
@@ -188,102 +174,31 @@ public final class GroupRuntime {
 
   /** A member answered (a response that is not a gateway failure): its failures start over. */
   public void passed(Member member) {
-    member.traffic().ejection().passed();
+    judge.passed(member);
   }
 
   /**
    * Traffic to a member failed in a way that is the member's doing: a refused or timed-out connect,
    * a reset or close before the response was whole, a malformed response, no response in time, a
-   * gateway failure status. After the group's {@code consecutiveFailures} in a row the member is
-   * ejected, unless the group already has its share ejected. Any thread.
+   * gateway failure status. Any thread; see {@link PassiveHealthJudge#failed}.
    */
   public void failed(Member member, String why) {
-    PassiveHealth policy = config.passiveHealth();
-    if (!policy.enabled()) {
-      return;
-    }
-    int inARow = member.traffic().ejection().failed();
-    if (inARow >= policy.consecutiveFailures()) {
-      eject(member, policy, inARow, why);
-    }
-  }
-
-  private synchronized void eject(Member member, PassiveHealth policy, int inARow, String why) {
-    Ejection ejection = member.traffic().ejection();
-    if (ejection.ejected() || !members.contains(member)) {
-      return; // already out, or left the group with this snapshot
-    }
-    int ejected = 0;
-    for (Member m : members) {
-      ejected += m.traffic().ejection().ejected() ? 1 : 0;
-    }
-    // Envoy's rule: the share caps ejections, but one member may always be ejected.
-    int allowed = Math.max(1, members.size() * policy.maxEjectionPercent() / 100);
-    if (ejected >= allowed) {
-      log.debug(
-          "{}: {} not ejected after {} failures in a row: {} of {} members are ejected already",
-          config.name(),
-          member,
-          inARow,
-          ejected,
-          members.size());
-      return;
-    }
-    String reason = inARow + " failures in a row, the last: " + why;
-    long seconds =
-        ejection.eject(
-            nanoTime.getAsLong(),
-            Instant.now(),
-            TimeUnit.SECONDS.toNanos(policy.baseEjectionSeconds()),
-            TimeUnit.SECONDS.toNanos(policy.maxEjectionSeconds()),
-            reason);
-    log.warn(
-        "group {} member {}: {} -> EJECTED for {}s by passive health: {}",
-        config.name(),
-        member,
-        member.health().state(),
-        seconds,
-        reason);
-    healthChanges.accept(config.name());
+    judge.failed(member, why);
   }
 
   /** Whether a member's ejection has run out, so {@link #refresh} must bring it back. */
   public boolean ejectionExpired() {
-    long now = nanoTime.getAsLong();
-    for (Member member : members) {
-      if (member.traffic().ejection().expired(now)) {
-        return true;
-      }
-    }
-    return false;
+    return judge.ejectionExpired();
   }
 
-  /**
-   * Takes one retry from the group's budget: a retry may go while the group's retries in flight are
-   * fewer than {@link #MIN_RETRY_CONCURRENCY} or {@link #RETRY_BUDGET_PERCENT} of its requests in
-   * flight, so retries cannot multiply the load on a group in trouble. Pair with {@link
-   * #retryDone}.
-   */
+  /** Takes one retry from the group's budget, or false; see {@link PassiveHealthJudge#tryRetry}. */
   public boolean tryRetry() {
-    int inFlight = 0;
-    for (Member member : members) {
-      inFlight += member.traffic().active();
-    }
-    int budget = Math.max(MIN_RETRY_CONCURRENCY, inFlight * RETRY_BUDGET_PERCENT / 100);
-    while (true) {
-      int retries = retriesInFlight.get();
-      if (retries >= budget) {
-        return false;
-      }
-      if (retriesInFlight.compareAndSet(retries, retries + 1)) {
-        return true;
-      }
-    }
+    return judge.tryRetry();
   }
 
   /** A retry taken with {@link #tryRetry} is over. */
   public void retryDone() {
-    retriesInFlight.decrementAndGet();
+    judge.retryDone();
   }
 
   /** The cookies of LB_COOKIE and APP_COOKIE sticky sessions; null for other groups. */
@@ -326,26 +241,7 @@ public final class GroupRuntime {
     long now = nanoTime.getAsLong();
     for (Member member : members) {
       MemberTraffic traffic = member.traffic();
-      Ejection ejection = traffic.ejection();
-      if (ejection.expired(now)) {
-        ejection.end(now);
-        log.info(
-            "group {} member {}: EJECTED -> {}: ejection over",
-            config.name(),
-            member,
-            state(member));
-      } else if (ejection.ejected()
-          && traffic.lastState == HealthState.UNHEALTHY
-          && state(member) == HealthState.HEALTHY) {
-        // Its active checks saw it fail and then pass their healthy threshold: it recovered, by
-        // the group's own measure. (Checks that passed throughout say nothing about what
-        // traffic found, and do not end an ejection.)
-        ejection.end(now);
-        log.info(
-            "group {} member {}: EJECTED -> HEALTHY: active checks pass again",
-            config.name(),
-            member);
-      }
+      judge.bringBackIfDue(member, now);
       boolean inService = member.inService();
       if (inService && !traffic.lastInService) {
         if (slowStartNanos > 0
@@ -364,10 +260,6 @@ public final class GroupRuntime {
     publish(
         Selection.of(
             members, slowStartNanos, now, config.passiveHealth().panicThresholdPercent(), true));
-  }
-
-  private static HealthState state(Member member) {
-    return member.health().state();
   }
 
   private void publish(Selection next) {

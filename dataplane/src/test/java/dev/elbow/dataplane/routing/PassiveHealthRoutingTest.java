@@ -198,7 +198,7 @@ class PassiveHealthRoutingTest {
   @Test
   void theRetryBudgetIsThreeOrAFifthOfTheRequestsInFlight() {
     GroupRuntime group = runtime(PassiveHealth.DEFAULTS, HealthCheckConfig.DISABLED, 2);
-    for (int i = 0; i < GroupRuntime.MIN_RETRY_CONCURRENCY; i++) {
+    for (int i = 0; i < PassiveHealthJudge.MIN_RETRY_CONCURRENCY; i++) {
       assertThat(group.tryRetry()).isTrue();
     }
     assertThat(group.tryRetry()).as("3 in flight with few requests").isFalse();

@@ -39,8 +39,6 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpProxyFrontend.class);
   // Every error answered with its request ID, and what the client is not told (member, cause).
   private static final Logger errors = LoggerFactory.getLogger("elbow.errors");
-  private static final byte[] ACCEPT = KnownHeaders.ascii("accept");
-  private static final byte[] TEXT_HTML = KnownHeaders.ascii("text/html");
   private static final byte[] HEAD = KnownHeaders.ascii("HEAD");
   private static final byte[] CONNECT = KnownHeaders.ascii("CONNECT");
   private static final byte[] CRLF = {'\r', '\n'};
@@ -226,7 +224,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     clientHttp10 = request.http10;
     clientKeepAlive = !draining && keepAliveAllowed && request.keepAlive();
     headRequest = request.methodIs(in, HEAD);
-    browser = acceptsHtml();
+    browser = RequestTraits.acceptsHtml(in, request);
     requestDone = false;
     responseStarted = false;
     retried = false;
@@ -274,39 +272,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     forwardedHead = ctx.alloc().buffer(end - in.readerIndex() + 256);
     HeadWriter.request(forwardedHead, in, request, clientAddress, portText, hostText, secure);
     // Only a request without a body can be sent again after a failure, and only an idempotent one.
-    replayable = !request.hasBody() && isIdempotent();
+    replayable = !request.hasBody() && RequestTraits.mayBeSentTwice(in, request);
     in.readerIndex(end);
     state = CONNECTING;
     inFlight.start(chosen);
     sendTo(chosen, false);
-  }
-
-  /**
-   * Whether the method is one a retry may send twice: GET, HEAD, OPTIONS and TRACE. PUT and DELETE
-   * are idempotent by RFC 9110 but change things, and no peer replays them by default; POST and
-   * PATCH never.
-   */
-  private boolean isIdempotent() {
-    int length = request.methodEnd - request.methodStart;
-    byte first = in.getByte(request.methodStart);
-    return switch (length) {
-      case 3 -> first == 'G';
-      case 4 -> first == 'H';
-      case 5 -> first == 'T';
-      case 7 -> first == 'O';
-      default -> false;
-    };
-  }
-
-  /** Whether an Accept header of the request names text/html, as browsers' do. */
-  private boolean acceptsHtml() {
-    for (int i = 0; i < request.headerCount; i++) {
-      if (KnownHeaders.tokenIs(in, request.nameStart[i], request.nameEnd[i], ACCEPT)
-          && KnownHeaders.contains(in, request.valueStart[i], request.valueEnd[i], TEXT_HTML)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
