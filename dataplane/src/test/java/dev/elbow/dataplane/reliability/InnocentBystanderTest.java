@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What one client's bad luck or bad behaviour does to everybody else: two members, a steady load of
@@ -248,6 +249,7 @@ class InnocentBystanderTest {
   }
 
   @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES) // 1 GiB at 5 MiB/s takes about 3.5 minutes
   void anUploadLongerThanTheResponseTimeoutSucceeds() throws Exception {
     serve(timeouts(60, 2), PassiveHealth.DEFAULTS);
     long size = Long.getLong("elbow.reliability.uploadMiB", 1024) << 20;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
-import dev.elbow.dataplane.testing.HttpTestClient;
 import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.ReliabilityRows;
 import dev.elbow.dataplane.testing.TestDataPlane;
@@ -26,7 +25,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -107,8 +105,6 @@ class PassiveHealthTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> health(dataPlane, bad.port()).state() == HealthState.HEALTHY);
-      HttpTestClient http = new HttpTestClient();
-      URI uri = URI.create("http://127.0.0.1:" + port + "/");
       int sent = 0;
       int failed = 0;
       while (bad.requests.get() < PassiveHealth.DEFAULT_CONSECUTIVE_FAILURES) {
@@ -128,7 +124,7 @@ class PassiveHealthTest {
           .doesNotContain(healthSeries(bad.port(), "healthy"));
       int requests = bad.requests.get();
       for (int i = 0; i < 20; i++) {
-        assertThat(http.backendOf(uri)).isEqualTo("good");
+        assertThat(RawHttp.backendOf(port, "/")).isEqualTo("good");
         sent++;
       }
       assertThat(bad.requests.get()).as("no request while ejected").isEqualTo(requests);

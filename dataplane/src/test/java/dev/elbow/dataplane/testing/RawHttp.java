@@ -44,6 +44,24 @@ public final class RawHttp {
     }
   }
 
+  /**
+   * The {@code x-backend} header of a 200 answer to a GET on a new connection (a bare client: no
+   * retry); fails on any other answer.
+   */
+  public static String backendOf(int port, String path) {
+    String answer =
+        exchange(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5_000);
+    if (!answer.startsWith("HTTP/1.1 200")) {
+      throw new AssertionError("not a 200: " + answer);
+    }
+    for (String line : answer.substring(0, answer.indexOf("\r\n\r\n")).split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("x-backend:")) {
+        return line.substring(10).trim();
+      }
+    }
+    throw new AssertionError("no x-backend header: " + answer);
+  }
+
   /** What the socket sends until it closes or stays quiet for {@code quietMillis}. */
   public static String readAll(Socket socket, int quietMillis) throws IOException {
     socket.setSoTimeout(quietMillis);
