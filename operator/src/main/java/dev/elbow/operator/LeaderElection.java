@@ -48,34 +48,37 @@ public record LeaderElection(
    * onStopLeading} when it loses the Lease (the caller should then stop working, and usually exit).
    * Cancelling the returned future stops campaigning and releases the Lease if held.
    *
-   * <p>The campaign talks to the API server through a client of its own, made from {@code client}'s
-   * configuration without request retries and with timeouts well inside the renew deadline. The
-   * elector checks its deadline only between attempts, and the default client retries a refused or
-   * reset request with backoff for over a minute: a leader cut off from the API server would go on
-   * leading long after its Lease ran out and another replica took it.
+   * @param client the client the campaign talks to the API server with: one made by {@link
+   *     #failFastClient}, not the operator's own (see there why)
    */
   public CompletableFuture<?> campaign(
       KubernetesClient client, Runnable onStartLeading, Runnable onStopLeading) {
-    KubernetesClient elector =
-        new KubernetesClientBuilder().withConfig(failFast(client.getConfiguration())).build();
-    CompletableFuture<?> campaign =
-        elector
-            .leaderElector()
-            .withConfig(
-                new LeaderElectionConfigBuilder()
-                    .withName(name)
-                    .withLock(new LeaseLock(namespace, name, identity))
-                    .withLeaseDuration(leaseDuration)
-                    .withRenewDeadline(renewDeadline)
-                    .withRetryPeriod(retryPeriod)
-                    .withReleaseOnCancel(true)
-                    .withLeaderCallbacks(
-                        new LeaderCallbacks(onStartLeading, onStopLeading, leader -> {}))
-                    .build())
-            .build()
-            .start();
-    campaign.whenComplete((done, failure) -> elector.close());
-    return campaign;
+    return client
+        .leaderElector()
+        .withConfig(
+            new LeaderElectionConfigBuilder()
+                .withName(name)
+                .withLock(new LeaseLock(namespace, name, identity))
+                .withLeaseDuration(leaseDuration)
+                .withRenewDeadline(renewDeadline)
+                .withRetryPeriod(retryPeriod)
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(
+                    new LeaderCallbacks(onStartLeading, onStopLeading, leader -> {}))
+                .build())
+        .build()
+        .start();
+  }
+
+  /**
+   * A client for {@link #campaign}, made from {@code base} without request retries and with
+   * timeouts inside the lease's margin. The elector checks its renew deadline only between
+   * attempts, and a default client retries a refused or reset request with backoff for over a
+   * minute: a leader cut off from the API server would go on leading long after its Lease ran out
+   * and another replica took it.
+   */
+  public KubernetesClient failFastClient(Config base) {
+    return new KubernetesClientBuilder().withConfig(failFast(base)).build();
   }
 
   /**

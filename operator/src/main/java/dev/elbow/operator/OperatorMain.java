@@ -92,7 +92,7 @@ public final class OperatorMain {
       ready.set(true); // a standby is ready: waiting for the Lease is its job
       campaign =
           election.campaign(
-              client,
+              election.failFastClient(client.getConfiguration()), // closed with the process
               work,
               () -> {
                 if (!stopping.get()) {

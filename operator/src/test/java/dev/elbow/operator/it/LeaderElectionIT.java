@@ -40,6 +40,7 @@ class LeaderElectionIT {
   private static final class Replica implements AutoCloseable {
     final String name;
     final KubernetesClient client;
+    final KubernetesClient electorClient;
     final AtomicReference<ElbowOperator> working = new AtomicReference<>();
     final CompletableFuture<?> campaign;
 
@@ -49,24 +50,26 @@ class LeaderElectionIT {
           new KubernetesClientBuilder()
               .withConfig(Config.fromKubeconfig(KubeCluster.kubeconfig()))
               .build();
-      campaign =
+      LeaderElection election =
           new LeaderElection(
-                  namespace,
-                  "elbow-operator",
-                  name,
-                  LEASE,
-                  Duration.ofSeconds(8),
-                  Duration.ofSeconds(1))
-              .campaign(
-                  client,
-                  () ->
-                      working.set(
-                          ElbowOperator.start(
-                              client,
-                              new StaticDataPlaneEndpoints(Set.of(dataPlane.adminUri())),
-                              TestDataPlane.TOKEN,
-                              Set.of(watched))),
-                  () -> {});
+              namespace,
+              "elbow-operator",
+              name,
+              LEASE,
+              Duration.ofSeconds(8),
+              Duration.ofSeconds(1));
+      electorClient = election.failFastClient(client.getConfiguration());
+      campaign =
+          election.campaign(
+              electorClient,
+              () ->
+                  working.set(
+                      ElbowOperator.start(
+                          client,
+                          new StaticDataPlaneEndpoints(Set.of(dataPlane.adminUri())),
+                          TestDataPlane.TOKEN,
+                          Set.of(watched))),
+              () -> {});
     }
 
     boolean works() {
@@ -77,6 +80,7 @@ class LeaderElectionIT {
     void kill() {
       working.get().close();
       client.close();
+      electorClient.close();
     }
 
     /** Stops cleanly: stops working and releases the Lease. */
@@ -88,6 +92,7 @@ class LeaderElectionIT {
       }
       campaign.cancel(true);
       client.close();
+      electorClient.close();
     }
   }
 
