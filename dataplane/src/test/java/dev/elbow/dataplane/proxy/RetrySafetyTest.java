@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.Offenders;
 import dev.elbow.dataplane.testing.RawHttp;
-import dev.elbow.dataplane.testing.Scrape;
 import dev.elbow.dataplane.testing.ScriptedMember;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.dataplane.testing.TestTls;
@@ -131,11 +130,11 @@ class RetrySafetyTest {
       for (int i = 0; i < 10; i++) {
         assertThat(RawHttp.status(port, "/")).isEqualTo(200);
       }
-      MemberHealth ejected = health(hole.port());
+      MemberHealth ejected = dataPlane.memberHealth(hole.port());
       assertThat(ejected.state()).isEqualTo(HealthState.UNHEALTHY);
       assertThat(ejected.reason())
           .isEqualTo("ejected by passive health: 5 failures in a row, the last: connect timeout");
-      assertThat(ejections(hole.port())).isEqualTo(1.0);
+      assertThat(dataPlane.ejections(hole.port())).isEqualTo(1.0);
       assertThat(good.requests("GET /")).isEqualTo(10);
     }
   }
@@ -159,7 +158,7 @@ class RetrySafetyTest {
     }
     // No retry on this path yet: the streams a took failed, and after 5 it was ejected.
     assertThat(failed).isEqualTo(PassiveHealth.DEFAULT_CONSECUTIVE_FAILURES);
-    assertThat(health(a.port()).reason())
+    assertThat(dataPlane.memberHealth(a.port()).reason())
         .startsWith("ejected by passive health: 5 failures in a row");
     assertThat(a.requests("GET /")).isEqualTo(PassiveHealth.DEFAULT_CONSECUTIVE_FAILURES);
 
@@ -176,21 +175,6 @@ class RetrySafetyTest {
             .timeout(Duration.ofSeconds(10))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private MemberHealth health(int memberPort) {
-    return dataPlane.dataPlane().status().groups().get(0).members().stream()
-        .filter(m -> m.port() == memberPort)
-        .findFirst()
-        .orElseThrow();
-  }
-
-  private double ejections(int memberPort) {
-    return Scrape.value(
-        dataPlane.dataPlane().metrics(),
-        "elbow_member_ejections_total",
-        "member",
-        "127.0.0.1:" + memberPort);
   }
 
   /**

@@ -12,7 +12,6 @@ import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.Offenders;
 import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.ReliabilityRows;
-import dev.elbow.dataplane.testing.Scrape;
 import dev.elbow.dataplane.testing.ScriptedMember;
 import dev.elbow.dataplane.testing.SteadyLoad;
 import dev.elbow.dataplane.testing.TestDataPlane;
@@ -82,8 +81,8 @@ class InnocentBystanderTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                health(a.port()).state() == HealthState.HEALTHY
-                    && health(b.port()).state() == HealthState.HEALTHY);
+                dataPlane.memberHealth(a.port()).state() == HealthState.HEALTHY
+                    && dataPlane.memberHealth(b.port()).state() == HealthState.HEALTHY);
   }
 
   private void apply(ListenerTimeouts timeouts, PassiveHealth passive) {
@@ -179,7 +178,7 @@ class InnocentBystanderTest {
         "member a answers /garbage with 'HELLO THERE' and /many-headers with 150 header lines;"
             + " 2 clients ask for them",
         "those on a got 502 (not retried: it answered), those on b 200; a ejected "
-            + (long) ejections(a.port())
+            + (long) dataPlane.ejections(a.port())
             + " times");
   }
 
@@ -190,8 +189,8 @@ class InnocentBystanderTest {
     Outcome outcome = holdLoadBeside(Offenders.get("/"), 0, 0);
 
     assertThat(outcome.innocent().failed()).as(outcome.innocent().why()).isZero();
-    assertThat(ejections(a.port())).isEqualTo(1.0);
-    MemberHealth ejected = health(a.port());
+    assertThat(dataPlane.ejections(a.port())).isEqualTo(1.0);
+    MemberHealth ejected = dataPlane.memberHealth(a.port());
     assertThat(ejected.state()).isEqualTo(HealthState.UNHEALTHY);
     assertThat(ejected.reason())
         .startsWith("ejected by passive health: 5 failures in a row, the last: connection");
@@ -223,8 +222,8 @@ class InnocentBystanderTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                health(a.port()).state() == HealthState.UNHEALTHY
-                    && health(b.port()).state() == HealthState.UNHEALTHY);
+                dataPlane.memberHealth(a.port()).state() == HealthState.UNHEALTHY
+                    && dataPlane.memberHealth(b.port()).state() == HealthState.UNHEALTHY);
     Outcome panicked = holdLoadBeside(Offenders.get("/"), 0, 0);
     assertThat(panicked.innocent().failed()).as(panicked.innocent().why()).isZero();
 
@@ -310,24 +309,9 @@ class InnocentBystanderTest {
   }
 
   private void assertNeverEjected() {
-    assertThat(ejections(a.port())).as("a ejected").isZero();
-    assertThat(ejections(b.port())).as("b ejected").isZero();
-    assertThat(health(a.port()).state()).isEqualTo(HealthState.HEALTHY);
-    assertThat(health(b.port()).state()).isEqualTo(HealthState.HEALTHY);
-  }
-
-  private double ejections(int memberPort) {
-    return Scrape.value(
-        dataPlane.dataPlane().metrics(),
-        "elbow_member_ejections_total",
-        "member",
-        "127.0.0.1:" + memberPort);
-  }
-
-  private MemberHealth health(int memberPort) {
-    return dataPlane.dataPlane().status().groups().get(0).members().stream()
-        .filter(m -> m.port() == memberPort)
-        .findFirst()
-        .orElseThrow();
+    assertThat(dataPlane.ejections(a.port())).as("a ejected").isZero();
+    assertThat(dataPlane.ejections(b.port())).as("b ejected").isZero();
+    assertThat(dataPlane.memberHealth(a.port()).state()).isEqualTo(HealthState.HEALTHY);
+    assertThat(dataPlane.memberHealth(b.port()).state()).isEqualTo(HealthState.HEALTHY);
   }
 }

@@ -136,12 +136,8 @@ public final class Offenders implements AutoCloseable {
 
   /** The status code of the response the stream starts with. */
   public static int status(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0 && c != '\n') {
-      line.append((char) c);
-    }
-    String statusLine = line.toString().trim();
+    String line = HttpLines.read(in);
+    String statusLine = line == null ? "" : line.trim();
     if (!statusLine.startsWith("HTTP/1.")) {
       throw new IOException("no status line: '" + statusLine + "'");
     }

@@ -101,7 +101,7 @@ public final class ScriptedMember implements AutoCloseable {
       InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
       OutputStream out = socket.getOutputStream();
       while (true) {
-        String requestLine = line(in);
+        String requestLine = HttpLines.read(in);
         if (requestLine == null || requestLine.isEmpty()) {
           return;
         }
@@ -111,7 +111,7 @@ public final class ScriptedMember implements AutoCloseable {
         long length = 0;
         boolean chunked = false;
         String header;
-        while ((header = line(in)) != null && !header.isEmpty()) {
+        while ((header = HttpLines.read(in)) != null && !header.isEmpty()) {
           String lower = header.toLowerCase(Locale.ROOT);
           if (lower.startsWith("content-length:")) {
             length = Long.parseLong(lower.substring(15).trim());
@@ -198,38 +198,23 @@ public final class ScriptedMember implements AutoCloseable {
   private static long skipChunked(InputStream in) throws IOException {
     long total = 0;
     while (true) {
-      String size = line(in);
+      String size = HttpLines.read(in);
       if (size == null) {
         return -1;
       }
       long n = Long.parseLong(size.split(";")[0].trim(), 16);
       if (n == 0) {
         String trailer;
-        while ((trailer = line(in)) != null && !trailer.isEmpty()) {
+        while ((trailer = HttpLines.read(in)) != null && !trailer.isEmpty()) {
           // trailers are not kept
         }
         return total;
       }
-      if (skip(in, n) < 0 || line(in) == null) {
+      if (skip(in, n) < 0 || HttpLines.read(in) == null) {
         return -1;
       }
       total += n;
     }
-  }
-
-  private static String line(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      if (c == '\n') {
-        int end = line.length();
-        return end > 0 && line.charAt(end - 1) == '\r'
-            ? line.substring(0, end - 1)
-            : line.toString();
-      }
-      line.append((char) c);
-    }
-    return line.length() == 0 ? null : line.toString();
   }
 
   @Override

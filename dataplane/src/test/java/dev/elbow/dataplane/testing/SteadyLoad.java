@@ -230,7 +230,7 @@ public final class SteadyLoad implements AutoCloseable {
 
   /** Reads one response with a Content-Length (or none) body; chunked bodies are not expected. */
   private static Response read(InputStream in) throws IOException {
-    String statusLine = line(in);
+    String statusLine = HttpLines.read(in);
     if (statusLine == null) {
       throw new IOException("connection closed before a response");
     }
@@ -241,7 +241,7 @@ public final class SteadyLoad implements AutoCloseable {
     long length = 0;
     boolean close = false;
     String header;
-    while ((header = line(in)) != null && !header.isEmpty()) {
+    while ((header = HttpLines.read(in)) != null && !header.isEmpty()) {
       String lower = header.toLowerCase(Locale.ROOT);
       if (lower.startsWith("content-length:")) {
         length = Long.parseLong(lower.substring(15).trim());
@@ -258,21 +258,6 @@ public final class SteadyLoad implements AutoCloseable {
       }
     }
     return new Response(status, close);
-  }
-
-  private static String line(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      if (c == '\n') {
-        int end = line.length();
-        return end > 0 && line.charAt(end - 1) == '\r'
-            ? line.substring(0, end - 1)
-            : line.toString();
-      }
-      line.append((char) c);
-    }
-    return line.length() == 0 ? null : line.toString();
   }
 
   private static void closeQuietly(Socket socket) {

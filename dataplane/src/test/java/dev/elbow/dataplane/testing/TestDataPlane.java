@@ -3,6 +3,7 @@ package dev.elbow.dataplane.testing;
 import dev.elbow.dataplane.ApplyOutcome;
 import dev.elbow.dataplane.DataPlane;
 import dev.elbow.dataplane.DataPlaneOptions;
+import dev.elbow.snapshot.MemberHealth;
 import dev.elbow.snapshot.Snapshot;
 import java.net.URI;
 
@@ -46,6 +47,20 @@ public final class TestDataPlane implements AutoCloseable {
 
   public DataPlane dataPlane() {
     return dataPlane;
+  }
+
+  /** The health of the member on this loopback port, as the first group reports it. */
+  public MemberHealth memberHealth(int memberPort) {
+    return dataPlane.status().groups().get(0).members().stream()
+        .filter(m -> m.port() == memberPort)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** How many times passive health ejected the member on this loopback port. */
+  public double ejections(int memberPort) {
+    return Scrape.value(
+        dataPlane.metrics(), "elbow_member_ejections_total", "member", "127.0.0.1:" + memberPort);
   }
 
   /** The admin API's base address. */
