@@ -72,7 +72,10 @@ public class ReliabilityReport {
         .append("Each row is one scenario: the load held while faults or hostile input were ")
         .append("injected, and what the clients saw. The target is zero failures everywhere the ")
         .append("issue does not allow a refusal; refusals that are the point (401; 400, 408, 414, 431, 501; a ")
-        .append("connection over the limit; garbage datagrams dropped) are counted under *failed* and explained.\n\n")
+        .append("connection over the limit; garbage datagrams dropped; the 504s of a member that never ")
+        .append("answers) are counted under *failed* and explained. Where a row pits offending clients ")
+        .append("against innocent ones, sent and failed count the innocent requests, and the offenders' ")
+        .append("answers are in the last column.\n\n")
         .append("| scenario | load held | faults injected | sent | failed | why |\n")
         .append("| --- | --- | --- | ---: | ---: | --- |\n");
     for (String[] row : table) {
