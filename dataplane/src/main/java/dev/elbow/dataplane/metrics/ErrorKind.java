@@ -41,6 +41,11 @@ public enum ErrorKind {
     return label;
   }
 
+  /** Whether this is one of the kinds {@link #ofConnectFailure} gives. */
+  public boolean isConnectFailure() {
+    return this == CONNECT_REFUSED || this == CONNECT_TIMEOUT || this == CONNECT_ERROR;
+  }
+
   /** The kind of a failed connect to a member. */
   public static ErrorKind ofConnectFailure(Throwable cause) {
     if (cause instanceof ConnectTimeoutException) {

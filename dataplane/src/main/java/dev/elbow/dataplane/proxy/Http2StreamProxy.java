@@ -144,12 +144,7 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
           @Override
           public void answered(FullHttpResponse response) {
             member.traffic().finished();
-            int status = response.status().code();
-            if (status == 502 || status == 503 || status == 504) {
-              group.failed(member, "answered " + status);
-            } else {
-              group.passed(member);
-            }
+            group.answered(member, response.status().code());
             HOP_BY_HOP.forEach(response.headers()::remove);
             if (renewCookie
                 || (cookies != null
@@ -175,7 +170,7 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
           @Override
           public void failed(String why, ErrorKind kind) {
             member.traffic().finished();
-            if (!isConnectFailure(kind)) {
+            if (!kind.isConnectFailure()) {
               group.failed(member, why); // a failed connect was counted where it failed
             }
             record.error(kind);
@@ -215,12 +210,6 @@ final class Http2StreamProxy extends SimpleChannelInboundHandler<FullHttpRequest
     headers.set(X_FORWARDED_PORT, portText);
     headers.set(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
     return request;
-  }
-
-  private static boolean isConnectFailure(ErrorKind kind) {
-    return kind == ErrorKind.CONNECT_REFUSED
-        || kind == ErrorKind.CONNECT_TIMEOUT
-        || kind == ErrorKind.CONNECT_ERROR;
   }
 
   /**

@@ -178,6 +178,18 @@ public final class GroupRuntime {
   }
 
   /**
+   * A member answered with {@code status}: a 502, 503 or 504 of its own is a gateway failure that
+   * counts against it (it is itself failing to serve), any other status is a good answer.
+   */
+  public void answered(Member member, int status) {
+    if (status == 502 || status == 503 || status == 504) {
+      judge.failed(member, "answered " + status);
+    } else {
+      judge.passed(member);
+    }
+  }
+
+  /**
    * Traffic to a member failed in a way that is the member's doing: a refused or timed-out connect,
    * a reset or close before the response was whole, a malformed response, no response in time, a
    * gateway failure status. Any thread; see {@link PassiveHealthJudge#failed}.

@@ -422,11 +422,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (untilClose && clientHttp10) {
       clientKeepAlive = false; // the body ends where this connection does
     }
-    if (head.status == 502 || head.status == 503 || head.status == 504) {
-      group.failed(member, "answered " + head.status); // a gateway failure of its own
-    } else {
-      group.passed(member);
-    }
+    group.answered(member, head.status);
     byte[] cookie = choice.stickyCookieFor(member, bytes, head);
     ByteBuf out =
         ctx.alloc()
