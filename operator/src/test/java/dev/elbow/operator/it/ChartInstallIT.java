@@ -252,6 +252,8 @@ class ChartInstallIT {
                           .withName("web")
                           .get();
                   assertThat(group.getMetadata().getFinalizers()).contains("elbow.dev/in-use");
+                  // The group's status is written after the listener's; it may not exist yet.
+                  assertThat(group.getStatus()).isNotNull();
                   assertThat(group.getStatus().getHealthy()).isEqualTo("1/1");
                 });
         assertThat(
