@@ -12,7 +12,7 @@ public enum DrainRequested {
   INSTANCE;
 
   /** Closes an HTTP/2 connection on the event: the codec makes that a GOAWAY and a wait. */
-  static final class ClosesHttp2 extends ChannelInboundHandlerAdapter {
+  public static final class ClosesHttp2 extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
       if (event == INSTANCE) {

@@ -2,7 +2,6 @@ package dev.elbow.dataplane.proxy;
 
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
-import dev.elbow.dataplane.proxy.http.HttpProxyFrontend;
 import dev.elbow.dataplane.proxy.tcp.BulkTransfer;
 import dev.elbow.dataplane.proxy.tcp.TcpProxyFrontend;
 import dev.elbow.dataplane.routing.ListenerRoute;
@@ -72,9 +71,9 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
                 new TcpProxyFrontend(proxy, port, metrics, bytes));
       }
       case HTTP ->
+          // HTTP/1.1, or h2c when the client starts with the HTTP/2 preface.
           ch.pipeline()
-              .addLast(
-                  new HttpProxyFrontend(proxy, port, route.config().timeouts(), metrics, false));
+              .addLast(new CleartextFrontend(proxy, port, route.config().timeouts(), metrics));
       case HTTPS ->
           ch.pipeline()
               .addLast(

@@ -3,6 +3,7 @@ package dev.elbow.dataplane.proxy;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.http.HttpProxyFrontend;
+import dev.elbow.dataplane.proxy.http2.Http2Frontend;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -11,7 +12,8 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 /**
  * Sits behind the TLS handshake of an HTTPS listener connection and, once the client and the
  * listener agree on a protocol by ALPN, puts the matching proxy in its place: HTTP/1.1 (also for
- * clients that offer no ALPN), or HTTP/2, whose streams are proxied to the members as HTTP/1.1.
+ * clients that offer no ALPN), or HTTP/2, whose streams are proxied to the members as HTTP/1.1,
+ * streamed.
  *
  * <p>Connections have auto-read off, so nothing reads the ClientHello unless asked: this handler
  * asks once, when the connection opens; the TLS handler reads on by itself until the handshake is
@@ -41,7 +43,7 @@ final class TlsFrontend extends ApplicationProtocolNegotiationHandler {
   @Override
   protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-      ctx.pipeline().addLast(Http2Frontend.handlers(proxy, port, timeouts, metrics));
+      ctx.pipeline().addLast(Http2Frontend.handlers(proxy, port, timeouts, metrics, true));
     } else {
       ctx.pipeline().addLast(new HttpProxyFrontend(proxy, port, timeouts, metrics, true));
     }

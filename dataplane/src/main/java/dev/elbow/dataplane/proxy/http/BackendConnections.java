@@ -16,11 +16,7 @@ import io.netty.channel.EventLoop;
  */
 final class BackendConnections {
 
-  /**
-   * Idle pooled connections are closed after this long: shorter than most servers' keep-alive
-   * timeouts, so the proxy rarely reuses a connection the member is just closing.
-   */
-  static final int POOL_IDLE_SECONDS = 15;
+  static final int POOL_IDLE_SECONDS = BackendPool.IDLE_SECONDS;
 
   private BackendConnections() {}
 

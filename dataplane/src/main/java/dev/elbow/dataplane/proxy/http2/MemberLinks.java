@@ -1,0 +1,78 @@
+package dev.elbow.dataplane.proxy.http2;
+
+import dev.elbow.dataplane.metrics.ListenerMetrics;
+import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.proxy.http.BackendPool;
+import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.Member;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+
+/**
+ * HTTP/1.1 connections to members for HTTP/2 streams: a pooled keep-alive connection of the event
+ * loop when there is one, else a new one through the {@link BackendConnector} (with its one retry
+ * on another member), opened on the stream's event loop with auto-read off.
+ */
+final class MemberLinks {
+
+  /** The longest status line and head a member may send, as on the HTTP/1 path. */
+  private static final int MAX_INITIAL_LINE = 8 * 1024;
+
+  private static final int MAX_HEAD = 64 * 1024;
+
+  /** Body pieces are handed on in pieces of at most this size, as they arrive. */
+  private static final int MAX_CHUNK = 64 * 1024;
+
+  private MemberLinks() {}
+
+  /**
+   * Gets a connection to {@code first} (or another member when connecting to it fails) and reports
+   * it through {@code callback} on the loop's thread.
+   *
+   * @param fresh true to open a new connection even if the pool has one
+   */
+  static void acquire(
+      ProxyContext proxy,
+      EventLoop loop,
+      GroupRuntime group,
+      Member first,
+      boolean fresh,
+      ListenerMetrics listener,
+      BackendConnector.Callback callback) {
+    Channel pooled =
+        fresh ? null : BackendPool.forStreams().acquire(group.tls(), first.socketAddress());
+    if (pooled != null) {
+      pooled.pipeline().get(MemberLink.class).takenFromPool();
+      callback.connected(pooled, first);
+      return;
+    }
+    proxy
+        .connector()
+        .connect(loop, group, first, () -> initializer(group, first), false, listener, callback);
+  }
+
+  private static ChannelInitializer<Channel> initializer(GroupRuntime group, Member target) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        if (group.tls() != null) {
+          ch.pipeline().addLast(group.tls().newHandler(ch.alloc(), target.socketAddress()));
+        }
+        ch.pipeline()
+            .addLast(
+                new HttpClientCodec(
+                    new HttpDecoderConfig()
+                        .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                        .setMaxHeaderSize(MAX_HEAD)
+                        .setMaxChunkSize(MAX_CHUNK),
+                    false,
+                    true),
+                new MemberLink(group.tls(), target.socketAddress()));
+      }
+    };
+  }
+}

@@ -1,0 +1,52 @@
+package dev.elbow.dataplane.proxy.http2;
+
+import dev.elbow.dataplane.proxy.http.ErrorResponses;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The answers a stream gets without a member: the HTTP/1 path's fixed bodies and request IDs. */
+final class StreamErrors {
+
+  // Every error answered with its request ID, and what the client is not told (member, cause).
+  private static final Logger errors = LoggerFactory.getLogger("elbow.errors");
+
+  private StreamErrors() {}
+
+  /**
+   * Sends the answer and logs what happened under its request ID.
+   *
+   * @param detail what happened, for the log; never sent
+   * @return the body's length
+   */
+  static int answer(ChannelHandlerContext ctx, int status, String detail, boolean browser) {
+    String id = ErrorResponses.newRequestId();
+    if (status >= 500) {
+      errors.warn("request {}: {} on HTTP/2 stream: {}", id, status, detail);
+    } else {
+      errors.debug("request {}: {} on HTTP/2 stream: {}", id, status, detail);
+    }
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(status),
+            Unpooled.wrappedBuffer(ErrorResponses.body(status, id, browser)));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, ErrorResponses.contentType(browser));
+    response.headers().set(ErrorResponses.REQUEST_ID_HEADER, id);
+    int length = response.content().readableBytes();
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+    ctx.writeAndFlush(response);
+    return length;
+  }
+
+  /** A failure after part of a response went out, which the client only sees as a reset. */
+  static void log(String format, Object... args) {
+    errors.warn(format, args);
+  }
+}

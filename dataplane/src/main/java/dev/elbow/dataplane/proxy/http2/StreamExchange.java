@@ -1,0 +1,451 @@
+package dev.elbow.dataplane.proxy.http2;
+
+import dev.elbow.dataplane.metrics.ErrorKind;
+import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.InFlight;
+import dev.elbow.dataplane.routing.ListenerRoute;
+import dev.elbow.dataplane.routing.Member;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One HTTP/2 stream, proxied as one HTTP/1.1 exchange with a member and streamed both ways: the
+ * request body goes to the member as the client sends it, the response to the client as the member
+ * sends it (a server-sent event the moment it is written), trailers included. Neither side is read
+ * faster than the other drains: the stream is read only while the member connection is writable,
+ * and the member only while the stream's flow-control window is open, so a stream holds at most a
+ * window's worth of each direction.
+ *
+ * <p>Errors are answered as on the HTTP/1 path: 502 (malformed or failed member), 503 (no member),
+ * 504 (member silent for the response timeout), 408 (request body stopped for the request timeout);
+ * once a response has begun, a failure resets the stream. A body-less idempotent request whose
+ * member failed before answering is sent once more to another member, within the group's retry
+ * budget.
+ */
+final class StreamExchange extends ChannelInboundHandlerAdapter {
+
+  private final StreamListener listener;
+  private final InFlight inFlight = new InFlight();
+  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
+  private ChannelHandlerContext ctx;
+  private StreamRecord record;
+  private StreamStickiness stickiness;
+  private GroupRuntime group;
+  private Member member;
+  private Channel backend;
+  private MemberLink link;
+  private HttpRequest forwarded;
+  private Deadline requestIdle;
+  private Deadline responseIdle;
+  private int responseSeconds;
+
+  private boolean headSeen;
+  // The client sent its END_STREAM; the member has been sent all of it (or has it queued).
+  private boolean requestEnded;
+  private boolean requestSent;
+  // The request's last piece went to the member (or waits in `pending`) with data or trailers.
+  private boolean lastQueued;
+  private boolean responseStarted;
+  // The exchange is over: the response went out whole, an error was answered, or it was cut.
+  private boolean over;
+  private boolean browser;
+  private boolean replayable;
+  private boolean retried;
+  private boolean retryTaken;
+  private boolean waitingForMember;
+  private boolean waitingForClient;
+
+  StreamExchange(StreamListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    requestIdle = new Deadline(ctx.executor(), this::requestBodyStalled);
+    responseIdle = new Deadline(ctx.executor(), this::memberSilent);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.read(); // auto-read is off: the head first
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (over || !(msg instanceof HttpContent || msg instanceof HttpRequest)) {
+      ReferenceCountUtil.release(msg); // body after an early answer; frames of no interest
+      return;
+    }
+    if (msg instanceof HttpRequest request && !headSeen) {
+      headSeen = true;
+      if (msg instanceof FullHttpRequest full) {
+        // The head carried END_STREAM (or the body came with it): one last piece of body.
+        LastHttpContent last = new DefaultLastHttpContent(full.content());
+        last.trailingHeaders().set(full.trailingHeaders());
+        requestHead(request, true);
+        body(last);
+      } else {
+        requestHead(request, false);
+      }
+      return;
+    }
+    body((HttpContent) msg);
+  }
+
+  private void requestHead(HttpRequest request, boolean whole) {
+    InetSocketAddress client = (InetSocketAddress) ctx.channel().parent().remoteAddress();
+    record = new StreamRecord(listener.metrics(), listener.proxy().accessLog(), client, request);
+    String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+    browser = accept != null && accept.contains("text/html");
+    ListenerRoute route = listener.proxy().routes().get().route(listener.port());
+    if (route == null) {
+      answer(503, "this listener was removed");
+      return;
+    }
+    record.route(route);
+    group = route.group();
+    responseSeconds = route.config().timeouts().responseSeconds();
+    stickiness = new StreamStickiness(group);
+    Member chosen = stickiness.choose(group, request.headers(), client.getAddress());
+    if (chosen == null) {
+      record.error(ErrorKind.NO_HEALTHY_MEMBER);
+      answer(503, "no member of group " + group.name() + " may take traffic");
+      return;
+    }
+    forwarded =
+        new DefaultHttpRequest(
+            HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
+    StreamHeaders.forwarded(forwarded, whole, client.getAddress(), listener);
+    replayable = whole && StreamHeaders.idempotent(request.method());
+    if (!whole) {
+      requestIdle.start(listener.timeouts().requestSeconds());
+    }
+    member = chosen;
+    inFlight.start(chosen);
+    connect(chosen, false);
+  }
+
+  private void connect(Member chosen, boolean fresh) {
+    MemberLinks.acquire(
+        listener.proxy(),
+        ctx.channel().eventLoop(),
+        group,
+        chosen,
+        fresh,
+        listener.metrics(),
+        new BackendConnector.Callback() {
+          @Override
+          public void connected(Channel channel, Member connectedTo) {
+            if (over) {
+              channel.close(); // the client reset the stream meanwhile
+              return;
+            }
+            member = connectedTo;
+            inFlight.start(connectedTo); // the connector may have gone to another member
+            record.member(connectedTo);
+            begin(channel);
+          }
+
+          @Override
+          public void failed(Member lastTried, Throwable cause) {
+            if (over) {
+              return;
+            }
+            record.member(lastTried);
+            record.noteError(ErrorKind.ofConnectFailure(cause)); // the connector counted it
+            answer(
+                502,
+                "group "
+                    + group.name()
+                    + ": no member accepted a connection, the last ("
+                    + lastTried
+                    + "): "
+                    + cause);
+          }
+        });
+  }
+
+  /** The member connection is open: the head and what body has come go out. */
+  private void begin(Channel channel) {
+    backend = channel;
+    link = channel.pipeline().get(MemberLink.class);
+    link.attach(this);
+    channel.read(); // the response may start before the request body ends
+    channel.write(forwarded, channel.voidPromise());
+    HttpContent piece;
+    while ((piece = pending.poll()) != null) {
+      channel.write(piece, channel.voidPromise());
+    }
+    afterBodyWritten();
+  }
+
+  private void body(HttpContent piece) {
+    int n = piece.content().readableBytes();
+    record.requestBytes(n);
+    requestIdle.activity();
+    boolean last = piece instanceof LastHttpContent;
+    if (last) {
+      requestEnded = true;
+      requestIdle.stop();
+      if (n == 0 && ((LastHttpContent) piece).trailingHeaders().isEmpty()) {
+        piece.release(); // END_STREAM alone: the codec's own empty last piece says it
+        piece = null;
+      } else {
+        lastQueued = true;
+      }
+    }
+    if (piece != null) {
+      if (backend == null) {
+        pending.add(piece); // connecting: nothing more is read until the member is there
+        return;
+      }
+      backend.write(piece, backend.voidPromise());
+    }
+    if (backend != null) {
+      afterBodyWritten();
+    }
+  }
+
+  /** Ends the request toward the member when the client has, and asks the client for more. */
+  private void afterBodyWritten() {
+    if (requestEnded) {
+      if (!requestSent) {
+        requestSent = true;
+        if (!lastQueued) {
+          backend.write(LastHttpContent.EMPTY_LAST_CONTENT, backend.voidPromise());
+        }
+        if (!waitingForClient) {
+          responseIdle.start(responseSeconds); // the member has it all: its time starts
+        }
+      }
+      backend.flush();
+      return;
+    }
+    backend.flush();
+    if (backend.isWritable()) {
+      ctx.read();
+    } else {
+      // The member is not taking the body: its delay, not the client's.
+      waitingForMember = true;
+      requestIdle.stop();
+    }
+  }
+
+  void memberWritable() {
+    if (waitingForMember && !over) {
+      waitingForMember = false;
+      requestIdle.start(listener.timeouts().requestSeconds());
+      ctx.read();
+    }
+  }
+
+  void responseHead(HttpResponse response) {
+    responseStarted = true;
+    responseIdle.activity();
+    int status = response.status().code();
+    group.answered(member, status);
+    StreamHeaders.response(response.headers());
+    stickiness.onResponse(member, response.headers(), listener.secure());
+    record.status(status);
+    ctx.write(response, ctx.voidPromise());
+  }
+
+  void responseContent(HttpContent piece) {
+    responseIdle.activity();
+    record.responseBytes(piece.content().readableBytes());
+    ctx.write(piece, ctx.voidPromise());
+  }
+
+  void responseDone(MemberLink from) {
+    over = true;
+    ctx.flush();
+    // A member that answered before the request body ended (a 413, say) has the rest of it
+    // pending on its connection: that connection carries nothing more.
+    link = null;
+    backend = null;
+    from.release(requestSent);
+    end();
+    if (!requestEnded) {
+      // The response is whole; the body the client still sends goes nowhere (RFC 9113 8.1).
+      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+    }
+  }
+
+  void memberReadComplete() {
+    ctx.flush();
+    if (backend == null) {
+      return;
+    }
+    if (ctx.channel().isWritable()) {
+      backend.read();
+    } else {
+      // The client's window is shut: its delay, not the member's.
+      waitingForClient = true;
+      responseIdle.stop();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (waitingForClient && ctx.channel().isWritable() && backend != null) {
+      waitingForClient = false;
+      if (requestSent) {
+        responseIdle.start(responseSeconds);
+      }
+      backend.read();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  /**
+   * The member connection closed, failed or sent something that is not HTTP.
+   *
+   * @param answered the member sent bytes of a response (not retried: the next member would most
+   *     likely answer the same way)
+   */
+  void memberFailed(MemberLink from, String why, boolean answered) {
+    if (from != link || over) {
+      return;
+    }
+    if (answered || !from.reused()) {
+      // Passive health. A pooled connection that fails before a byte says little: the member
+      // may just have closed it as idle as it was reused.
+      group.failed(member, why);
+    }
+    dropMember();
+    record.error(ErrorKind.BACKEND_RESET);
+    if (responseStarted) {
+      StreamErrors.log("{}: member {} failed mid-response: {}", group.name(), member, why);
+      reset();
+      return;
+    }
+    if (!answered && retryElsewhere()) {
+      return;
+    }
+    answer(502, "group " + group.name() + " member " + member + " " + why);
+  }
+
+  private boolean retryElsewhere() {
+    if (retried || !replayable || !group.tryRetry()) {
+      return false;
+    }
+    retried = true;
+    retryTaken = true;
+    requestSent = false;
+    responseIdle.stop();
+    Member other = group.pickOtherThan(member);
+    connect(other != null ? other : member, true);
+    return true;
+  }
+
+  /** The member sent nothing for the response timeout. Not retried: it may still be working. */
+  private void memberSilent() {
+    if (backend == null || over) {
+      return;
+    }
+    String why = "no response within " + responseSeconds + "s";
+    dropMember();
+    record.error(ErrorKind.RESPONSE_TIMEOUT);
+    group.failed(member, why);
+    if (responseStarted) {
+      StreamErrors.log("{}: member {} stalled mid-response: {}", group.name(), member, why);
+      reset();
+      return;
+    }
+    answer(504, "group " + group.name() + " member " + member + ": " + why);
+  }
+
+  /** The client sent no body for the request timeout while the member waited: not its fault. */
+  private void requestBodyStalled() {
+    if (over || requestEnded || waitingForMember) {
+      return;
+    }
+    dropMember();
+    record.error(ErrorKind.REQUEST_TIMEOUT);
+    if (responseStarted) {
+      reset();
+      return;
+    }
+    answer(408, "the request body stopped arriving");
+  }
+
+  /** Answers without a member, ends the exchange, and cuts off the rest of the request body. */
+  private void answer(int status, String detail) {
+    over = true;
+    dropMember();
+    pending.forEach(HttpContent::release);
+    pending.clear();
+    record.status(status);
+    record.responseBytes(StreamErrors.answer(ctx, status, detail, browser));
+    end();
+    if (!requestEnded) {
+      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+    }
+  }
+
+  /** Cuts the stream after part of a response went out: the client sees it fail, not end. */
+  private void reset() {
+    over = true;
+    end();
+    ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
+  }
+
+  /** Closes the member connection of this exchange; it is never reused. */
+  private void dropMember() {
+    if (backend != null) {
+      Channel channel = backend;
+      backend = null;
+      link = null;
+      channel.close();
+    }
+  }
+
+  private void end() {
+    requestIdle.stop();
+    responseIdle.stop();
+    inFlight.finish();
+    if (retryTaken) {
+      retryTaken = false;
+      group.retryDone();
+    }
+    if (record != null) {
+      record.end();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    // The stream closed: whole, or reset by the client (its exchange is cut short).
+    if (!over) {
+      over = true;
+      dropMember();
+      end();
+    }
+    pending.forEach(HttpContent::release);
+    pending.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close(); // resets this stream only; the connection and its other streams go on
+  }
+}

@@ -1,0 +1,52 @@
+package dev.elbow.dataplane.proxy.http2;
+
+import dev.elbow.dataplane.metrics.AccessLog;
+import dev.elbow.dataplane.metrics.ListenerMetrics;
+import dev.elbow.dataplane.proxy.RequestRecord;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.SocketAddress;
+
+/**
+ * The record of one HTTP/2 stream: from its request head to the end of the response (or the
+ * stream's reset), with the body bytes counted as they pass.
+ */
+final class StreamRecord extends RequestRecord {
+
+  private int status;
+  private boolean ended;
+
+  StreamRecord(
+      ListenerMetrics metrics, AccessLog accessLog, SocketAddress client, HttpRequest request) {
+    super(metrics, accessLog);
+    start = System.nanoTime();
+    if (accessLog != null) {
+      this.client = AccessLog.address(client);
+      this.method = request.method().name();
+      this.host = request.headers().get(HttpHeaderNames.HOST);
+      this.path = request.uri();
+      this.protocol = "HTTP/2";
+    }
+  }
+
+  void requestBytes(int n) {
+    bytesIn += n;
+  }
+
+  void responseBytes(int n) {
+    bytesOut += n;
+  }
+
+  /** The status the client was sent. */
+  void status(int value) {
+    status = value;
+  }
+
+  /** The exchange is over (status 0 when none went out: the stream was reset first). */
+  void end() {
+    if (!ended) {
+      ended = true;
+      finish(status);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.elbow.dataplane.proxy;
+
+import static dev.elbow.dataplane.testing.Snapshots.uncheckedGroup;
+import static dev.elbow.snapshot.testing.TestCertificates.certificate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.H2TestClient;
+import dev.elbow.dataplane.testing.StreamingMember;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ListenerTimeouts;
+import dev.elbow.snapshot.Snapshot;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * HTTP/2 streams proxied to an HTTP/1.1 member are streamed both ways, on an HTTPS listener (h2 by
+ * ALPN) and on an HTTP listener (h2c with prior knowledge): bodies larger than any buffer pass
+ * whole, each event of a long response reaches the client while the member still holds the response
+ * open, trailers pass both ways, HEAD keeps the member's length, and a client that stops reading
+ * stops the member (flow control end to end).
+ */
+class Http2StreamingTest {
+
+  private static final int MIB = 1 << 20;
+
+  private TestDataPlane dataPlane;
+  private StreamingMember member;
+  private int httpsPort;
+  private int httpPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    dataPlane = TestDataPlane.start();
+    member = new StreamingMember();
+    httpsPort = FreePorts.next();
+    httpPort = FreePorts.next();
+    dataPlane.apply(
+        new Snapshot(
+            1,
+            List.of(
+                new ListenerConfig(
+                    "ns/tls",
+                    ListenerProtocol.HTTPS,
+                    httpsPort,
+                    "ns/web",
+                    ListenerTimeouts.DEFAULTS,
+                    List.of(certificate("default"))),
+                new ListenerConfig("ns/plain", ListenerProtocol.HTTP, httpPort, "ns/web")),
+            List.of(uncheckedGroup("ns/web", BackendProtocol.HTTP, member.port()))));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    dataPlane.close();
+    member.close();
+  }
+
+  private H2TestClient client(String listener) throws Exception {
+    return listener.equals("h2") ? H2TestClient.tls(httpsPort) : H2TestClient.cleartext(httpPort);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void aDownloadLargerThanAnyBufferPassesWhole(String listener) throws Exception {
+    try (H2TestClient client = client(listener)) {
+      var stream = client.open(H2TestClient.request("GET", "/download/" + 20 * MIB), true, true);
+      stream.await(60);
+      assertThat(stream.status()).isEqualTo("200");
+      assertThat(stream.head(1).get("content-length")).hasToString(Integer.toString(20 * MIB));
+      assertThat(stream.bodyBytes()).isEqualTo(20 * MIB);
+      assertThat(stream.resetCode()).isEqualTo(-1);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void anUploadOfUnstatedLengthIsStreamedChunkedWithItsTrailers(String listener) throws Exception {
+    try (H2TestClient client = client(listener)) {
+      var stream = client.open(H2TestClient.request("POST", "/upload"), false, true);
+      stream.send(new byte[20 * MIB], false);
+      stream.sendTrailers(new DefaultHttp2Headers().add("x-checksum", "c0ffee"));
+      stream.await(60);
+      assertThat(stream.status()).isEqualTo("200");
+      assertThat(stream.text()).isEqualTo("bytes=" + 20 * MIB);
+      assertThat(member.received()).isEqualTo(20 * MIB);
+      assertThat(member.lastRequestHead()).contains("transfer-encoding: chunked");
+      Http2Headers trailers = stream.trailers();
+      assertThat(trailers).as("the member's trailers").isNotNull();
+      assertThat(trailers.get("x-echo-checksum")).hasToString("c0ffee");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void eachEventReachesTheClientWhileTheMemberHoldsTheResponseOpen(String listener)
+      throws Exception {
+    try (H2TestClient client = client(listener)) {
+      var stream = client.open(H2TestClient.request("GET", "/events"), true, true);
+      assertThat(stream.head(10).status()).hasToString("200");
+      for (int tick = 1; tick <= 3; tick++) {
+        member.releaseTick(); // the member writes the next event only now
+        int seen = tick;
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> stream.text().contains("data: tick " + seen + "\n\n"));
+        // A proxy that gathered the response would show nothing before the member ended it, and
+        // the member ends it only after the third release.
+      }
+      stream.await(10);
+      assertThat(stream.pieces()).hasSizeGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void headKeepsTheMembersLengthAndSendsNoBody(String listener) throws Exception {
+    try (H2TestClient client = client(listener)) {
+      var stream = client.open(H2TestClient.request("HEAD", "/download/12345"), true, true);
+      stream.await(10);
+      assertThat(stream.status()).isEqualTo("200");
+      assertThat(stream.head(1).get("content-length")).hasToString("12345");
+      assertThat(stream.bodyBytes()).isZero();
+      assertThat(member.lastRequestHead()).startsWith("HEAD /download/12345 HTTP/1.1");
+      assertThat(member.lastRequestHead())
+          .contains("x-forwarded-proto: " + (listener.equals("h2") ? "https" : "http"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void aClientThatStopsReadingStopsTheMember(String listener) throws Exception {
+    try (H2TestClient client = client(listener)) {
+      long size = 1L << 30;
+      var stream = client.open(H2TestClient.request("GET", "/download/" + size), true, false);
+      assertThat(stream.head(10).status()).hasToString("200");
+      // The member writes until the sockets and windows between it and the client are full,
+      // then blocks: the proxy reads it only while the client's window is open.
+      long[] last = {-1};
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                long now = member.sent();
+                boolean still = now == last[0];
+                last[0] = now;
+                return still;
+              });
+      assertThat(member.sent())
+          .as("bytes the member could write while the client read none")
+          .isLessThan(16L * MIB);
+      stream.cancel();
+    }
+  }
+}
