@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       trailer {@code x-echo-foo};
  *   <li>{@code /events}: a chunked stream of events {@code tick 1}, {@code tick 2}, {@code tick 3},
  *       each written once the test {@link #releaseTick() releases} it, then the end;
- *   <li>anything else: 200 {@code ok}.
+ *   <li>anything else: 200 with a short text.
  * </ul>
  */
 public final class StreamingMember implements AutoCloseable {
@@ -187,7 +187,9 @@ public final class StreamingMember implements AutoCloseable {
       write(out, "0\r\n\r\n");
       return true;
     }
-    write(out, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+    // Long enough for h2spec's flow-control cases, which read the body a few bytes at a time.
+    String text = "ok from the streaming member\n".repeat(4);
+    write(out, "HTTP/1.1 200 OK\r\ncontent-length: " + text.length() + "\r\n\r\n" + text);
     return true;
   }
 

@@ -65,7 +65,9 @@ public final class Http2Frontend {
               stream
                   .pipeline()
                   .addLast(
-                      new Http2StreamFrameToHttpObjectCodec(true), new StreamExchange(listener));
+                      new RequestHeadCheck(),
+                      new Http2StreamFrameToHttpObjectCodec(true),
+                      new StreamExchange(listener));
             }
           }),
       new DrainRequested.ClosesHttp2(),

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -444,8 +445,26 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
+  /**
+   * A stream error. From the connection's codec (a frame that breaks the protocol on this stream)
+   * it comes as an {@link Http2Exception}, and the codec then resets the stream with the RFC's
+   * error code: closing here first would send CANCEL instead. From this stream's own conversion (a
+   * head without {@code :method}, say) it is wrapped, and the reset is sent here, with its code.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close(); // resets this stream only; the connection and its other streams go on
+    if (!over) {
+      over = true;
+      dropMember();
+      end();
+    }
+    if (cause instanceof Http2Exception) {
+      return;
+    }
+    Http2Error code =
+        cause.getCause() instanceof Http2Exception http2
+            ? http2.error()
+            : Http2Error.INTERNAL_ERROR;
+    ctx.writeAndFlush(new DefaultHttp2ResetFrame(code)).addListener(f -> ctx.close());
   }
 }

@@ -1,0 +1,52 @@
+package dev.elbow.dataplane.proxy.http2;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Refuses a malformed request head before it is converted (RFC 9113 8.3.1): a request without
+ * {@code :method}, or without {@code :scheme} or a non-empty {@code :path} (CONNECT aside), or
+ * trailers carrying pseudo-headers. The stream is reset with PROTOCOL_ERROR, as the RFC says; the
+ * connection and its other streams go on.
+ */
+final class RequestHeadCheck extends ChannelInboundHandlerAdapter {
+
+  private boolean headSeen;
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof Http2HeadersFrame frame && malformed(frame.headers())) {
+      ReferenceCountUtil.release(msg);
+      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR))
+          .addListener(f -> ctx.close());
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private boolean malformed(Http2Headers headers) {
+    if (headSeen) {
+      for (var header : headers) {
+        if (Http2Headers.PseudoHeaderName.hasPseudoHeaderFormat(header.getKey())) {
+          return true; // trailers carry no pseudo-headers
+        }
+      }
+      return false;
+    }
+    headSeen = true;
+    CharSequence method = headers.method();
+    if (method == null) {
+      return true;
+    }
+    if (HttpMethod.CONNECT.asciiName().contentEquals(method)) {
+      return false;
+    }
+    return headers.scheme() == null || headers.path() == null || headers.path().length() == 0;
+  }
+}
