@@ -21,6 +21,11 @@ final class HeadWriter {
   private static final byte[] XFPORT = KnownHeaders.ascii("x-forwarded-port: ");
   private static final byte[] HOST = KnownHeaders.ascii("host: ");
   private static final byte[] CONNECTION_CLOSE = KnownHeaders.ascii("connection: close\r\n");
+
+  /** The upgrade a WebSocket handshake asks for, and the 101 that grants it answers with. */
+  static final byte[] UPGRADE_WEBSOCKET =
+      KnownHeaders.ascii("upgrade: websocket\r\nconnection: upgrade\r\n");
+
   private static final byte[] CONNECTION_KEEP_ALIVE =
       KnownHeaders.ascii("connection: keep-alive\r\n");
   private static final byte[] TRANSFER_CHUNKED =
@@ -37,6 +42,7 @@ final class HeadWriter {
    * @param port the listener's port, for X-Forwarded-Port
    * @param host the Host to send when the client sent none (HTTP/1.0)
    * @param secure the client came over TLS, so X-Forwarded-Proto says https
+   * @param webSocket the client asks for a WebSocket: Upgrade and Connection say so again
    */
   static void request(
       ByteBuf out,
@@ -45,7 +51,8 @@ final class HeadWriter {
       byte[] client,
       byte[] port,
       byte[] host,
-      boolean secure) {
+      boolean secure,
+      boolean webSocket) {
     out.writeBytes(in, h.methodStart, h.targetEnd - h.methodStart);
     out.writeBytes(h.http10 ? HTTP10 : HTTP11);
     for (int i = 0; i < h.headerCount; i++) {
@@ -83,6 +90,9 @@ final class HeadWriter {
     }
     if (h.http10) {
       out.writeBytes(CONNECTION_CLOSE);
+    }
+    if (webSocket) {
+      out.writeBytes(UPGRADE_WEBSOCKET); // the one upgrade passed on; the member may switch
     }
     out.writeBytes(CRLF);
   }

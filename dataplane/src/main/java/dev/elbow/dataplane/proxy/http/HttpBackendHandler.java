@@ -50,6 +50,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private boolean answered;
   private long lastActivity = System.nanoTime();
   private ScheduledFuture<?> timer;
+  private boolean webSocket;
 
   /**
    * @param poolTls the TLS contexts the connection is opened with (null for plain TCP): the part of
@@ -79,10 +80,16 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
    * Takes the connection for one exchange.
    *
    * @param headRequest the request is a HEAD, so the response has no body whatever it says
+   * @param webSocket the request asks for a WebSocket, so a 101 hands the connection over
    * @param responseTimeoutSeconds the listener's response timeout
    */
-  void attach(HttpProxyFrontend frontend, boolean headRequest, int responseTimeoutSeconds) {
+  void attach(
+      HttpProxyFrontend frontend,
+      boolean headRequest,
+      boolean webSocket,
+      int responseTimeoutSeconds) {
     this.exchange = frontend;
+    this.webSocket = webSocket;
     this.exchanges++;
     this.noBody = headRequest;
     this.state = HEAD;
@@ -185,7 +192,22 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
     int status = response.status;
     if (status < 200) {
       if (status == 101) {
-        fail("switched protocols unasked"); // the request's Upgrade header was removed
+        if (!webSocket) {
+          fail("switched protocols unasked"); // the request's Upgrade header was removed
+          return false;
+        }
+        // The connection is the WebSocket's from here: this handler steps aside and the frontend
+        // takes the head and whatever the member sent after it.
+        HttpProxyFrontend current = exchange;
+        exchange = null;
+        if (timer != null) {
+          timer.cancel(false);
+          timer = null;
+        }
+        ByteBuf bytes = in;
+        in = null;
+        ctx.pipeline().remove(this);
+        current.onSwitchingProtocols(ctx.channel(), bytes, response);
         return false;
       }
       exchange.onInterimResponse(in, response); // 100 Continue and the like; the answer follows

@@ -65,6 +65,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final ExchangeRecorder recorder;
   private boolean begun;
   private int responseTimeoutSeconds;
+  private int tunnelIdleSeconds;
   private final Http1Head request = new Http1Head();
   private final BodyFramer requestBody = new BodyFramer();
   private ChannelHandlerContext ctx;
@@ -81,6 +82,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private Channel backend;
   private ByteBuf forwardedHead;
   private boolean headRequest;
+  // The request asks for a WebSocket: Upgrade goes to the member, and its 101 makes a tunnel.
+  private boolean webSocket;
   private boolean clientHttp10;
   private boolean replayable;
   private boolean requestDone;
@@ -224,6 +227,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     clientHttp10 = request.http10;
     clientKeepAlive = !draining && keepAliveAllowed && request.keepAlive();
     headRequest = request.methodIs(in, HEAD);
+    webSocket = RequestTraits.asksForWebSocket(in, request);
     browser = RequestTraits.acceptsHtml(in, request);
     requestDone = false;
     responseStarted = false;
@@ -262,6 +266,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     group = route.group();
     recorder.route(route);
     responseTimeoutSeconds = route.config().timeouts().responseSeconds();
+    tunnelIdleSeconds = route.config().timeouts().tcpIdleSeconds();
     Member chosen = choice.pick(group, in, request);
     if (chosen == null) {
       in.readerIndex(end);
@@ -270,7 +275,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     forwardedHead = ctx.alloc().buffer(end - in.readerIndex() + 256);
-    HeadWriter.request(forwardedHead, in, request, clientAddress, portText, hostText, secure);
+    HeadWriter.request(
+        forwardedHead, in, request, clientAddress, portText, hostText, secure, webSocket);
     // Only a request without a body can be sent again after a failure, and only an idempotent one.
     replayable = !request.hasBody() && RequestTraits.mayBeSentTwice(in, request);
     in.readerIndex(end);
@@ -327,7 +333,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     channel
         .pipeline()
         .get(HttpBackendHandler.class)
-        .attach(this, headRequest, responseTimeoutSeconds);
+        .attach(this, headRequest, webSocket, responseTimeoutSeconds);
     channel.read(); // the response may start before the request body ends
     // Keep the head while the request may have to go again; a body is never sent twice.
     channel.write(
@@ -431,6 +437,48 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     recorder.status(head.status);
     recorder.responseBytes(out.readableBytes());
     ctx.write(out, ctx.voidPromise());
+  }
+
+  /**
+   * The member accepted the WebSocket upgrade: the 101 goes to the client, and from here both
+   * connections carry the WebSocket's bytes as they are ({@link WebSocketTunnel}). The exchange's
+   * record ends with the 101; the member still counts the connection (least connections) until the
+   * tunnel closes.
+   *
+   * @param bytes what the member sent: the 101 head, then perhaps the first frames
+   */
+  void onSwitchingProtocols(Channel member, ByteBuf bytes, Http1Head head) {
+    responseStarted = true;
+    group.answered(this.member, head.status);
+    byte[] cookie = choice.stickyCookieFor(this.member, bytes, head);
+    byte[] extra = HeadWriter.UPGRADE_WEBSOCKET;
+    if (cookie != null) {
+      extra = java.util.Arrays.copyOf(cookie, cookie.length + extra.length);
+      System.arraycopy(
+          HeadWriter.UPGRADE_WEBSOCKET,
+          0,
+          extra,
+          cookie.length,
+          HeadWriter.UPGRADE_WEBSOCKET.length);
+    }
+    ByteBuf out = ctx.alloc().buffer(head.end - bytes.readerIndex() + 64 + extra.length);
+    HeadWriter.response(out, bytes, head, true, false, false, extra);
+    recorder.status(head.status);
+    recorder.responseBytes(out.readableBytes());
+    ctx.write(out, ctx.voidPromise());
+    bytes.readerIndex(head.end);
+    ByteBuf fromMember = Cumulation.releaseIfEmpty(bytes);
+    ByteBuf fromClient = Cumulation.releaseIfEmpty(in);
+    in = null;
+    backend = null;
+    state = CLOSING;
+    headDeadline.stop();
+    releaseRetry();
+    recorder.end();
+    forwardedHead = Cumulation.release(forwardedHead);
+    InFlight counted = inFlight;
+    ctx.channel().closeFuture().addListener(f -> counted.finish());
+    WebSocketTunnel.join(ctx, member, tunnelIdleSeconds, fromClient, fromMember);
   }
 
   void onResponseBody(ByteBuf slice) {

@@ -7,6 +7,8 @@ final class RequestTraits {
 
   private static final byte[] ACCEPT = KnownHeaders.ascii("accept");
   private static final byte[] TEXT_HTML = KnownHeaders.ascii("text/html");
+  private static final byte[] WEBSOCKET = KnownHeaders.ascii("websocket");
+  private static final byte[] UPGRADE = KnownHeaders.ascii("upgrade");
 
   private RequestTraits() {}
 
@@ -32,6 +34,30 @@ final class RequestTraits {
     for (int i = 0; i < request.headerCount; i++) {
       if (KnownHeaders.tokenIs(in, request.nameStart[i], request.nameEnd[i], ACCEPT)
           && KnownHeaders.contains(in, request.valueStart[i], request.valueEnd[i], TEXT_HTML)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the request asks to become a WebSocket (RFC 6455 4.1): {@code Upgrade: websocket} and
+   * {@code upgrade} among the Connection tokens, on HTTP/1.1.
+   */
+  static boolean asksForWebSocket(ByteBuf in, Http1Head request) {
+    if (request.http10) {
+      return false;
+    }
+    boolean upgradeToken = false;
+    for (int d = 0; d < request.dropCount && !upgradeToken; d++) {
+      upgradeToken = KnownHeaders.tokenIs(in, request.dropStart[d], request.dropEnd[d], UPGRADE);
+    }
+    if (!upgradeToken) {
+      return false;
+    }
+    for (int i = 0; i < request.headerCount; i++) {
+      if (request.kind[i] == KnownHeaders.UPGRADE
+          && KnownHeaders.contains(in, request.valueStart[i], request.valueEnd[i], WEBSOCKET)) {
         return true;
       }
     }

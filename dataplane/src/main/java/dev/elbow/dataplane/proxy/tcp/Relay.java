@@ -19,7 +19,7 @@ import io.netty.handler.timeout.IdleStateEvent;
  * bounded amount of memory. A half-close (FIN) is passed on as a half-close, so protocols that shut
  * down one direction first keep working.
  */
-final class Relay extends ChannelInboundHandlerAdapter {
+public final class Relay extends ChannelInboundHandlerAdapter {
 
   private final Channel peer;
   private final Runnable onFailure;
@@ -27,7 +27,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
   /**
    * @param onFailure told when this side's channel fails (a member's reset, on the backend side)
    */
-  Relay(Channel peer, Runnable onFailure) {
+  public Relay(Channel peer, Runnable onFailure) {
     this.peer = peer;
     this.onFailure = onFailure;
   }

@@ -19,7 +19,7 @@ class HeadWriterTest {
     try {
       Http1Head parsed = new Http1Head();
       assertThat(Http1HeadParser.parse(in, true, parsed)).isPositive();
-      HeadWriter.request(out, in, parsed, CLIENT, PORT, HOST, false);
+      HeadWriter.request(out, in, parsed, CLIENT, PORT, HOST, false, false);
       return out.toString(StandardCharsets.ISO_8859_1);
     } finally {
       in.release();

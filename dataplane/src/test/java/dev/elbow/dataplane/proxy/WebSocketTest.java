@@ -1,0 +1,155 @@
+package dev.elbow.dataplane.proxy;
+
+import static dev.elbow.dataplane.testing.Snapshots.uncheckedGroup;
+import static dev.elbow.snapshot.testing.TestCertificates.certificate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.dataplane.testing.TestTls;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ListenerTimeouts;
+import dev.elbow.snapshot.Snapshot;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * WebSocket over HTTP/1.1 (RFC 6455): the client's Upgrade reaches the member, the member's 101
+ * reaches the client, and then the connection carries WebSocket frames both ways, on an HTTP
+ * listener (ws://) and an HTTPS listener (wss://), with the JDK's WebSocket client and Netty's
+ * WebSocket server as the member (an echo).
+ */
+class WebSocketTest {
+
+  private static final int MESSAGES = 10_000;
+
+  private final EventLoopGroup memberLoop =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private TestDataPlane dataPlane;
+  private Channel member;
+  private int httpPort;
+  private int httpsPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    member =
+        new ServerBootstrap()
+            .group(memberLoop)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(64 * 1024),
+                            new WebSocketServerProtocolHandler("/ws"),
+                            new Echo());
+                  }
+                })
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
+    int memberPort = ((java.net.InetSocketAddress) member.localAddress()).getPort();
+    dataPlane = TestDataPlane.start();
+    httpPort = FreePorts.next();
+    httpsPort = FreePorts.next();
+    dataPlane.apply(
+        new Snapshot(
+            1,
+            List.of(
+                new ListenerConfig("ns/ws", ListenerProtocol.HTTP, httpPort, "ns/echo"),
+                new ListenerConfig(
+                    "ns/wss",
+                    ListenerProtocol.HTTPS,
+                    httpsPort,
+                    "ns/echo",
+                    ListenerTimeouts.DEFAULTS,
+                    List.of(certificate("default")))),
+            List.of(uncheckedGroup("ns/echo", BackendProtocol.HTTP, memberPort))));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    dataPlane.close();
+    member.close().sync();
+    memberLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "wss"})
+  void tenThousandMessagesGoBothWays(String scheme) throws Exception {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(TestTls.clientTrustingTestCa())
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+    int port = scheme.equals("ws") ? httpPort : httpsPort;
+    WebSocket socket =
+        client
+            .newWebSocketBuilder()
+            .buildAsync(
+                URI.create(scheme + "://localhost:" + port + "/ws"),
+                new WebSocket.Listener() {
+                  // The JDK hands a message over in parts when its frame came in parts.
+                  private final StringBuilder message = new StringBuilder();
+
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    message.append(data);
+                    if (last) {
+                      received.add(message.toString());
+                      message.setLength(0);
+                    }
+                    webSocket.request(1);
+                    return null;
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < MESSAGES; i++) {
+      socket.sendText("message " + i, true).get(10, TimeUnit.SECONDS);
+    }
+    for (int i = 0; i < MESSAGES; i++) {
+      String echo = received.poll(10, TimeUnit.SECONDS);
+      assertThat(echo).as("echo %d", i).isEqualTo("message " + i);
+    }
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends every text frame back. */
+  private static final class Echo extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+      ctx.writeAndFlush(new TextWebSocketFrame(frame.text()));
+    }
+  }
+}
