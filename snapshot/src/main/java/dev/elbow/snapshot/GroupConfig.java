@@ -20,6 +20,8 @@ import java.util.List;
  *     connections before they are closed, 0-3600
  * @param passiveHealth how members are judged by the traffic they serve; null takes {@link
  *     PassiveHealth#DEFAULTS}
+ * @param proxyProtocol TCP groups only: the PROXY protocol header sent first on each member
+ *     connection; null sends none
  */
 public record GroupConfig(
     String name,
@@ -32,7 +34,8 @@ public record GroupConfig(
     StickySession stickySession,
     SlowStart slowStart,
     Integer deregistrationDelaySeconds,
-    PassiveHealth passiveHealth) {
+    PassiveHealth passiveHealth,
+    ProxyProtocol proxyProtocol) {
 
   /** AWS's default deregistration delay. */
   public static final int DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
@@ -47,6 +50,34 @@ public record GroupConfig(
       deregistrationDelaySeconds = DEFAULT_DEREGISTRATION_DELAY_SECONDS;
     }
     passiveHealth = passiveHealth == null ? PassiveHealth.DEFAULTS : passiveHealth;
+  }
+
+  /** A group that sends no PROXY protocol header. */
+  public GroupConfig(
+      String name,
+      BackendProtocol protocol,
+      Algorithm algorithm,
+      List<MemberConfig> members,
+      HealthCheckConfig healthCheck,
+      BackendTls tls,
+      Integer quicConnectionIdLength,
+      StickySession stickySession,
+      SlowStart slowStart,
+      Integer deregistrationDelaySeconds,
+      PassiveHealth passiveHealth) {
+    this(
+        name,
+        protocol,
+        algorithm,
+        members,
+        healthCheck,
+        tls,
+        quicConnectionIdLength,
+        stickySession,
+        slowStart,
+        deregistrationDelaySeconds,
+        passiveHealth,
+        null);
   }
 
   /** A group with the default passive health. */

@@ -15,6 +15,11 @@ import java.util.List;
  * @param timeouts how long the listener waits; null means ELB's defaults
  * @param certificates HTTPS listeners only: the certificates to present, the first by default and
  *     the others to clients that ask for one of their names by SNI
+ * @param proxyProtocolFrom TCP, HTTP and HTTPS listeners: the address ranges of upstream load
+ *     balancers whose connections begin with a PROXY protocol header (v1 or v2); its client address
+ *     then stands for the connection's (source-IP stickiness and hashing, X-Forwarded-For, the
+ *     PROXY header sent on). Connections from elsewhere are taken as they are, a header they send
+ *     is not believed. Empty: no connection is read for one
  */
 public record ListenerConfig(
     String name,
@@ -22,16 +27,29 @@ public record ListenerConfig(
     int port,
     String group,
     ListenerTimeouts timeouts,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TlsCertificate> certificates) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TlsCertificate> certificates,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> proxyProtocolFrom) {
 
   public ListenerConfig {
     timeouts = timeouts == null ? ListenerTimeouts.DEFAULTS : timeouts;
     certificates = certificates == null ? List.of() : List.copyOf(certificates);
+    proxyProtocolFrom = proxyProtocolFrom == null ? List.of() : List.copyOf(proxyProtocolFrom);
+  }
+
+  /** A listener that reads no PROXY protocol header. */
+  public ListenerConfig(
+      String name,
+      ListenerProtocol protocol,
+      int port,
+      String group,
+      ListenerTimeouts timeouts,
+      List<TlsCertificate> certificates) {
+    this(name, protocol, port, group, timeouts, certificates, null);
   }
 
   /** A listener with default timeouts and no certificates. */
   public ListenerConfig(String name, ListenerProtocol protocol, int port, String group) {
-    this(name, protocol, port, group, null, null);
+    this(name, protocol, port, group, null, null, null);
   }
 
   /** The socket family the port is opened in: a UDP port and a TCP port do not collide. */

@@ -74,6 +74,7 @@ public final class SnapshotValidator {
     }
     validateTimeouts(listener.timeouts(), at + ".timeouts", problems);
     validateCertificates(listener, at, problems);
+    validateProxyProtocolFrom(listener, at + ".proxyProtocolFrom", problems);
     GroupConfig group = groups.get(listener.group());
     if (group == null) {
       problems.add(at + ".group: no group named \"" + listener.group() + "\" in this snapshot");
@@ -100,6 +101,23 @@ public final class SnapshotValidator {
     range(problems, at + ".httpKeepAliveSeconds", t.httpKeepAliveSeconds(), 0, 4000);
     range(problems, at + ".requestSeconds", t.requestSeconds(), 1, 300);
     range(problems, at + ".responseSeconds", t.responseSeconds(), 1, 300);
+  }
+
+  private static void validateProxyProtocolFrom(
+      ListenerConfig listener, String at, List<String> problems) {
+    if (listener.proxyProtocolFrom().isEmpty()) {
+      return;
+    }
+    if (listener.protocol() == ListenerProtocol.UDP) {
+      problems.add(at + ": UDP listeners do not read PROXY protocol headers; remove it");
+    }
+    for (int i = 0; i < listener.proxyProtocolFrom().size(); i++) {
+      try {
+        Cidr.parse(listener.proxyProtocolFrom().get(i));
+      } catch (IllegalArgumentException e) {
+        problems.add(at + "[" + i + "]: " + e.getMessage());
+      }
+    }
   }
 
   private static void validateCertificates(
@@ -160,6 +178,12 @@ public final class SnapshotValidator {
     range(
         problems, at + ".deregistrationDelaySeconds", group.deregistrationDelaySeconds(), 0, 3600);
     validatePassiveHealth(group.passiveHealth(), at + ".passiveHealth", problems);
+    if (group.proxyProtocol() != null && group.protocol() != BackendProtocol.TCP) {
+      problems.add(
+          at
+              + ".proxyProtocol: only TCP groups send a PROXY protocol header; HTTP groups get the"
+              + " client's address in X-Forwarded-For");
+    }
     Integer cidLength = group.quicConnectionIdLength();
     if (cidLength != null) {
       if (group.protocol() != BackendProtocol.QUIC) {

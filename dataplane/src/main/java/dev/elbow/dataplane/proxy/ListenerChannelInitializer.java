@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,6 +61,22 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
             });
     ByteCounter bytes = new ByteCounter(metrics.bytesIn(), metrics.bytesOut());
     ch.pipeline().addLast(bytes);
+    InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+    if (route.readsProxyHeaderFrom(remote.getAddress())) {
+      // A trusted upstream load balancer: its PROXY header first, then the listener's protocol.
+      ch.pipeline()
+          .addLast(
+              ProxyHeaderReader.handlers(
+                  metrics,
+                  route.config().timeouts().requestSeconds(),
+                  ctx -> addProtocol(ctx.channel(), route, metrics, bytes)));
+    } else {
+      addProtocol(ch, route, metrics, bytes);
+    }
+  }
+
+  private void addProtocol(
+      Channel ch, ListenerRoute route, ListenerMetrics metrics, ByteCounter bytes) {
     switch (route.config().protocol()) {
       case TCP -> {
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

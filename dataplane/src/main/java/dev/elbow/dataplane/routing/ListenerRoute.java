@@ -2,8 +2,11 @@ package dev.elbow.dataplane.routing;
 
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.tls.ServerCertificates;
+import dev.elbow.snapshot.Cidr;
 import dev.elbow.snapshot.ListenerConfig;
 import io.micrometer.core.instrument.Timer;
+import java.net.InetAddress;
+import java.util.List;
 
 /**
  * Where traffic arriving on one listener port goes.
@@ -14,10 +17,39 @@ import io.micrometer.core.instrument.Timer;
  * @param metrics the listener's counters, which connections and requests add to
  * @param requestDuration HTTP and HTTPS listeners: the request duration histogram of the listener
  *     and its group; null for the others
+ * @param trustedUpstreams the ranges whose connections begin with a PROXY protocol header, parsed
+ *     from {@link ListenerConfig#proxyProtocolFrom()}
  */
 public record ListenerRoute(
     ListenerConfig config,
     GroupRuntime group,
     ServerCertificates certificates,
     ListenerMetrics metrics,
-    Timer requestDuration) {}
+    Timer requestDuration,
+    List<Cidr> trustedUpstreams) {
+
+  public ListenerRoute(
+      ListenerConfig config,
+      GroupRuntime group,
+      ServerCertificates certificates,
+      ListenerMetrics metrics,
+      Timer requestDuration) {
+    this(
+        config,
+        group,
+        certificates,
+        metrics,
+        requestDuration,
+        config.proxyProtocolFrom().stream().map(Cidr::parse).toList());
+  }
+
+  /** Whether a connection from this address must begin with a PROXY protocol header. */
+  public boolean readsProxyHeaderFrom(InetAddress client) {
+    for (int i = 0; i < trustedUpstreams.size(); i++) {
+      if (trustedUpstreams.get(i).contains(client)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -3,6 +3,7 @@ package dev.elbow.dataplane.proxy.http;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.ClientAddress;
 import dev.elbow.dataplane.proxy.DrainRequested;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
@@ -148,7 +149,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     begun = true;
     // What X-Forwarded-For, -Port and a missing Host say, worked out once per connection.
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    InetSocketAddress remote = ClientAddress.of(ctx.channel()); // a PROXY header's, if read
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
     choice = new MemberChoice(remote.getAddress(), secure);
     recorder.client(remote);

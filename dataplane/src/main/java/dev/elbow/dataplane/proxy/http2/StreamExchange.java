@@ -2,6 +2,7 @@ package dev.elbow.dataplane.proxy.http2;
 
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.proxy.BackendConnector;
+import dev.elbow.dataplane.proxy.ClientAddress;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
@@ -112,7 +113,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   private void requestHead(HttpRequest request, boolean whole) {
-    InetSocketAddress client = (InetSocketAddress) ctx.channel().parent().remoteAddress();
+    InetSocketAddress client = ClientAddress.of(ctx.channel().parent());
     record = new StreamRecord(listener.metrics(), listener.proxy().accessLog(), client, request);
     String accept = request.headers().get(HttpHeaderNames.ACCEPT);
     browser = accept != null && accept.contains("text/html");

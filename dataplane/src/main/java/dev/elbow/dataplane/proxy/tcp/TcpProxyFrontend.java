@@ -5,17 +5,19 @@ import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ByteCounter;
+import dev.elbow.dataplane.proxy.ClientAddress;
 import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.proxy.ProxyHeaders;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.snapshot.ProxyProtocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,9 +67,7 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     ListenerRoute route = proxy.routes().get().route(port);
     Member member =
-        route == null
-            ? null
-            : route.group().pickFor(((InetSocketAddress) inbound.remoteAddress()).getAddress());
+        route == null ? null : route.group().pickFor(ClientAddress.of(inbound).getAddress());
     if (member == null) {
       log.debug(
           "port {}: no member can take the connection from {}", port, inbound.remoteAddress());
@@ -100,6 +100,17 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
                 route.group().passed(chosen); // for TCP, a connect is all there is to judge by
                 TcpProxyFrontend.this.member = chosen;
                 BulkTransfer.configure(backend.config()); // before its first read
+                ProxyProtocol header = route.group().config().proxyProtocol();
+                if (header != null) {
+                  // First on the wire, and at once: the member may be the one to speak first.
+                  backend.writeAndFlush(
+                      ProxyHeaders.encode(
+                          backend.alloc(),
+                          header,
+                          ClientAddress.of(inbound),
+                          ClientAddress.destination(inbound)),
+                      backend.voidPromise());
+                }
                 ctx.pipeline().replace(TcpProxyFrontend.this, "relay", new Relay(backend, null));
                 handOver(inbound);
                 backend.read();
@@ -125,7 +136,7 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
         .accessLog()
         .log(
             metrics.name(),
-            AccessLog.address(inbound.remoteAddress()),
+            AccessLog.address(ClientAddress.of(inbound)),
             null,
             null,
             null,
