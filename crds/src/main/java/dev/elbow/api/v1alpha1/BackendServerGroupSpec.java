@@ -121,6 +121,13 @@ import java.util.List;
             + " Service",
     fieldPath = ".removalProtection",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.proxyProtocol) || self.protocol == 'TCP'",
+    message =
+        "proxyProtocol applies only to TCP groups; HTTP and HTTPS members get the client's address"
+            + " in X-Forwarded-For",
+    fieldPath = ".proxyProtocol",
+    reason = "FieldValueForbidden")
 public class BackendServerGroupSpec {
 
   @Required
@@ -191,6 +198,12 @@ public class BackendServerGroupSpec {
           + " threshold below which traffic goes to every member. On by default with Envoy's"
           + " defaults, health checks or not.")
   private PassiveHealth passiveHealth;
+
+  @JsonPropertyDescription(
+      "TCP groups: the PROXY protocol header sent first on every connection to a member, so it"
+          + " learns the client's address and port: V1 (text) or V2 (binary), as HAProxy's"
+          + " send-proxy and send-proxy-v2. Left out, none is sent.")
+  private ProxyProtocolVersion proxyProtocol;
 
   @Default("false")
   @JsonPropertyDescription(
@@ -283,6 +296,14 @@ public class BackendServerGroupSpec {
 
   public void setSlowStart(SlowStart slowStart) {
     this.slowStart = slowStart;
+  }
+
+  public ProxyProtocolVersion getProxyProtocol() {
+    return proxyProtocol;
+  }
+
+  public void setProxyProtocol(ProxyProtocolVersion proxyProtocol) {
+    this.proxyProtocol = proxyProtocol;
   }
 
   public PassiveHealth getPassiveHealth() {

@@ -19,6 +19,13 @@ import java.util.List;
             + " take them",
     fieldPath = ".certificates",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.proxyProtocolFrom) || self.protocol != 'UDP'",
+    message =
+        "UDP listeners do not read PROXY protocol headers; remove proxyProtocolFrom (a UDP group"
+            + " may still send one)",
+    fieldPath = ".proxyProtocolFrom",
+    reason = "FieldValueForbidden")
 public class ListenerSpec {
 
   @Required
@@ -48,12 +55,30 @@ public class ListenerSpec {
   @JsonPropertyDescription("Timeouts; each has the ELB default when left out.")
   private ListenerTimeouts timeouts;
 
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "TCP, HTTP and HTTPS listeners behind another load balancer: the address ranges (CIDR, such"
+          + " as 10.0.0.0/8) of those load balancers, at most 32. A connection from one of them"
+          + " must begin with a PROXY protocol header (v1 or v2) and is closed without one; the"
+          + " client address in it stands for the connection's (source-IP stickiness and hashing,"
+          + " X-Forwarded-For, the access log, a PROXY header sent on). Connections from"
+          + " anywhere else are taken as they are, and a header they send is not believed.")
+  private List<String> proxyProtocolFrom;
+
   public ListenerSpec() {}
 
   public ListenerSpec(ListenerProtocol protocol, int port, String backendGroup) {
     this.protocol = protocol;
     this.port = port;
     this.backendGroup = backendGroup;
+  }
+
+  public List<String> getProxyProtocolFrom() {
+    return proxyProtocolFrom;
+  }
+
+  public void setProxyProtocolFrom(List<String> proxyProtocolFrom) {
+    this.proxyProtocolFrom = proxyProtocolFrom;
   }
 
   public ListenerProtocol getProtocol() {

@@ -12,8 +12,8 @@ public class ListenerTimeouts {
   @Max(4000)
   @Default("300")
   @JsonPropertyDescription(
-      "TCP listeners: seconds a connection may pass no traffic either way before it is closed,"
-          + " 10-4000.")
+      "TCP listeners, and WebSocket connections on HTTP and HTTPS listeners once upgraded: seconds"
+          + " a connection may pass no traffic either way before it is closed, 10-4000.")
   private Integer tcpIdleSeconds = 300;
 
   @Min(10)

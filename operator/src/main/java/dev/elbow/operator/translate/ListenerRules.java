@@ -4,10 +4,12 @@ import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerSpec;
 import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.Cidr;
 import dev.elbow.snapshot.ListenerProtocol;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -47,6 +49,15 @@ public final class ListenerRules {
           "InvalidSpec", "spec.protocol, spec.port and spec.backendGroup are required");
     }
     ListenerProtocol protocol = ListenerProtocol.valueOf(spec.getProtocol().name());
+    List<String> upstreams = spec.getProxyProtocolFrom();
+    for (int i = 0; upstreams != null && i < upstreams.size(); i++) {
+      try {
+        Cidr.parse(upstreams.get(i));
+      } catch (IllegalArgumentException e) {
+        return Verdict.rejected(
+            "InvalidSpec", "spec.proxyProtocolFrom[" + i + "]: " + e.getMessage());
+      }
+    }
     Listener owner = samePort.stream().min(SENIORITY).orElse(listener);
     if (!ResourceKey.of(owner).equals(ResourceKey.of(listener))) {
       return Verdict.rejected(

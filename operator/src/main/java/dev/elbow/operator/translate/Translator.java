@@ -100,7 +100,8 @@ public final class Translator {
                 listener.getSpec().getPort(),
                 new ResourceKey(namespace, listener.getSpec().getBackendGroup()).toString(),
                 timeouts(listener.getSpec().getTimeouts()),
-                certificates));
+                certificates,
+                listener.getSpec().getProxyProtocolFrom()));
       }
     }
     return new Translation(

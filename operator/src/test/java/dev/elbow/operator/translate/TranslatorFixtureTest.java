@@ -48,7 +48,8 @@ class TranslatorFixtureTest {
         "udp-and-quic",
         "https",
         "traffic-policy",
-        "service-members"
+        "service-members",
+        "proxy-protocol"
       })
   void translatesAsTheFixtureSays(String fixture) throws IOException {
     Path dir = FIXTURES.resolve(fixture);
