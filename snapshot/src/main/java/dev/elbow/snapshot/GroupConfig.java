@@ -22,6 +22,8 @@ import java.util.List;
  *     PassiveHealth#DEFAULTS}
  * @param proxyProtocol TCP groups only: the PROXY protocol header sent first on each member
  *     connection; null sends none
+ * @param protocolVersion HTTP and HTTPS groups only: the HTTP version the members speak; null is
+ *     {@link ProtocolVersion#HTTP1}
  */
 public record GroupConfig(
     String name,
@@ -35,7 +37,8 @@ public record GroupConfig(
     SlowStart slowStart,
     Integer deregistrationDelaySeconds,
     PassiveHealth passiveHealth,
-    ProxyProtocol proxyProtocol) {
+    ProxyProtocol proxyProtocol,
+    ProtocolVersion protocolVersion) {
 
   /** AWS's default deregistration delay. */
   public static final int DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
@@ -77,7 +80,13 @@ public record GroupConfig(
         slowStart,
         deregistrationDelaySeconds,
         passiveHealth,
+        null,
         null);
+  }
+
+  /** Whether the members speak HTTP/2 (h2 over TLS, or h2c). */
+  public boolean speaksHttp2() {
+    return protocolVersion == ProtocolVersion.HTTP2;
   }
 
   /** A group with the default passive health. */

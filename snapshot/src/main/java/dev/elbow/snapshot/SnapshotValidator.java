@@ -178,6 +178,11 @@ public final class SnapshotValidator {
     range(
         problems, at + ".deregistrationDelaySeconds", group.deregistrationDelaySeconds(), 0, 3600);
     validatePassiveHealth(group.passiveHealth(), at + ".passiveHealth", problems);
+    if (group.protocolVersion() != null
+        && group.protocol() != BackendProtocol.HTTP
+        && group.protocol() != BackendProtocol.HTTPS) {
+      problems.add(at + ".protocolVersion: applies only to HTTP and HTTPS groups; remove it");
+    }
     if (group.proxyProtocol() != null && group.protocol() != BackendProtocol.TCP) {
       problems.add(
           at

@@ -25,7 +25,8 @@ class ProxyProtocolSnapshotTest {
         null,
         null,
         null,
-        proxyProtocol);
+        proxyProtocol,
+        null);
   }
 
   private static ListenerConfig listener(ListenerProtocol protocol, List<String> from) {

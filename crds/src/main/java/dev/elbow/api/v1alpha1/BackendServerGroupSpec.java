@@ -128,6 +128,11 @@ import java.util.List;
             + " in X-Forwarded-For",
     fieldPath = ".proxyProtocol",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "!has(self.protocolVersion) || self.protocol in ['HTTP', 'HTTPS']",
+    message = "protocolVersion applies only to HTTP and HTTPS groups; remove it",
+    fieldPath = ".protocolVersion",
+    reason = "FieldValueForbidden")
 public class BackendServerGroupSpec {
 
   @Required
@@ -204,6 +209,14 @@ public class BackendServerGroupSpec {
           + " learns the client's address and port: V1 (text) or V2 (binary), as HAProxy's"
           + " send-proxy and send-proxy-v2. Left out, none is sent.")
   private ProxyProtocolVersion proxyProtocol;
+
+  @JsonPropertyDescription(
+      "HTTP and HTTPS groups: the HTTP version the members speak, HTTP1 (the default) or HTTP2:"
+          + " h2 by ALPN for HTTPS groups, cleartext h2c with prior knowledge for HTTP groups, as"
+          + " gRPC servers speak it. HTTP/2 member connections are pooled and carry many"
+          + " requests at once; least connections counts requests. HTTP/2 clients' requests go"
+          + " to HTTP2 members as HTTP/2 (gRPC included, trailers and all).")
+  private ProtocolVersion protocolVersion;
 
   @Default("false")
   @JsonPropertyDescription(
@@ -296,6 +309,14 @@ public class BackendServerGroupSpec {
 
   public void setSlowStart(SlowStart slowStart) {
     this.slowStart = slowStart;
+  }
+
+  public ProtocolVersion getProtocolVersion() {
+    return protocolVersion;
+  }
+
+  public void setProtocolVersion(ProtocolVersion protocolVersion) {
+    this.protocolVersion = protocolVersion;
   }
 
   public ProxyProtocolVersion getProxyProtocol() {

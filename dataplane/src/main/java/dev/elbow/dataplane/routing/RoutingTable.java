@@ -148,9 +148,12 @@ public final class RoutingTable {
       BackendTlsContexts tls = null;
       if (group.tls() != null) {
         tls =
-            old != null && old.tls() != null && old.tls().config().equals(group.tls())
+            old != null
+                    && old.tls() != null
+                    && old.tls().config().equals(group.tls())
+                    && old.tls().http2() == group.speaksHttp2()
                 ? old.tls()
-                : BackendTlsContexts.build(group.tls());
+                : BackendTlsContexts.build(group.tls(), group.speaksHttp2());
       }
       groups.put(
           group.name(),

@@ -3,6 +3,8 @@ package dev.elbow.dataplane.tls;
 import dev.elbow.snapshot.BackendTls;
 import dev.elbow.snapshot.PemMaterial;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -19,10 +21,12 @@ public final class BackendTlsContexts {
 
   private final BackendTls config;
   private final SslContext context;
+  private final boolean http2;
 
-  private BackendTlsContexts(BackendTls config, SslContext context) {
+  private BackendTlsContexts(BackendTls config, SslContext context, boolean http2) {
     this.config = config;
     this.context = context;
+    this.http2 = http2;
   }
 
   /**
@@ -31,6 +35,16 @@ public final class BackendTlsContexts {
    * @throws IllegalArgumentException when the CA bundle cannot be read
    */
   public static BackendTlsContexts build(BackendTls config) {
+    return build(config, false);
+  }
+
+  /**
+   * The client context for a group's TLS settings, offering h2 by ALPN when the members speak
+   * HTTP/2 (and only h2: an HTTP/2 group's member that cannot is a failed connection).
+   *
+   * @throws IllegalArgumentException when the CA bundle cannot be read
+   */
+  public static BackendTlsContexts build(BackendTls config, boolean http2) {
     try {
       SslContextBuilder builder =
           SslContextBuilder.forClient()
@@ -40,17 +54,30 @@ public final class BackendTlsContexts {
               // check, so only the chain is verified (HAProxy's "verify required" without
               // "verifyhost").
               .endpointIdentificationAlgorithm(config.serverName() != null ? "HTTPS" : null);
+      if (http2) {
+        builder.applicationProtocolConfig(
+            new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                ApplicationProtocolNames.HTTP_2));
+      }
       if (config.insecureSkipVerify()) {
         builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
       } else {
         builder.trustManager(
             PemMaterial.certificates(config.caBundle()).toArray(X509Certificate[]::new));
       }
-      return new BackendTlsContexts(config, builder.build());
+      return new BackendTlsContexts(config, builder.build(), http2);
     } catch (Exception e) {
       throw new IllegalArgumentException(
           "the group's TLS settings cannot be used: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether the context offers h2 by ALPN: connections made with it speak HTTP/2. */
+  public boolean http2() {
+    return http2;
   }
 
   public BackendTls config() {

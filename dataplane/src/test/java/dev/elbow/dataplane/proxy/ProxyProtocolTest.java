@@ -76,7 +76,8 @@ class ProxyProtocolTest {
             null,
             null,
             null,
-            sent);
+            sent,
+            null);
     dataPlane.apply(
         new Snapshot(
             1,

@@ -17,6 +17,17 @@ public final class TestTls {
   /** A JDK client context that trusts the test CA only. */
   public static SSLContext clientTrustingTestCa() {
     try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trustingTestCa(), null);
+      return context;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Trust managers that trust the test CA only. */
+  public static javax.net.ssl.TrustManager[] trustingTestCa() {
+    try {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
       trust.setCertificateEntry(
@@ -24,9 +35,7 @@ public final class TestTls {
       TrustManagerFactory factory =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
+      return factory.getTrustManagers();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -11,6 +11,7 @@ import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthCheckProtocol;
 import dev.elbow.snapshot.MemberConfig;
+import dev.elbow.snapshot.ProtocolVersion;
 import dev.elbow.snapshot.ProxyProtocol;
 import dev.elbow.snapshot.Snapshot;
 import dev.elbow.snapshot.SnapshotValidator;
@@ -114,7 +115,10 @@ public final class GroupRules {
             TrafficPolicy.passiveHealth(spec.getPassiveHealth()),
             spec.getProxyProtocol() == null
                 ? null
-                : ProxyProtocol.valueOf(spec.getProxyProtocol().name()));
+                : ProxyProtocol.valueOf(spec.getProxyProtocol().name()),
+            spec.getProtocolVersion() == null
+                ? null
+                : ProtocolVersion.valueOf(spec.getProtocolVersion().name()));
     // The API server's schema catches nearly everything; this catches the rest (such as a range
     // "204-200" in expectedCodes) with the same checks the data plane applies, so the operator
     // never pushes a snapshot the data plane would refuse.

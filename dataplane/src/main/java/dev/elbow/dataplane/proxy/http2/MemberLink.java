@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@link BackendPool#forStreams()} with a read pending, so a member closing it is noticed, and
  * closes itself after {@link BackendPool#IDLE_SECONDS}.
  */
-final class MemberLink extends ChannelInboundHandlerAdapter {
+final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd {
 
   private final Object tls;
   private final InetSocketAddress address;
@@ -53,8 +53,8 @@ final class MemberLink extends ChannelInboundHandlerAdapter {
     reused = true;
   }
 
-  /** Starts an exchange on this connection. */
-  void attach(StreamExchange exchange) {
+  @Override
+  public void attach(StreamExchange exchange) {
     if (idleClose != null) {
       idleClose.cancel(false);
       idleClose = null;
@@ -65,8 +65,8 @@ final class MemberLink extends ChannelInboundHandlerAdapter {
     keepAlive = false;
   }
 
-  /** Whether this connection came from the pool (a member may close those as idle at any time). */
-  boolean reused() {
+  @Override
+  public boolean reused() {
     return reused;
   }
 
@@ -76,7 +76,8 @@ final class MemberLink extends ChannelInboundHandlerAdapter {
   }
 
   /** Ends the exchange: back to the pool if it can carry another, else closed. */
-  void release(boolean reusable) {
+  @Override
+  public void release(boolean reusable) {
     owner = null;
     if (!reusable || !keepAlive || !ctx.channel().isActive()) {
       ctx.close();

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -51,7 +52,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private GroupRuntime group;
   private Member member;
   private Channel backend;
-  private MemberLink link;
+  private MemberEnd link;
   private HttpRequest forwarded;
   private Deadline requestIdle;
   private Deadline responseIdle;
@@ -135,7 +136,8 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     forwarded =
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
-    StreamHeaders.forwarded(forwarded, whole, client.getAddress(), listener);
+    StreamHeaders.forwarded(
+        forwarded, whole, client.getAddress(), listener, group.config().speaksHttp2());
     replayable = whole && StreamHeaders.idempotent(request.method());
     if (!whole) {
       requestIdle.start(listener.timeouts().requestSeconds());
@@ -146,7 +148,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   private void connect(Member chosen, boolean fresh) {
-    MemberLinks.acquire(
+    MemberAcquirer members =
+        group.config().speaksHttp2() ? Http2MemberConnections::acquire : MemberLinks::acquire;
+    members.acquire(
         listener.proxy(),
         ctx.channel().eventLoop(),
         group,
@@ -188,7 +192,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   /** The member connection is open: the head and what body has come go out. */
   private void begin(Channel channel) {
     backend = channel;
-    link = channel.pipeline().get(MemberLink.class);
+    link = channel.pipeline().get(MemberEnd.class);
     link.attach(this);
     channel.read(); // the response may start before the request body ends
     channel.write(forwarded, channel.voidPromise());
@@ -267,6 +271,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     StreamHeaders.response(response.headers());
     stickiness.onResponse(member, response.headers(), listener.secure());
     record.status(status);
+    if (response instanceof FullHttpResponse whole) {
+      record.responseBytes(whole.content().readableBytes());
+    }
     ctx.write(response, ctx.voidPromise());
   }
 
@@ -276,7 +283,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     ctx.write(piece, ctx.voidPromise());
   }
 
-  void responseDone(MemberLink from) {
+  void responseDone(MemberEnd from) {
     over = true;
     ctx.flush();
     // A member that answered before the request body ended (a 413, say) has the rest of it
@@ -323,7 +330,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
    * @param answered the member sent bytes of a response (not retried: the next member would most
    *     likely answer the same way)
    */
-  void memberFailed(MemberLink from, String why, boolean answered) {
+  void memberFailed(MemberEnd from, String why, boolean answered) {
     if (from != link || over) {
       return;
     }

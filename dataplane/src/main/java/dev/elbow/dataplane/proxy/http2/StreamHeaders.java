@@ -38,12 +38,23 @@ final class StreamHeaders {
    * and chunked when the client streams a body of no stated length.
    *
    * @param whole the client's head ended the stream: there is no body
+   * @param http2Member the member speaks HTTP/2, where "te: trailers" passes
    */
   static void forwarded(
-      HttpRequest request, boolean whole, InetAddress client, StreamListener listener) {
+      HttpRequest request,
+      boolean whole,
+      InetAddress client,
+      StreamListener listener,
+      boolean http2Member) {
     HttpHeaders headers = request.headers();
     List<String> previousFor = headers.getAll(X_FORWARDED_FOR);
+    // gRPC needs "te: trailers" to reach an HTTP/2 member; HTTP/2 allows no other TE value.
+    boolean trailers =
+        http2Member && headers.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
     HOP_BY_HOP.forEach(headers::remove);
+    if (trailers) {
+      headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+    }
     // What the HTTP/2-to-HTTP/1 conversion adds for its own bookkeeping.
     headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
     headers.remove(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text());
