@@ -22,6 +22,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param udpSend UDP checks only: the probe datagram's payload (UTF-8); null sends an empty one
  * @param udpExpect UDP checks only: text the reply must contain; null accepts any reply. No reply
  *     within the timeout, or an ICMP port-unreachable, is a failure either way
+ * @param grpcService gRPC checks only: the service name asked about; null or empty asks about the
+ *     server as a whole
  */
 public record HealthCheckConfig(
     boolean enabled,
@@ -35,11 +37,42 @@ public record HealthCheckConfig(
     String host,
     String expectedCodes,
     String udpSend,
-    String udpExpect) {
+    String udpExpect,
+    String grpcService) {
 
   /** No health checking. */
   public static final HealthCheckConfig DISABLED =
-      new HealthCheckConfig(false, null, null, 0, 0, 0, 0, null, null, null, null, null);
+      new HealthCheckConfig(false, null, null, 0, 0, 0, 0, null, null, null, null, null, null);
+
+  /** A check that is not a gRPC check. */
+  public HealthCheckConfig(
+      boolean enabled,
+      HealthCheckProtocol protocol,
+      Integer port,
+      int intervalSeconds,
+      int timeoutSeconds,
+      int healthyThreshold,
+      int unhealthyThreshold,
+      String path,
+      String host,
+      String expectedCodes,
+      String udpSend,
+      String udpExpect) {
+    this(
+        enabled,
+        protocol,
+        port,
+        intervalSeconds,
+        timeoutSeconds,
+        healthyThreshold,
+        unhealthyThreshold,
+        path,
+        host,
+        expectedCodes,
+        udpSend,
+        udpExpect,
+        null);
+  }
 
   /** A TCP, HTTP or HTTPS check. */
   public HealthCheckConfig(

@@ -9,5 +9,10 @@ public enum HealthCheckProtocol {
   /** An HTTP GET over TLS whose status code is one of the expected codes. */
   HTTPS,
   /** A UDP probe that draws no ICMP port-unreachable. */
-  UDP
+  UDP,
+  /**
+   * A gRPC health check ({@code grpc.health.v1.Health/Check}) over HTTP/2 that answers SERVING for
+   * the configured service name.
+   */
+  GRPC
 }

@@ -256,7 +256,7 @@ public final class SnapshotValidator {
       return;
     }
     if (check.protocol() == null) {
-      problems.add(at + ".protocol: must be one of TCP, HTTP, HTTPS, UDP");
+      problems.add(at + ".protocol: must be one of TCP, HTTP, HTTPS, UDP, GRPC");
     } else if (group.protocol() != null) {
       boolean datagramCheck = check.protocol() == HealthCheckProtocol.UDP;
       if (datagramCheck != group.protocol().isDatagram()) {
@@ -265,7 +265,7 @@ public final class SnapshotValidator {
                 + ".protocol: a "
                 + group.protocol()
                 + " group is checked with "
-                + (group.protocol().isDatagram() ? "UDP" : "TCP, HTTP or HTTPS")
+                + (group.protocol().isDatagram() ? "UDP" : "TCP, HTTP, HTTPS or GRPC")
                 + ", not "
                 + check.protocol());
       }
@@ -300,6 +300,18 @@ public final class SnapshotValidator {
       }
     } else if (check.path() != null || check.host() != null || check.expectedCodes() != null) {
       problems.add(at + ": path, host and expectedCodes apply only to HTTP and HTTPS checks");
+    }
+    if (check.protocol() == HealthCheckProtocol.GRPC && !group.speaksHttp2()) {
+      problems.add(
+          at
+              + ".protocol: GRPC checks need members that speak HTTP/2; set the group's"
+              + " protocolVersion to HTTP2");
+    }
+    if (check.protocol() != HealthCheckProtocol.GRPC && check.grpcService() != null) {
+      problems.add(at + ".grpcService: applies only to GRPC checks");
+    }
+    if (check.grpcService() != null && check.grpcService().length() > 200) {
+      problems.add(at + ".grpcService: at most 200 characters");
     }
     if (check.protocol() != HealthCheckProtocol.UDP
         && (check.udpSend() != null || check.udpExpect() != null)) {

@@ -59,7 +59,7 @@ class SnapshotValidatorTest {
             "groups[0].members[1].port: must be 1-65535, was 0",
             "groups[0].members[1].weight: must be 0-100, was 101",
             "groups[0].members[3]: 10.0.0.3:5432 appears twice in the group",
-            "groups[0].healthCheck.protocol: a TCP group is checked with TCP, HTTP or HTTPS, not UDP",
+            "groups[0].healthCheck.protocol: a TCP group is checked with TCP, HTTP, HTTPS or GRPC, not UDP",
             "groups[0].healthCheck.port: must be 1-65535, was 70000",
             "groups[0].healthCheck.timeoutSeconds: must be less than intervalSeconds (3), was 3",
             "groups[0].healthCheck.healthyThreshold: must be 1-10, was 0",

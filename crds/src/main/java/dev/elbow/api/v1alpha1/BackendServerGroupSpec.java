@@ -21,7 +21,7 @@ import java.util.List;
         "!has(self.healthCheck) || !has(self.healthCheck.protocol)"
             + " || (self.protocol in ['UDP', 'QUIC']) == (self.healthCheck.protocol == 'UDP')",
     message =
-        "healthCheck.protocol must be UDP for UDP and QUIC groups, and TCP, HTTP or HTTPS for"
+        "healthCheck.protocol must be UDP for UDP and QUIC groups, and TCP, HTTP, HTTPS or GRPC for"
             + " TCP, HTTP and HTTPS groups",
     fieldPath = ".healthCheck.protocol",
     reason = "FieldValueInvalid")
@@ -133,6 +133,16 @@ import java.util.List;
     message = "protocolVersion applies only to HTTP and HTTPS groups; remove it",
     fieldPath = ".protocolVersion",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value =
+        "!has(self.healthCheck) || !has(self.healthCheck.protocol)"
+            + " || self.healthCheck.protocol != 'GRPC'"
+            + " || (has(self.protocolVersion) && self.protocolVersion == 'HTTP2')",
+    message =
+        "GRPC health checks need members that speak HTTP/2: set protocolVersion: HTTP2 (gRPC"
+            + " servers do)",
+    fieldPath = ".healthCheck.protocol",
+    reason = "FieldValueInvalid")
 public class BackendServerGroupSpec {
 
   @Required

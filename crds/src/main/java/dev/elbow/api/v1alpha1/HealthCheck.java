@@ -18,6 +18,11 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "timeoutSeconds must be less than intervalSeconds",
     fieldPath = ".timeoutSeconds",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.grpcService) || (has(self.protocol) && self.protocol == 'GRPC')",
+    message = "grpcService applies only to GRPC checks; set protocol: GRPC or remove it",
+    fieldPath = ".grpcService",
+    reason = "FieldValueForbidden")
 public class HealthCheck {
 
   @Default("true")
@@ -25,8 +30,10 @@ public class HealthCheck {
   private Boolean enabled = true;
 
   @JsonPropertyDescription(
-      "TCP, HTTP, HTTPS (for TCP, HTTP and HTTPS groups) or UDP (for UDP and QUIC groups)."
-          + " Defaults to the group's protocol (UDP for QUIC groups).")
+      "TCP, HTTP, HTTPS (for TCP, HTTP and HTTPS groups), GRPC (the gRPC health checking"
+          + " protocol, grpc.health.v1, for HTTP and HTTPS groups whose protocolVersion is HTTP2;"
+          + " healthy while the member answers SERVING for grpcService) or UDP (for UDP and QUIC"
+          + " groups). Defaults to the group's protocol (UDP for QUIC groups).")
   private HealthCheckProtocol protocol;
 
   @Min(1)
@@ -84,6 +91,20 @@ public class HealthCheck {
       "UDP checks: text the reply must contain. Defaults to accepting any reply; no reply within"
           + " the timeout, or an ICMP port-unreachable, fails the check either way.")
   private String udpExpect;
+
+  @Size(max = 200)
+  @JsonPropertyDescription(
+      "GRPC checks: the service name asked about, as registered with the member's health"
+          + " service (e.g. my.package.Orders). Defaults to the server as a whole (\"\").")
+  private String grpcService;
+
+  public String getGrpcService() {
+    return grpcService;
+  }
+
+  public void setGrpcService(String grpcService) {
+    this.grpcService = grpcService;
+  }
 
   public String getUdpSend() {
     return udpSend;

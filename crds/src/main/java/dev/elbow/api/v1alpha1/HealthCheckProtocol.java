@@ -5,5 +5,6 @@ public enum HealthCheckProtocol {
   TCP,
   HTTP,
   HTTPS,
-  UDP;
+  UDP,
+  GRPC;
 }

@@ -99,6 +99,12 @@ public final class HealthChecker implements AutoCloseable {
               check.host(),
               ExpectedCodes.parse(check.expectedCodes()),
               check.protocol() == HealthCheckProtocol.HTTPS ? group.tls() : null);
+      case GRPC ->
+          new GrpcProbe(
+              transport,
+              check.timeoutSeconds(),
+              check.grpcService(),
+              group.config().protocol() == BackendProtocol.HTTPS ? group.tls() : null);
       case UDP ->
           new UdpProbe(
               transport, // the checker's own loops, whatever UDP listeners run on

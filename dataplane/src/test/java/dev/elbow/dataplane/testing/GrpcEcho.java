@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * A gRPC server (grpc-java, h2c on loopback) with one method of each kind, whose messages are plain
  * UTF-8 strings (no protobuf needed): {@code Unary} echoes, {@code Count} streams 1..n back, {@code
  * Join} joins a client stream, {@code Chat} echoes each message of a bidirectional stream, {@code
- * Fail} answers NOT_FOUND, and {@code Slow} answers after 3 s, for deadlines.
+ * Fail} answers NOT_FOUND, and {@code Slow} answers after 3 s, for deadlines; beside them,
+ * grpc-java's own {@code grpc.health.v1} service ({@link #health()}).
  */
 public final class GrpcEcho implements AutoCloseable {
 
@@ -57,6 +59,7 @@ public final class GrpcEcho implements AutoCloseable {
 
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
 
   public GrpcEcho() throws IOException {
     ServerServiceDefinition service =
@@ -139,6 +142,7 @@ public final class GrpcEcho implements AutoCloseable {
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(service)
+            .addService(health.getHealthService())
             .build()
             .start();
   }
@@ -151,6 +155,11 @@ public final class GrpcEcho implements AutoCloseable {
         .setRequestMarshaller(TEXT)
         .setResponseMarshaller(TEXT)
         .build();
+  }
+
+  /** grpc-java's health service on this server: set what it answers per service name. */
+  public HealthStatusManager health() {
+    return health;
   }
 
   public int port() {

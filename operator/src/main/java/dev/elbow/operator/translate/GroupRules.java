@@ -162,7 +162,8 @@ public final class GroupRules {
             ? Objects.requireNonNullElse(given.getExpectedCodes(), ExpectedCodes.DEFAULT)
             : given.getExpectedCodes(),
         given.getUdpSend(),
-        given.getUdpExpect());
+        given.getUdpExpect(),
+        given.getGrpcService());
   }
 
   private static HealthCheckProtocol defaultProtocol(BackendProtocol group) {

@@ -49,7 +49,8 @@ class TranslatorFixtureTest {
         "https",
         "traffic-policy",
         "service-members",
-        "proxy-protocol"
+        "proxy-protocol",
+        "grpc"
       })
   void translatesAsTheFixtureSays(String fixture) throws IOException {
     Path dir = FIXTURES.resolve(fixture);

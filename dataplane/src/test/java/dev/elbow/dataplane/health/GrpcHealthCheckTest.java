@@ -1,0 +1,112 @@
+package dev.elbow.dataplane.health;
+
+import static dev.elbow.dataplane.testing.Snapshots.member;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elbow.dataplane.testing.GrpcEcho;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.snapshot.Algorithm;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.GroupConfig;
+import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.HealthCheckProtocol;
+import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.MemberHealth;
+import dev.elbow.snapshot.ProtocolVersion;
+import dev.elbow.snapshot.Snapshot;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * gRPC health checks against grpc-java's own {@code grpc.health.v1} service: a member is healthy
+ * while it answers SERVING for the service name, and its reason says what it answered otherwise.
+ */
+class GrpcHealthCheckTest {
+
+  private TestDataPlane dataPlane;
+  private GrpcEcho echo;
+
+  @BeforeEach
+  void start() throws Exception {
+    echo = new GrpcEcho();
+    dataPlane = TestDataPlane.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    dataPlane.close();
+    echo.close();
+  }
+
+  private void check(String service) {
+    dataPlane.apply(
+        new Snapshot(
+            1,
+            List.of(),
+            List.of(
+                new GroupConfig(
+                    "ns/grpc",
+                    BackendProtocol.HTTP,
+                    Algorithm.ROUND_ROBIN,
+                    List.of(member(echo.port(), 1)),
+                    new HealthCheckConfig(
+                        true,
+                        HealthCheckProtocol.GRPC,
+                        null,
+                        2,
+                        1,
+                        1,
+                        1,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        service),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    ProtocolVersion.HTTP2))));
+  }
+
+  private MemberHealth eventually(HealthState state) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> dataPlane.memberHealth(echo.port()).state() == state);
+    return dataPlane.memberHealth(echo.port());
+  }
+
+  @Test
+  void servingIsHealthyAndNotServingIsNot() {
+    echo.health().setStatus("test.Echo", ServingStatus.SERVING);
+    check("test.Echo");
+    eventually(HealthState.HEALTHY);
+
+    echo.health().setStatus("test.Echo", ServingStatus.NOT_SERVING);
+    assertThat(eventually(HealthState.UNHEALTHY).reason()).contains("serving status NOT_SERVING");
+
+    echo.health().setStatus("test.Echo", ServingStatus.SERVING);
+    eventually(HealthState.HEALTHY);
+  }
+
+  @Test
+  void theServerAsAWholeIsAskedWithoutAName() {
+    check(null); // grpc-java's manager answers SERVING for "" from the start
+    eventually(HealthState.HEALTHY);
+  }
+
+  @Test
+  void anUnknownServiceSaysSo() {
+    check("no.Such");
+    assertThat(eventually(HealthState.UNHEALTHY).reason()).contains("gRPC status 5");
+  }
+}
