@@ -6,6 +6,7 @@ import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ClientAddress;
 import dev.elbow.dataplane.proxy.DrainRequested;
 import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.proxy.http2.Http1Streams;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
@@ -57,6 +58,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext proxy;
   private final int port;
+  private final ListenerTimeouts timeouts;
   private final HeadDeadline headDeadline;
   private final boolean keepAliveAllowed;
   private final boolean secure;
@@ -117,6 +119,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       ListenerMetrics metrics,
       boolean secure) {
     this.proxy = proxy;
+    this.timeouts = timeouts;
     this.recorder = new ExchangeRecorder(metrics, proxy.accessLog());
     this.port = port;
     this.secure = secure;
@@ -265,6 +268,15 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     group = route.group();
+    if (group.config().speaksHttp2()) {
+      // The members speak HTTP/2: this connection's requests become HTTP/2 streams from here.
+      state = CLOSING;
+      headDeadline.stop();
+      ByteBuf bytes = in;
+      in = null;
+      Http1Streams.takeOver(ctx, bytes, proxy, port, timeouts, recorder.listener(), secure);
+      return;
+    }
     recorder.route(route);
     responseTimeoutSeconds = route.config().timeouts().responseSeconds();
     tunnelIdleSeconds = route.config().timeouts().tcpIdleSeconds();

@@ -2,7 +2,6 @@ package dev.elbow.dataplane.proxy.http2;
 
 import dev.elbow.dataplane.proxy.http.ErrorResponses;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,17 +19,16 @@ final class StreamErrors {
   private StreamErrors() {}
 
   /**
-   * Sends the answer and logs what happened under its request ID.
+   * The answer, with its request ID; what happened is logged under that ID.
    *
    * @param detail what happened, for the log; never sent
-   * @return the body's length
    */
-  static int answer(ChannelHandlerContext ctx, int status, String detail, boolean browser) {
+  static FullHttpResponse answer(int status, String detail, boolean browser) {
     String id = ErrorResponses.newRequestId();
     if (status >= 500) {
-      errors.warn("request {}: {} on HTTP/2 stream: {}", id, status, detail);
+      errors.warn("request {}: {} on stream exchange: {}", id, status, detail);
     } else {
-      errors.debug("request {}: {} on HTTP/2 stream: {}", id, status, detail);
+      errors.debug("request {}: {} on stream exchange: {}", id, status, detail);
     }
     FullHttpResponse response =
         new DefaultFullHttpResponse(
@@ -39,10 +37,8 @@ final class StreamErrors {
             Unpooled.wrappedBuffer(ErrorResponses.body(status, id, browser)));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, ErrorResponses.contentType(browser));
     response.headers().set(ErrorResponses.REQUEST_ID_HEADER, id);
-    int length = response.content().readableBytes();
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
-    ctx.writeAndFlush(response);
-    return length;
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    return response;
   }
 
   /** A failure after part of a response went out, which the client only sees as a reset. */

@@ -74,8 +74,22 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private boolean waitingForMember;
   private boolean waitingForClient;
 
+  // Set when the client is an HTTP/1.1 connection whose group speaks HTTP/2 ({@link
+  // Http1Streams}): one exchange per request, and no stream of its own to reset.
+  private final Http1Streams http1;
+
   StreamExchange(StreamListener listener) {
+    this(listener, null);
+  }
+
+  StreamExchange(StreamListener listener, Http1Streams http1) {
     this.listener = listener;
+    this.http1 = http1;
+  }
+
+  /** Whether the client has sent its whole request. */
+  boolean requestEnded() {
+    return requestEnded;
   }
 
   @Override
@@ -114,8 +128,15 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   private void requestHead(HttpRequest request, boolean whole) {
-    InetSocketAddress client = ClientAddress.of(ctx.channel().parent());
-    record = new StreamRecord(listener.metrics(), listener.proxy().accessLog(), client, request);
+    InetSocketAddress client =
+        ClientAddress.of(http1 != null ? ctx.channel() : ctx.channel().parent());
+    record =
+        new StreamRecord(
+            listener.metrics(),
+            listener.proxy().accessLog(),
+            client,
+            request,
+            http1 != null ? "HTTP/1.1" : "HTTP/2");
     String accept = request.headers().get(HttpHeaderNames.ACCEPT);
     browser = accept != null && accept.contains("text/html");
     ListenerRoute route = listener.proxy().routes().get().route(listener.port());
@@ -271,6 +292,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     StreamHeaders.response(response.headers());
     stickiness.onResponse(member, response.headers(), listener.secure());
     record.status(status);
+    if (http1 != null) {
+      http1.frame(response);
+    }
     if (response instanceof FullHttpResponse whole) {
       record.responseBytes(whole.content().readableBytes());
     }
@@ -294,6 +318,15 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     end();
     if (!requestEnded) {
       // The response is whole; the body the client still sends goes nowhere (RFC 9113 8.1).
+      endEarly();
+    }
+  }
+
+  /** The response is whole but the request is not: the rest of the request is refused. */
+  private void endEarly() {
+    if (http1 != null) {
+      http1.closeAfterResponse(); // the rest of the body would be read as the next request
+    } else {
       ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
     }
   }
@@ -403,10 +436,15 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     pending.forEach(HttpContent::release);
     pending.clear();
     record.status(status);
-    record.responseBytes(StreamErrors.answer(ctx, status, detail, browser));
+    FullHttpResponse response = StreamErrors.answer(status, detail, browser);
+    record.responseBytes(response.content().readableBytes());
+    if (http1 != null) {
+      http1.frame(response);
+    }
+    ctx.writeAndFlush(response);
     end();
     if (!requestEnded) {
-      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+      endEarly();
     }
   }
 
@@ -414,7 +452,11 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private void reset() {
     over = true;
     end();
-    ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
+    if (http1 != null) {
+      ctx.close(); // an HTTP/1.1 response cut short: the close tells the client
+    } else {
+      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
+    }
   }
 
   /** Closes the member connection of this exchange; it is never reused. */
@@ -437,6 +479,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     }
     if (record != null) {
       record.end();
+    }
+    if (http1 != null) {
+      http1.exchangeOver(this);
     }
   }
 

@@ -17,7 +17,11 @@ final class StreamRecord extends RequestRecord {
   private boolean ended;
 
   StreamRecord(
-      ListenerMetrics metrics, AccessLog accessLog, SocketAddress client, HttpRequest request) {
+      ListenerMetrics metrics,
+      AccessLog accessLog,
+      SocketAddress client,
+      HttpRequest request,
+      String protocol) {
     super(metrics, accessLog);
     start = System.nanoTime();
     if (accessLog != null) {
@@ -25,7 +29,7 @@ final class StreamRecord extends RequestRecord {
       this.method = request.method().name();
       this.host = request.headers().get(HttpHeaderNames.HOST);
       this.path = request.uri();
-      this.protocol = "HTTP/2";
+      this.protocol = protocol;
     }
   }
 

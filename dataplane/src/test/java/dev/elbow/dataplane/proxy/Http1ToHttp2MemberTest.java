@@ -1,0 +1,123 @@
+package dev.elbow.dataplane.proxy;
+
+import static dev.elbow.dataplane.testing.Snapshots.member;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.H2cMember;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.snapshot.Algorithm;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.GroupConfig;
+import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ProtocolVersion;
+import dev.elbow.snapshot.Snapshot;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP/1.1 clients of a group whose members speak only HTTP/2: each request goes to the member as a
+ * stream of one pooled connection, and the answer comes back as HTTP/1.1, chunked (with the
+ * member's trailers) since it states no length, on a connection that stays open for the next.
+ */
+class Http1ToHttp2MemberTest {
+
+  private TestDataPlane dataPlane;
+  private H2cMember member;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    member = new H2cMember();
+    dataPlane = TestDataPlane.start();
+    port = FreePorts.next();
+    dataPlane.apply(
+        new Snapshot(
+            1,
+            List.of(new ListenerConfig("ns/web", ListenerProtocol.HTTP, port, "ns/h2")),
+            List.of(
+                new GroupConfig(
+                    "ns/h2",
+                    BackendProtocol.HTTP,
+                    Algorithm.ROUND_ROBIN,
+                    List.of(member(member.port(), 1)),
+                    HealthCheckConfig.DISABLED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    ProtocolVersion.HTTP2))));
+  }
+
+  @AfterEach
+  void stop() {
+    dataPlane.close();
+    member.close();
+  }
+
+  @Test
+  void requestsOfAKeptAliveConnectionShareOneMemberConnection() throws Exception {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> get =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/item/" + i)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(get.statusCode()).isEqualTo(200);
+      assertThat(get.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      assertThat(get.body()).isEqualTo("GET /item/" + i + " 0");
+    }
+    HttpResponse<String> post =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(post.body()).isEqualTo("POST /upload 100000");
+    assertThat(member.connections()).as("streams of one member connection").isEqualTo(1);
+  }
+
+  @Test
+  void theAnswerIsChunkedWithTheMembersTrailersAndPipelinedRequestsWaitTheirTurn()
+      throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /a HTTP/1.1\r\nHost: x\r\nTE: trailers\r\n\r\n"
+                  + "GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String both = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      int second = both.indexOf("HTTP/1.1 200", 1);
+      assertThat(second).as("two responses").isPositive();
+      String first = both.substring(0, second).toLowerCase();
+      assertThat(first).startsWith("http/1.1 200").contains("transfer-encoding: chunked");
+      assertThat(first).contains("get /a 0").contains("\r\n0\r\nx-served-by: h2c\r\n\r\n");
+      assertThat(both.substring(second).toLowerCase())
+          .contains("connection: close")
+          .contains("get /b 0");
+    }
+  }
+}
