@@ -99,7 +99,7 @@ lines += [
     f"- command: `{COMMAND}`",
     f"- versions: {version(['haproxy', '-v'])}; {version(['nginx', '-v'])}; {version(['wrk', '-v'])};"
     f" {version(['iperf3', '-v'])}; {version(['java', '-version'])}",
-    "- peers: HAProxy and NGINX with the configurations of `../shared/bench/peers/conf` (1 thread or"
+    "- peers: HAProxy and NGINX with the configurations in `bench/conf` (1 thread or"
     " worker unless the target says 2), plus `bench/conf/haproxy-tcp-http.cfg`; Elbow runs the data"
     " plane with one event loop (`elbow-1t`) and the JVM options in `bench/run.sh`, and adds"
     " X-Forwarded-For/-Proto/-Port headers the peers do not.",

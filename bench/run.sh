@@ -13,7 +13,7 @@
 #   -o DIR   results directory (default bench/results/<timestamp>)
 #   -P       skip the protocol rounds (HTTPS, HTTP/2 and UDP)
 #
-# Ports (loopback): backends 18081/18082 (nginx, from ../shared/bench/peers/conf), iperf3 18201,
+# Ports (loopback): backends 18081/18082 (nginx, from bench/conf), iperf3 18201,
 # haproxy-1t 18090, nginx-1w 18091, haproxy-tcp 18092 (-> iperf3), haproxy-tcp-http 18093
 # (-> backend 1), haproxy-2t 18094, nginx-2w 18095, elbow-1t 18100 (HTTP) / 18102 (TCP -> iperf3)
 # / 18103 (TCP -> backend 1), elbow-2t 18110 / 18112 / 18113. Protocols: haproxy-1t HTTPS 18096
@@ -26,9 +26,14 @@
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PEERS=$ROOT/../shared/bench/peers/conf
-[ -d "$PEERS" ] || PEERS=$ROOT/bench/peers-conf
+# Every peer configuration this script reads lives in bench/conf, so a clone alone can run it.
+PEERS=$ROOT/bench/conf
 CONF=$ROOT/bench/conf
+for f in nginx-backend1.conf nginx-backend2.conf nginx-proxy-1w.conf nginx-proxy-2w.conf \
+  haproxy-http-1t.cfg haproxy-http-2t.cfg haproxy-tcp.cfg haproxy-https-1t.cfg \
+  haproxy-tcp-http.cfg nginx-udp.conf; do
+  [ -f "$CONF/$f" ] || { echo "bench/run.sh: missing bench/conf/$f (a peer configuration)" >&2; exit 1; }
+done
 ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; ALLOC=1; PROTO=1; OUT=""
 while getopts "r:d:W:i:2JCARPo:h" opt; do
   case $opt in
