@@ -5,6 +5,7 @@ import static dev.elbow.snapshot.testing.TestCertificates.certificate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.H2TestClient;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.dataplane.testing.TestTls;
 import dev.elbow.snapshot.BackendProtocol;
@@ -25,14 +26,20 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +49,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * WebSocket over HTTP/1.1 (RFC 6455): the client's Upgrade reaches the member, the member's 101
  * reaches the client, and then the connection carries WebSocket frames both ways, on an HTTP
  * listener (ws://) and an HTTPS listener (wss://), with the JDK's WebSocket client and Netty's
- * WebSocket server as the member (an echo).
+ * WebSocket server as the member (an echo); and WebSocket over HTTP/2 (RFC 8441) to that member.
  */
 class WebSocketTest {
 
@@ -143,6 +150,74 @@ class WebSocketTest {
       assertThat(echo).as("echo %d", i).isEqualTo("message " + i);
     }
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * RFC 8441: the client opens the WebSocket with an extended CONNECT on an HTTP/2 stream (over
+   * TLS, and h2c); the member is the same HTTP/1.1 WebSocket server. The frames are written and
+   * read by hand here (client frames masked, as RFC 6455 requires).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void tenThousandMessagesGoBothWaysOverAnHttp2Stream(String listener) throws Exception {
+    try (H2TestClient client =
+        listener.equals("h2") ? H2TestClient.tls(httpsPort) : H2TestClient.cleartext(httpPort)) {
+      Http2Headers connect =
+          new DefaultHttp2Headers()
+              .method("CONNECT")
+              .scheme(listener.equals("h2") ? "https" : "http")
+              .path("/ws")
+              .authority("localhost")
+              .set(":protocol", "websocket")
+              .set("sec-websocket-version", "13");
+      H2TestClient.Stream stream = client.open(connect, false, true);
+      assertThat(stream.head(10).status()).hasToString("200");
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      for (int i = 0; i < MESSAGES; i++) {
+        batch.write(maskedText("message " + i));
+        if (batch.size() > 8 * 1024 || i == MESSAGES - 1) {
+          stream.send(batch.toByteArray(), false);
+          batch.reset();
+        }
+      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> texts(stream.text()).size() == MESSAGES);
+      List<String> echoes = texts(stream.text());
+      for (int i = 0; i < MESSAGES; i++) {
+        assertThat(echoes.get(i)).as("echo %d", i).isEqualTo("message " + i);
+      }
+      stream.cancel();
+    }
+  }
+
+  /** A client text frame (FIN, opcode 1), masked, of fewer than 126 bytes. */
+  private static byte[] maskedText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = {0x12, 0x34, 0x56, 0x78};
+    byte[] frame = new byte[2 + 4 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(mask, 0, frame, 2, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    return frame;
+  }
+
+  /** The texts of the whole unmasked server frames at the start of {@code bytes}. */
+  private static List<String> texts(String bytes) {
+    List<String> texts = new ArrayList<>();
+    int i = 0;
+    while (i + 2 <= bytes.length()) {
+      int length = bytes.charAt(i + 1) & 0x7F;
+      if (i + 2 + length > bytes.length()) {
+        break;
+      }
+      texts.add(bytes.substring(i + 2, i + 2 + length));
+      i += 2 + length;
+    }
+    return texts;
   }
 
   /** Sends every text frame back. */

@@ -171,12 +171,12 @@ public final class H2TestClient implements AutoCloseable {
       return bodyBytes.get();
     }
 
-    /** The body as text, when it was small enough to keep (the first 64 KiB). */
+    /** The body as text, when it was small enough to keep (the first MiB). */
     public synchronized String text() {
       return text.toString();
     }
 
-    /** The text of each DATA frame, in order of arrival (the first 64 KiB of the body). */
+    /** The text of each DATA frame, in order of arrival (the first MiB of the body). */
     public List<String> pieces() {
       return pieces;
     }
@@ -211,7 +211,7 @@ public final class H2TestClient implements AutoCloseable {
         ByteBuf content = data.content();
         bodyBytes.addAndGet(content.readableBytes());
         synchronized (this) {
-          if (text.length() < 64 * 1024 && content.isReadable()) {
+          if (text.length() < 1024 * 1024 && content.isReadable()) {
             String piece = content.toString(StandardCharsets.ISO_8859_1);
             text.append(piece);
             pieces.add(piece);

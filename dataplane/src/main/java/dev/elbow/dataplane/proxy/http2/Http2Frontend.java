@@ -55,7 +55,9 @@ public final class Http2Frontend {
           .initialSettings(
               Http2Settings.defaultSettings()
                   .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                  .maxHeaderListSize(MAX_HEADER_LIST_SIZE))
+                  .maxHeaderListSize(MAX_HEADER_LIST_SIZE)
+                  // RFC 8441: clients may open WebSockets with an extended CONNECT.
+                  .connectProtocolEnabled(true))
           .build(),
       new Http2MultiplexHandler(
           new ChannelInitializer<Http2StreamChannel>() {

@@ -87,6 +87,10 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     this.http1 = http1;
   }
 
+  StreamListener listener() {
+    return listener;
+  }
+
   /** Whether the client has sent its whole request. */
   boolean requestEnded() {
     return requestEnded;
