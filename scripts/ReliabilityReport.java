@@ -48,7 +48,8 @@ public class ReliabilityReport {
           "a garbage or 150-header answer on one path",
           "a member that resets every connection",
           "every member failing its health checks (panic)",
-          "an upload far longer than the response timeout");
+          "an upload far longer than the response timeout",
+          "1 GiB down and 1 GiB up one HTTP/2 stream");
 
   public static void main(String[] args) throws Exception {
     Path rows = Path.of(args[0]);
