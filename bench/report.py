@@ -29,13 +29,19 @@ KINDS = [
     ("https64", "HTTPS keep-alive (TLS terminated by the proxy, HTTP/1.1), 64 connections", "req/s", "haproxy-1t", True),
     ("httpsclose", "HTTPS new connection (full TLS handshake) per request, 64 connections", "req/s", "haproxy-1t", True),
     ("h2", "HTTPS with HTTP/2 from clients (h2load, 16 connections x 8 streams), HTTP/1.1 to the backends", "req/s", "haproxy-1t", False),
+    ("h2big", "HTTP/2 large streams over TLS (h2load, 1 connection x 64 streams of 15 MB), HTTP/1.1 to the backends; errors column: failed streams", "MB/s", "haproxy-1t", False),
+    ("h2bigrss", "Peak resident set growth of the proxy during those large streams (lower is better)", "MiB", "haproxy-1t", False),
+    ("grpc", "gRPC unary calls over TLS (h2load, 16 connections x 8 streams), HTTP/2 (h2c) to a grpc-java member", "req/s", "haproxy-1t", False),
     ("udp", "UDP forwarding (iperf3 -u, 1200-byte datagrams, unlimited offered load): received throughput; the errors column is the loss %", "Gbit/s", "nginx-1w", False),
 ]
 PENDING = []
 SHORT = {"http64": "HTTP keep-alive, 64 conns", "http256": "HTTP keep-alive, 256 conns",
          "httpclose": "HTTP, connection per request", "tcpconn": "TCP connections/s",
          "tcpbulk": "TCP bulk", "https64": "HTTPS keep-alive", "httpsclose": "HTTPS handshakes/s",
-         "h2": "HTTP/2 over TLS", "udp": "UDP (vs NGINX stream)"}
+         "h2": "HTTP/2 over TLS", "h2big": "HTTP/2 large streams", "grpc": "gRPC unary",
+         "udp": "UDP (vs NGINX stream)"}
+# Kinds whose ratio to the peer is no throughput: left out of the chart.
+NOT_CHARTED = {"h2bigrss"}
 
 
 def version(cmd):
@@ -138,10 +144,16 @@ if e and h:
 for kind, label, peer in (("https64", "HTTPS keep-alive req/s >= HAProxy", "haproxy-1t"),
                           ("httpsclose", "HTTPS handshakes/s >= HAProxy", "haproxy-1t"),
                           ("h2", "HTTP/2 req/s >= HAProxy", "haproxy-1t"),
+                          ("h2big", "HTTP/2 large-stream throughput >= HAProxy", "haproxy-1t"),
+                          ("grpc", "gRPC req/s >= HAProxy proto h2", "haproxy-1t"),
                           ("udp", "UDP received throughput >= NGINX stream", "nginx-1w")):
     e, h = med(series(kind, "elbow-1t", "value")), med(series(kind, peer, "value"))
     if e and h:
         trows.append((label, f"{e / h:.2f}x", verdict(e / h, 1.0, True)))
+v = med(series("h2bigrss", "elbow-1t", "value"))
+if v is not None:
+    trows.append(("HTTP/2 large streams: resident set growth <= 64 MiB", f"{v:.0f} MiB",
+                  verdict(v, 64, False)))
 if cpv:
     v = cpv.get("changeToRoutingP99Millis")
     trows.append(("config change to routing p99 < 200 ms", f"{v} ms", verdict(v, 200, False)))
@@ -247,6 +259,8 @@ with open(os.path.join(DOCS, "benchmarks.md"), "w") as f:
 # ---------------------------------------------------------------- chart
 bars = []
 for kind, title, unit, peer, _ in KINDS:
+    if kind in NOT_CHARTED:
+        continue
     hap = med(series(kind, peer, "value"))
     for t in targets_by_kind.get(kind, []):
         if t == "direct" or not hap:

@@ -31,7 +31,7 @@ PEERS=$ROOT/bench/conf
 CONF=$ROOT/bench/conf
 for f in nginx-backend1.conf nginx-backend2.conf nginx-proxy-1w.conf nginx-proxy-2w.conf \
   haproxy-http-1t.cfg haproxy-http-2t.cfg haproxy-tcp.cfg haproxy-https-1t.cfg \
-  haproxy-tcp-http.cfg nginx-udp.conf; do
+  haproxy-tcp-http.cfg haproxy-grpc-1t.cfg nginx-udp.conf; do
   [ -f "$CONF/$f" ] || { echo "bench/run.sh: missing bench/conf/$f (a peer configuration)" >&2; exit 1; }
 done
 ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; ALLOC=1; PROTO=1; OUT=""
@@ -137,10 +137,13 @@ if [ $TWO = 1 ]; then
 fi
 
 if [ $ROUNDS_ON = 1 ]; then
-  for p in 18081 18082 18090 18091 18092 18093 18094 18095 18096 18100 18102 18103 18104 18110 18112 18113 18114 18199 18198 18201 18301 18302 18303; do
+  for p in 18081 18082 18090 18091 18092 18093 18094 18095 18096 18097 18100 18102 18103 18104 18105 18110 18112 18113 18114 18199 18198 18201 18301 18302 18303 18401; do
     listening $p && { echo "port $p is in use; stop what holds it" >&2; exit 1; }
   done
   echo "== starting backends, peers and Elbow (results in $OUT)"
+  for be in be1 be2; do # the 15 MB answer of /big, for the HTTP/2 large-stream runs
+    mkdir -p "$RUN/$be/html" && head -c 15000000 /dev/zero > "$RUN/$be/html/big.bin"
+  done
   start_nginx be1 "$PEERS/nginx-backend1.conf"
   start_nginx be2 "$PEERS/nginx-backend2.conf"
   start haproxy-1t haproxy -db -f "$PEERS/haproxy-http-1t.cfg"
@@ -151,6 +154,11 @@ if [ $ROUNDS_ON = 1 ]; then
   start_elbow elbow-1t 1 18199 18100
   if [ $PROTO = 1 ]; then
     start haproxy-https env CERT_PEM="$RUN/haproxy-cert.pem" haproxy -db -f "$CONF/haproxy-https-1t.cfg"
+    start haproxy-grpc env CERT_PEM="$RUN/haproxy-cert.pem" haproxy -db -f "$CONF/haproxy-grpc-1t.cfg"
+    start grpc-member java -Xmx256m -cp "$ROOT/bench/target/elbow-benchmarks.jar" \
+      dev.elbow.bench.GrpcBenchServer 18401
+    # One gRPC message: not compressed, its length (5), then 5 bytes.
+    printf '\x00\x00\x00\x00\x05hello' > "$RUN/grpc-request.bin"
     start iperf3-udp iperf3 -s -B 127.0.0.1 -p 18301
     start_nginx nginx-udp "$CONF/nginx-udp.conf"
   fi
@@ -159,7 +167,7 @@ if [ $ROUNDS_ON = 1 ]; then
     start_nginx nginx-2w "$PEERS/nginx-proxy-2w.conf"
     start_elbow elbow-2t 2 18198 18110
   fi
-  PROTO_PORTS=(); [ $PROTO = 1 ] && PROTO_PORTS=(18096 18104 18301 18302 18303)
+  PROTO_PORTS=(); [ $PROTO = 1 ] && PROTO_PORTS=(18096 18097 18104 18105 18301 18302 18303 18401)
   for port in "${HTTP[@]}" "${TCPBULK[@]}" "${TCPCONN[@]}" 18082 "${PROTO_PORTS[@]}"; do
     wait_port "$port" 60 || { echo "nothing listens on $port; see $RUN" >&2; exit 1; }
   done
@@ -209,12 +217,64 @@ if [ $ROUNDS_ON = 1 ]; then
     echo -e "h2\t$t\t$r\t${rps:-0}\t-\t-\t-\t$err\t$cores" >> "$RAW"
     printf '   r%s h2        %-11s %10s req/s  err %s  cpu %s\n' "$r" "$t" "${rps:-0}" "$err" "$cores"
   }
+  rss_kib() { # sum of VmRSS (or another /proc status field) of the pids, in KiB
+    local field=$1 p s=0 v; shift
+    for p in "$@"; do
+      v=$(awk -v f="$field:" '$1==f{print $2}' "/proc/$p/status" 2>/dev/null); s=$((s + ${v:-0}))
+    done
+    echo $s
+  }
+  run_h2big() { # target port round: 64 streams of 15 MB on one connection, and the memory it took
+    local t=$1 port=$2 r=$3 pids c0 c1 o mbs err cores before peak p
+    pids=$(pids_on_port "$port")
+    # The peak resident set is reset (Linux clear_refs 5) so the high-water mark is this run's.
+    for p in $pids; do echo 5 > "/proc/$p/clear_refs" 2>/dev/null; done
+    before=$(rss_kib VmRSS $pids); c0=$(cpu_ticks $pids)
+    o=$(taskset -c 0 h2load -c 1 -m 64 -n 64 "https://127.0.0.1:$port/big" 2>&1)
+    c1=$(cpu_ticks $pids); peak=$(rss_kib VmHWM $pids)
+    [ "$r" = 0 ] && return
+    echo "$o" > "$OUT/h2load-big-$t-r$r.txt"
+    mbs=$(awk '/^finished in/{gsub(",",""); v=$6; u=$6; sub(/[A-Za-z\/]+$/,"",v); sub(/^[0-9.]+/,"",u);
+      if (u ~ /^GB/) v*=1000; if (u ~ /^KB/) v/=1000; print v}' <<<"$o")
+    err=$(awk '/^requests:/{for(i=1;i<=NF;i++) if($(i+1) ~ /^(failed|errored|timeout)/) e+=$i} END{print e+0}' <<<"$o")
+    cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" 'BEGIN{printf "%.2f", (b-a)/hz}')
+    echo -e "h2big\t$t\t$r\t${mbs:-0}\t-\t-\t-\t$err\t-" >> "$RAW"
+    echo -e "h2bigrss\t$t\t$r\t$(( (peak - before) / 1024 ))\t-\t-\t-\t0\t-" >> "$RAW"
+    printf '   r%s h2big     %-11s %10s MB/s  err %s  cpu-s %s  rss +%s MiB\n' "$r" "$t" "${mbs:-0}" \
+      "$err" "$cores" "$(( (peak - before) / 1024 ))"
+  }
+  run_grpc() { # target port round: unary gRPC calls, HTTP/2 from clients and to the member
+    local t=$1 port=$2 r=$3 d=$DUR pids c0 c1 o rps err cores
+    [ "$r" = 0 ] && d=$WARM
+    pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
+    o=$(taskset -c 0 h2load -c 16 -m 8 -D "$d" -d "$RUN/grpc-request.bin" \
+      -H 'content-type: application/grpc' -H 'te: trailers' "https://127.0.0.1:$port/bench.Echo/Unary" 2>&1)
+    c1=$(cpu_ticks $pids)
+    [ "$r" = 0 ] && return
+    echo "$o" > "$OUT/h2load-grpc-$t-r$r.txt"
+    rps=$(awk '/^finished in/{gsub(",",""); print $4}' <<<"$o")
+    err=$(awk '/^requests:/{for(i=1;i<=NF;i++) if($(i+1) ~ /^(failed|errored|timeout)/) e+=$i}
+      /^status codes:/{for(i=1;i<=NF;i++) if($(i+1) ~ /^[345]xx/) e+=$i} END{print e+0}' <<<"$o")
+    cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v d="$d" 'BEGIN{printf "%.2f", (b-a)/hz/d}')
+    echo -e "grpc\t$t\t$r\t${rps:-0}\t-\t-\t-\t$err\t$cores" >> "$RAW"
+    printf '   r%s grpc      %-11s %10s req/s  err %s  cpu %s\n' "$r" "$t" "${rps:-0}" "$err" "$cores"
+  }
+  iperf_ok() { # kind target round json: false, with a row that has no value, when iperf3 failed
+    local why
+    why=$(jq -r '.error // empty' <<<"$4" 2>/dev/null) || why="output is not iperf3 JSON"
+    [ -z "$why" ] && return 0
+    # tcpbulk counts the failed round as an error; udp's errors column is the loss %, left empty.
+    echo -e "$1\t$2\t$3\t-\t-\t-\t-\t$([ "$1" = udp ] && echo - || echo 1)\t-" >> "$RAW"
+    printf '   r%s %-9s %-11s iperf3 failed: %s\n' "$3" "$1" "$2" "$why"
+    return 1
+  }
   run_udp() { # target port round
     local t=$1 port=$2 r=$3 pids c0 c1 j g loss cores
     pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
     j=$(taskset -c 0 iperf3 -c 127.0.0.1 -p "$port" -u -b 0 -l 1200 -t "$IPERF_T" -J 2>&1)
     c1=$(cpu_ticks $pids)
     echo "$j" > "$OUT/iperf-udp-$t-r$r.json"
+    if ! iperf_ok udp "$t" "$r" "$j"; then sleep 1; return; fi
     g=$(jq -r '(.end.sum.bits_per_second // 0) * (1 - (.end.sum.lost_percent // 100) / 100) / 1e9' <<<"$j" 2>/dev/null || echo 0)
     loss=$(jq -r '.end.sum.lost_percent // 100' <<<"$j" 2>/dev/null || echo 100)
     cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v d="$IPERF_T" 'BEGIN{printf "%.2f", (b-a)/hz/d}')
@@ -228,6 +288,7 @@ if [ $ROUNDS_ON = 1 ]; then
     j=$(taskset -c 0 iperf3 -c 127.0.0.1 -p "$port" -t "$IPERF_T" -J 2>&1)
     c1=$(cpu_ticks $pids)
     echo "$j" > "$OUT/iperf-$t-r$r.json"
+    if ! iperf_ok tcpbulk "$t" "$r" "$j"; then sleep 1; return; fi
     g=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9' <<<"$j" 2>/dev/null || echo 0)
     cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v d="$IPERF_T" 'BEGIN{printf "%.2f", (b-a)/hz/d}')
     echo -e "tcpbulk\t$t\t$r\t$g\t-\t-\t-\t0\t$cores" >> "$RAW"
@@ -240,24 +301,33 @@ if [ $ROUNDS_ON = 1 ]; then
   for t in "${HT[@]}"; do run_wrk http64 "$t" "${HTTP[$t]}" 0; done
   for t in "${TC[@]}"; do run_wrk tcpconn "$t" "${TCPCONN[$t]}" 0 -H "Connection: close"; done
   declare -A HTTPS=( [haproxy-1t]=18096 [elbow-1t]=18104 )
+  declare -A GRPC=( [haproxy-1t]=18097 [elbow-1t]=18105 )
   declare -A UDP=( [direct]=18301 [nginx-1w]=18302 [elbow-1t]=18303 )
   HS=(haproxy-1t elbow-1t)
   UT=(direct nginx-1w elbow-1t)
   if [ $PROTO = 1 ]; then
-    for t in "${HS[@]}"; do run_https https64 "$t" "${HTTPS[$t]}" 0; run_h2 "$t" "${HTTPS[$t]}" 0; done
+    for t in "${HS[@]}"; do
+      run_https https64 "$t" "${HTTPS[$t]}" 0; run_h2 "$t" "${HTTPS[$t]}" 0
+      run_h2big "$t" "${HTTPS[$t]}" 0; run_grpc "$t" "${GRPC[$t]}" 0
+    done
   fi
+  # Each round starts the targets at another place in their list, so no target always runs first
+  # (or right after the same neighbour) on a machine whose load drifts.
+  rot() { local k=$1; shift; local a=("$@"); k=$((k % ${#a[@]})); echo "${a[@]:k}" "${a[@]:0:k}"; }
   for r in $(seq "$ROUNDS"); do
     echo "== round $r of $ROUNDS"
-    for t in "${HT[@]}"; do run_wrk http64 "$t" "${HTTP[$t]}" "$r"; done
-    for t in "${HT[@]}"; do run_wrk http256 "$t" "${HTTP[$t]}" "$r"; done
-    for t in "${HT[@]}"; do run_wrk httpclose "$t" "${HTTP[$t]}" "$r" -H "Connection: close"; done
-    for t in "${TC[@]}"; do run_wrk tcpconn "$t" "${TCPCONN[$t]}" "$r" -H "Connection: close"; done
-    for t in "${TB[@]}"; do run_iperf "$t" "${TCPBULK[$t]}" "$r"; done
+    for t in $(rot "$r" "${HT[@]}"); do run_wrk http64 "$t" "${HTTP[$t]}" "$r"; done
+    for t in $(rot "$r" "${HT[@]}"); do run_wrk http256 "$t" "${HTTP[$t]}" "$r"; done
+    for t in $(rot "$r" "${HT[@]}"); do run_wrk httpclose "$t" "${HTTP[$t]}" "$r" -H "Connection: close"; done
+    for t in $(rot "$r" "${TC[@]}"); do run_wrk tcpconn "$t" "${TCPCONN[$t]}" "$r" -H "Connection: close"; done
+    for t in $(rot "$r" "${TB[@]}"); do run_iperf "$t" "${TCPBULK[$t]}" "$r"; done
     if [ $PROTO = 1 ]; then
-      for t in "${HS[@]}"; do run_https https64 "$t" "${HTTPS[$t]}" "$r"; done
-      for t in "${HS[@]}"; do run_https httpsclose "$t" "${HTTPS[$t]}" "$r"; done
-      for t in "${HS[@]}"; do run_h2 "$t" "${HTTPS[$t]}" "$r"; done
-      for t in "${UT[@]}"; do run_udp "$t" "${UDP[$t]}" "$r"; done
+      for t in $(rot "$r" "${HS[@]}"); do run_https https64 "$t" "${HTTPS[$t]}" "$r"; done
+      for t in $(rot "$r" "${HS[@]}"); do run_https httpsclose "$t" "${HTTPS[$t]}" "$r"; done
+      for t in $(rot "$r" "${HS[@]}"); do run_h2 "$t" "${HTTPS[$t]}" "$r"; done
+      for t in $(rot "$r" "${HS[@]}"); do run_h2big "$t" "${HTTPS[$t]}" "$r"; done
+      for t in $(rot "$r" "${HS[@]}"); do run_grpc "$t" "${GRPC[$t]}" "$r"; done
+      for t in $(rot "$r" "${UT[@]}"); do run_udp "$t" "${UDP[$t]}" "$r"; done
     fi
   done
   stop_all
