@@ -64,8 +64,12 @@ fi
 echo "== building"
 (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip package -pl dataplane,bench -am) || exit 1
 DP_CP="$ROOT/dataplane/target/elbow-dataplane-0.1.0-SNAPSHOT.jar:$ROOT/dataplane/target/lib/*"
-# How the data plane runs in production: a fixed heap, the throughput collector, no leak tracking.
-DP_JVM=(-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled)
+# The data plane runs as the chart runs it: the JVM options its image ships (read from the
+# Dockerfile, the one place they are written) and the chart's default memory limit of 1 GiB, which
+# a JVM in a pod reads from its cgroup and which is given here as MaxRAM.
+IMAGE_JVM=$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' "$ROOT/images/dataplane.Dockerfile")
+[ -n "$IMAGE_JVM" ] || { echo "bench/run.sh: no JAVA_TOOL_OPTIONS in images/dataplane.Dockerfile" >&2; exit 1; }
+read -r -a DP_JVM <<<"$IMAGE_JVM -XX:MaxRAM=1g"
 
 # ---------------------------------------------------------------- processes
 declare -a PIDS=()

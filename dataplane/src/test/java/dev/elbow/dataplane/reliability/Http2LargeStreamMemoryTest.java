@@ -45,12 +45,22 @@ class Http2LargeStreamMemoryTest {
   private static final long LIMIT = 64 * MIB;
 
   /**
-   * The data plane as the chart runs it: the image's JAVA_TOOL_OPTIONS
-   * (images/dataplane.Dockerfile) and the chart's default memory limit, 1 GiB, which a JVM in a pod
+   * The data plane as the chart runs it: the image's JAVA_TOOL_OPTIONS, read from
+   * images/dataplane.Dockerfile, and the chart's default memory limit, 1 GiB, which a JVM in a pod
    * reads from its cgroup and which is given here as MaxRAM.
    */
-  private static final List<String> IMAGE_JVM_OPTIONS =
-      List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAM=1g");
+  private static List<String> imageJvmOptions() throws IOException {
+    Path dockerfile = Path.of("..", "images", "dataplane.Dockerfile");
+    String options =
+        Files.readAllLines(dockerfile).stream()
+            .filter(l -> l.startsWith("ENV JAVA_TOOL_OPTIONS="))
+            .map(l -> l.substring(l.indexOf('"') + 1, l.lastIndexOf('"')))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no JAVA_TOOL_OPTIONS in " + dockerfile));
+    List<String> all = new java.util.ArrayList<>(List.of(options.split(" ")));
+    all.add("-XX:MaxRAM=1g");
+    return all;
+  }
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -123,7 +133,7 @@ class Http2LargeStreamMemoryTest {
     List<String> command =
         new java.util.ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(IMAGE_JVM_OPTIONS);
+    command.addAll(imageJvmOptions());
     command.addAll(
         List.of(
             "-cp",

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -71,6 +72,8 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
   private boolean open;
   private boolean clientEnded;
   private boolean over;
+  private StreamStickiness stickiness;
+  private Member chosenMember;
 
   WebSocketStream(StreamListener listener) {
     this.listener = listener;
@@ -116,12 +119,22 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
   private void connect(Http2Headers headers) {
     ListenerRoute route = listener.proxy().routes().get().route(listener.port());
     InetSocketAddress client = ClientAddress.of(ctx.channel().parent());
-    Member chosen = route == null ? null : route.group().pickFor(client.getAddress());
-    if (chosen == null) {
+    if (route == null) {
       refuse(503);
       return;
     }
     GroupRuntime group = route.group();
+    // Sticky sessions apply at the upgrade, as on HTTP/1.1: the route cookie picks the member.
+    HttpHeaders cookies = new DefaultHttpHeaders();
+    for (CharSequence cookie : headers.getAll(HttpHeaderNames.COOKIE)) {
+      cookies.add(HttpHeaderNames.COOKIE, cookie);
+    }
+    stickiness = new StreamStickiness(group);
+    Member chosen = stickiness.choose(group, cookies, client.getAddress());
+    if (chosen == null) {
+      refuse(503);
+      return;
+    }
     FullHttpRequest upgrade = upgradeRequest(headers, client);
     inFlight.start(chosen);
     listener
@@ -138,6 +151,7 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
               @Override
               public void connected(Channel channel, Member to) {
                 inFlight.start(to);
+                chosenMember = to;
                 if (over) {
                   upgrade.release();
                   channel.close();
@@ -245,9 +259,12 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
   private void opened(HttpResponse answer) {
     open = true;
     Http2Headers headers = new DefaultHttp2Headers().status("200");
+    stickiness.onResponse(chosenMember, answer.headers(), listener.secure());
     for (Map.Entry<String, String> header : answer.headers()) {
       String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
-      if (name.equals("sec-websocket-protocol") || name.equals("sec-websocket-extensions")) {
+      if (name.equals("sec-websocket-protocol")
+          || name.equals("sec-websocket-extensions")
+          || name.equals("set-cookie")) {
         headers.add(name, header.getValue());
       }
     }
