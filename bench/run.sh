@@ -228,12 +228,16 @@ if [ $ROUNDS_ON = 1 ]; then
     done
     echo $s
   }
+  declare -A H2BIG_BASE=()
   run_h2big() { # target port round: 64 streams of 15 MB on one connection, and the memory it took
     local t=$1 port=$2 r=$3 pids c0 c1 o mbs err cores before peak p
     pids=$(pids_on_port "$port")
-    # The peak resident set is reset (Linux clear_refs 5) so the high-water mark is this run's.
+    # Growth counts from the resident set before the target's first large stream (the warm-up's),
+    # after the HTTP/1 loads; the peak is reset (Linux clear_refs 5) so each round's is its own.
+    [ -n "${H2BIG_BASE[$t]:-}" ] || H2BIG_BASE[$t]=$(rss_kib VmRSS $pids)
+    before=${H2BIG_BASE[$t]}
     for p in $pids; do echo 5 > "/proc/$p/clear_refs" 2>/dev/null; done
-    before=$(rss_kib VmRSS $pids); c0=$(cpu_ticks $pids)
+    c0=$(cpu_ticks $pids)
     o=$(taskset -c 0 h2load -c 1 -m 64 -n 64 "https://127.0.0.1:$port/big" 2>&1)
     c1=$(cpu_ticks $pids); peak=$(rss_kib VmHWM $pids)
     [ "$r" = 0 ] && return
