@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,7 @@ class WebSocketTest {
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private TestDataPlane dataPlane;
   private Channel member;
+  private int memberPort;
   private int httpPort;
   private int httpsPort;
 
@@ -83,7 +85,7 @@ class WebSocketTest {
             .bind("127.0.0.1", 0)
             .sync()
             .channel();
-    int memberPort = ((java.net.InetSocketAddress) member.localAddress()).getPort();
+    memberPort = ((java.net.InetSocketAddress) member.localAddress()).getPort();
     dataPlane = TestDataPlane.start();
     httpPort = FreePorts.next();
     httpsPort = FreePorts.next();
@@ -189,6 +191,73 @@ class WebSocketTest {
       }
       stream.cancel();
     }
+  }
+
+  /**
+   * A member that drains keeps its open WebSockets for the group's deregistration delay, then Elbow
+   * closes them, as it does TCP connections.
+   */
+  @org.junit.jupiter.api.Test
+  void aDrainingMembersWebSocketLastsTheDeregistrationDelayThenCloses() throws Exception {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+    CompletableFuture<String> ended = new CompletableFuture<>();
+    WebSocket socket =
+        client
+            .newWebSocketBuilder()
+            .buildAsync(
+                URI.create("ws://localhost:" + httpPort + "/ws"),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    received.add(data.toString());
+                    webSocket.request(1);
+                    return null;
+                  }
+
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket webSocket, int code, String why) {
+                    ended.complete("closed " + code);
+                    return null;
+                  }
+
+                  @Override
+                  public void onError(WebSocket webSocket, Throwable error) {
+                    ended.complete("cut: " + error);
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
+    socket.sendText("before", true).get(10, TimeUnit.SECONDS);
+    assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("before");
+
+    dataPlane.apply(
+        new Snapshot(
+            2,
+            List.of(new ListenerConfig("ns/ws", ListenerProtocol.HTTP, httpPort, "ns/echo")),
+            List.of(
+                new dev.elbow.snapshot.GroupConfig(
+                    "ns/echo",
+                    BackendProtocol.HTTP,
+                    dev.elbow.snapshot.Algorithm.ROUND_ROBIN,
+                    List.of(
+                        new dev.elbow.snapshot.MemberConfig(
+                            "127.0.0.1", memberPort, 1, "service/echo", true)),
+                    dev.elbow.snapshot.HealthCheckConfig.DISABLED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    2))));
+    socket.sendText("while draining", true).get(10, TimeUnit.SECONDS);
+    assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("while draining");
+    assertThat(ended).as("still open within the delay").isNotDone();
+    // Once the 2 s are up, the member's connection is closed, and the client's with it.
+    assertThat(ended.get(15, TimeUnit.SECONDS)).isNotNull();
   }
 
   /** A client text frame (FIN, opcode 1), masked, of fewer than 126 bytes. */
