@@ -1,18 +1,15 @@
 package dev.elbow.dataplane.health;
 
-import static dev.elbow.dataplane.testing.Snapshots.member;
+import static dev.elbow.dataplane.testing.Snapshots.http2Group;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elbow.dataplane.testing.GrpcEcho;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.Algorithm;
-import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthCheckProtocol;
 import dev.elbow.snapshot.HealthState;
 import dev.elbow.snapshot.MemberHealth;
-import dev.elbow.snapshot.ProtocolVersion;
 import dev.elbow.snapshot.Snapshot;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.time.Duration;
@@ -49,11 +46,9 @@ class GrpcHealthCheckTest {
             1,
             List.of(),
             List.of(
-                new GroupConfig(
+                http2Group(
                     "ns/grpc",
-                    BackendProtocol.HTTP,
                     Algorithm.ROUND_ROBIN,
-                    List.of(member(echo.port(), 1)),
                     new HealthCheckConfig(
                         true,
                         HealthCheckProtocol.GRPC,
@@ -68,14 +63,7 @@ class GrpcHealthCheckTest {
                         null,
                         null,
                         service),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    ProtocolVersion.HTTP2))));
+                    echo.port()))));
   }
 
   private MemberHealth eventually(HealthState state) {

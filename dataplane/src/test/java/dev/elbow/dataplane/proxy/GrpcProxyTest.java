@@ -1,7 +1,7 @@
 package dev.elbow.dataplane.proxy;
 
-import static dev.elbow.dataplane.testing.Snapshots.member;
-import static dev.elbow.snapshot.testing.TestCertificates.certificate;
+import static dev.elbow.dataplane.testing.Snapshots.http2Group;
+import static dev.elbow.dataplane.testing.Snapshots.httpsAndHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,14 +10,7 @@ import dev.elbow.dataplane.testing.GrpcEcho;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.dataplane.testing.TestTls;
 import dev.elbow.snapshot.Algorithm;
-import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
-import dev.elbow.snapshot.ListenerConfig;
-import dev.elbow.snapshot.ListenerProtocol;
-import dev.elbow.snapshot.ListenerTimeouts;
-import dev.elbow.snapshot.ProtocolVersion;
-import dev.elbow.snapshot.Snapshot;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -58,32 +51,11 @@ class GrpcProxyTest {
     httpsPort = FreePorts.next();
     httpPort = FreePorts.next();
     dataPlane.apply(
-        new Snapshot(
-            1,
-            List.of(
-                new ListenerConfig(
-                    "ns/tls",
-                    ListenerProtocol.HTTPS,
-                    httpsPort,
-                    "ns/grpc",
-                    ListenerTimeouts.DEFAULTS,
-                    List.of(certificate("default"))),
-                new ListenerConfig("ns/plain", ListenerProtocol.HTTP, httpPort, "ns/grpc")),
-            List.of(
-                new GroupConfig(
-                    "ns/grpc",
-                    BackendProtocol.HTTP,
-                    Algorithm.LEAST_CONNECTIONS,
-                    List.of(member(echo.port(), 1)),
-                    HealthCheckConfig.DISABLED,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    ProtocolVersion.HTTP2))));
+        httpsAndHttp(
+            httpsPort,
+            httpPort,
+            http2Group(
+                "ns/grpc", Algorithm.LEAST_CONNECTIONS, HealthCheckConfig.DISABLED, echo.port())));
   }
 
   @AfterEach

@@ -1,17 +1,13 @@
 package dev.elbow.dataplane.proxy;
 
+import static dev.elbow.dataplane.testing.Snapshots.httpsAndHttp;
 import static dev.elbow.dataplane.testing.Snapshots.uncheckedGroup;
-import static dev.elbow.snapshot.testing.TestCertificates.certificate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.StreamingMember;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.ListenerConfig;
-import dev.elbow.snapshot.ListenerProtocol;
-import dev.elbow.snapshot.ListenerTimeouts;
-import dev.elbow.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,18 +69,8 @@ class H2SpecTest {
     httpsPort = FreePorts.next();
     httpPort = FreePorts.next();
     dataPlane.apply(
-        new Snapshot(
-            1,
-            List.of(
-                new ListenerConfig(
-                    "ns/tls",
-                    ListenerProtocol.HTTPS,
-                    httpsPort,
-                    "ns/web",
-                    ListenerTimeouts.DEFAULTS,
-                    List.of(certificate("default"))),
-                new ListenerConfig("ns/plain", ListenerProtocol.HTTP, httpPort, "ns/web")),
-            List.of(uncheckedGroup("ns/web", BackendProtocol.HTTP, member.port()))));
+        httpsAndHttp(
+            httpsPort, httpPort, uncheckedGroup("ns/web", BackendProtocol.HTTP, member.port())));
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy;
 
+import static dev.elbow.dataplane.testing.Snapshots.http2Group;
 import static dev.elbow.dataplane.testing.Snapshots.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,12 +8,9 @@ import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.H2cMember;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.Algorithm;
-import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
-import dev.elbow.snapshot.ProtocolVersion;
 import dev.elbow.snapshot.Snapshot;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,20 +47,8 @@ class Http1ToHttp2MemberTest {
             1,
             List.of(new ListenerConfig("ns/web", ListenerProtocol.HTTP, port, "ns/h2")),
             List.of(
-                new GroupConfig(
-                    "ns/h2",
-                    BackendProtocol.HTTP,
-                    Algorithm.ROUND_ROBIN,
-                    List.of(member(member.port(), 1)),
-                    HealthCheckConfig.DISABLED,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    ProtocolVersion.HTTP2))));
+                http2Group(
+                    "ns/h2", Algorithm.ROUND_ROBIN, HealthCheckConfig.DISABLED, member.port()))));
   }
 
   @AfterEach

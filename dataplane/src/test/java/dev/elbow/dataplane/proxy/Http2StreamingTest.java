@@ -1,7 +1,7 @@
 package dev.elbow.dataplane.proxy;
 
+import static dev.elbow.dataplane.testing.Snapshots.httpsAndHttp;
 import static dev.elbow.dataplane.testing.Snapshots.uncheckedGroup;
-import static dev.elbow.snapshot.testing.TestCertificates.certificate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elbow.dataplane.testing.FreePorts;
@@ -9,14 +9,9 @@ import dev.elbow.dataplane.testing.H2TestClient;
 import dev.elbow.dataplane.testing.StreamingMember;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.BackendProtocol;
-import dev.elbow.snapshot.ListenerConfig;
-import dev.elbow.snapshot.ListenerProtocol;
-import dev.elbow.snapshot.ListenerTimeouts;
-import dev.elbow.snapshot.Snapshot;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,18 +40,8 @@ class Http2StreamingTest {
     httpsPort = FreePorts.next();
     httpPort = FreePorts.next();
     dataPlane.apply(
-        new Snapshot(
-            1,
-            List.of(
-                new ListenerConfig(
-                    "ns/tls",
-                    ListenerProtocol.HTTPS,
-                    httpsPort,
-                    "ns/web",
-                    ListenerTimeouts.DEFAULTS,
-                    List.of(certificate("default"))),
-                new ListenerConfig("ns/plain", ListenerProtocol.HTTP, httpPort, "ns/web")),
-            List.of(uncheckedGroup("ns/web", BackendProtocol.HTTP, member.port()))));
+        httpsAndHttp(
+            httpsPort, httpPort, uncheckedGroup("ns/web", BackendProtocol.HTTP, member.port())));
   }
 
   @AfterEach

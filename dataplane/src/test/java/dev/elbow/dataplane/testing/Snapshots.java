@@ -7,9 +7,12 @@ import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthCheckProtocol;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.ListenerTimeouts;
 import dev.elbow.snapshot.MemberConfig;
 import dev.elbow.snapshot.PassiveHealth;
+import dev.elbow.snapshot.ProtocolVersion;
 import dev.elbow.snapshot.Snapshot;
+import dev.elbow.snapshot.testing.TestCertificates;
 import java.util.List;
 
 /** Builders for the snapshot parts tests use most. */
@@ -117,5 +120,51 @@ public final class Snapshots {
   public static ListenerConfig listener(
       String name, ListenerProtocol protocol, int port, String group) {
     return new ListenerConfig(name, protocol, port, group);
+  }
+
+  /**
+   * An HTTP group whose members speak HTTP/2 (h2c), at weight 1 on these loopback ports.
+   *
+   * @param check the group's health check, or {@link HealthCheckConfig#DISABLED}
+   */
+  public static GroupConfig http2Group(
+      String name, Algorithm algorithm, HealthCheckConfig check, int... memberPorts) {
+    List<MemberConfig> members = new java.util.ArrayList<>();
+    for (int port : memberPorts) {
+      members.add(member(port, 1));
+    }
+    return new GroupConfig(
+        name,
+        BackendProtocol.HTTP,
+        algorithm,
+        members,
+        check,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        ProtocolVersion.HTTP2);
+  }
+
+  /**
+   * An HTTPS listener "ns/tls" (the test certificate "default") and an HTTP listener "ns/plain",
+   * both to {@code group}: a client may come over h2 by ALPN or h2c alike.
+   */
+  public static Snapshot httpsAndHttp(int httpsPort, int httpPort, GroupConfig group) {
+    return new Snapshot(
+        1,
+        List.of(
+            new ListenerConfig(
+                "ns/tls",
+                ListenerProtocol.HTTPS,
+                httpsPort,
+                group.name(),
+                ListenerTimeouts.DEFAULTS,
+                List.of(TestCertificates.certificate("default"))),
+            new ListenerConfig("ns/plain", ListenerProtocol.HTTP, httpPort, group.name())),
+        List.of(group));
   }
 }
