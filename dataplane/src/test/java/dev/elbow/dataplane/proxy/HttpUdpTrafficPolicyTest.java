@@ -126,13 +126,16 @@ class HttpUdpTrafficPolicyTest {
   @Test
   void sourceIpStickinessKeepsEveryFlowOfAClientAddressOnOneMember() {
     List<UdpEchoServer> servers = new ArrayList<>();
+    List<UdpTestClient> clients = new ArrayList<>();
     for (String name : List.of("u1", "u2", "u3")) {
       servers.add(UdpEchoServer.start(name));
     }
     try {
       List<Integer> ports = servers.stream().map(UdpEchoServer::port).toList();
       serve(ListenerProtocol.UDP, BackendProtocol.UDP, Algorithm.ROUND_ROBIN, null, ports);
-      assertThat(membersOfNewFlows(6)).as("without stickiness, flows go round robin").hasSize(3);
+      assertThat(membersOfNewFlows(6, clients))
+          .as("without stickiness, flows go round robin")
+          .hasSize(3);
 
       serve(
           ListenerProtocol.UDP,
@@ -140,21 +143,28 @@ class HttpUdpTrafficPolicyTest {
           Algorithm.ROUND_ROBIN,
           new StickySession(StickySessionType.SOURCE_IP, 5, null, false, null, null),
           ports);
-      assertThat(membersOfNewFlows(20)).as("every flow from 127.0.0.1 on one member").hasSize(1);
+      assertThat(membersOfNewFlows(20, clients))
+          .as("every flow from 127.0.0.1 on one member")
+          .hasSize(1);
     } finally {
+      clients.forEach(UdpTestClient::close);
       servers.forEach(UdpEchoServer::close);
     }
   }
 
-  /** Opens this many flows (a new local port each) and returns the members that answered. */
-  private Set<String> membersOfNewFlows(int flows) {
+  /**
+   * Opens this many flows (a new local port each) and returns the members that answered. The
+   * clients stay open (the caller closes them) so that no later flow can reuse an earlier one's
+   * port: the data plane would rightly keep such a datagram on the earlier flow's member.
+   */
+  private Set<String> membersOfNewFlows(int flows, List<UdpTestClient> open) {
     Set<String> members = new HashSet<>();
     for (int i = 0; i < flows; i++) {
-      try (UdpTestClient client = new UdpTestClient(port)) {
-        String answer = client.request("hi");
-        assertThat(answer).isNotNull();
-        members.add(answer.substring(0, answer.indexOf(':')));
-      }
+      UdpTestClient client = new UdpTestClient(port);
+      open.add(client);
+      String answer = client.request("hi");
+      assertThat(answer).isNotNull();
+      members.add(answer.substring(0, answer.indexOf(':')));
     }
     return members;
   }
