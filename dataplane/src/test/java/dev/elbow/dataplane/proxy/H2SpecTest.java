@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +27,7 @@ import org.w3c.dom.NodeList;
 /**
  * h2spec, the HTTP/2 conformance suite (every case of RFC 7540 and RFC 7541, strict cases
  * included), against an HTTPS listener (h2 by ALPN) and an HTTP listener (h2c, prior knowledge).
- * Every case passes but the few {@link #KNOWN} ones, each with its reason. The binary is built from
+ * Every case passes (on h2c all but the one named below, with its reason). The binary is built from
  * its Go module by {@code scripts/h2spec.sh}, which {@code .ci/run} runs; this test runs the script
  * too, so a machine with Go needs nothing else.
  */
@@ -36,20 +35,6 @@ class H2SpecTest {
 
   /** The cases h2spec 2.2.1 has, strict ones included. */
   private static final int CASES = 146;
-
-  /**
-   * Cases that fail for a reason written beside each; every other case must pass. These are Netty's
-   * HTTP/2 codec answering frames on streams it has already closed leniently (RFC 9113 5.1 lets an
-   * endpoint ignore frames on streams it recently closed; h2spec wants a connection error).
-   */
-  private static final Map<String, String> KNOWN =
-      Map.of(
-          "http2/5.1 half closed (remote): Sends a HEADERS frame",
-          "the stream is answered and closed before the second HEADERS arrives, then ignored",
-          "http2/5.1 closed: Sends a HEADERS frame",
-          "answered with RST_STREAM(STREAM_CLOSED) for the stream, not GOAWAY",
-          "http2/5.1.1 Sends stream identifier that is numerically smaller than previous",
-          "Netty takes a lower stream ID for a stream that may have existed, and ignores it");
 
   /**
    * On an HTTP listener, bytes that are not the HTTP/2 preface are HTTP/1.1, so an invalid preface
@@ -106,7 +91,6 @@ class H2SpecTest {
       }
     }
     Files.deleteIfExists(report);
-    failed.removeAll(KNOWN.keySet());
     if (listener.equals("h2c")) {
       failed.remove(INVALID_PREFACE);
     }

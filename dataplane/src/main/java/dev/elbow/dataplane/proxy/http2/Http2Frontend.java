@@ -51,6 +51,7 @@ public final class Http2Frontend {
     return new ChannelHandler[] {
       // Every stream's response flushes; within one read batch those flushes become one write.
       new FlushConsolidationHandler(256, true),
+      new StreamStateGuard(),
       Http2FrameCodecBuilder.forServer()
           .initialSettings(
               Http2Settings.defaultSettings()
