@@ -20,8 +20,8 @@ import java.util.List;
  *     connections before they are closed, 0-3600
  * @param passiveHealth how members are judged by the traffic they serve; null takes {@link
  *     PassiveHealth#DEFAULTS}
- * @param proxyProtocol TCP groups only: the PROXY protocol header sent first on each member
- *     connection; null sends none
+ * @param proxyProtocol TCP groups: the PROXY protocol header sent first on each member connection;
+ *     UDP groups (V2 only): the header before each datagram; null sends none
  * @param protocolVersion HTTP and HTTPS groups only: the HTTP version the members speak; null is
  *     {@link ProtocolVersion#HTTP1}
  */

@@ -183,11 +183,19 @@ public final class SnapshotValidator {
         && group.protocol() != BackendProtocol.HTTPS) {
       problems.add(at + ".protocolVersion: applies only to HTTP and HTTPS groups; remove it");
     }
-    if (group.proxyProtocol() != null && group.protocol() != BackendProtocol.TCP) {
+    if (group.proxyProtocol() != null
+        && group.protocol() != BackendProtocol.TCP
+        && group.protocol() != BackendProtocol.UDP) {
       problems.add(
           at
-              + ".proxyProtocol: only TCP groups send a PROXY protocol header; HTTP groups get the"
-              + " client's address in X-Forwarded-For");
+              + ".proxyProtocol: only TCP and UDP groups send a PROXY protocol header; HTTP groups"
+              + " get the client's address in X-Forwarded-For");
+    } else if (group.proxyProtocol() == ProxyProtocol.V1
+        && group.protocol() == BackendProtocol.UDP) {
+      problems.add(
+          at
+              + ".proxyProtocol: UDP groups send version 2 only (version 1 has no datagram form);"
+              + " set V2");
     }
     Integer cidLength = group.quicConnectionIdLength();
     if (cidLength != null) {

@@ -81,7 +81,23 @@ class ProxyProtocolSnapshotTest {
                     List.of(group(BackendProtocol.HTTP, ProxyProtocol.V1)))))
         .singleElement()
         .asString()
-        .startsWith("groups[0].proxyProtocol: only TCP groups");
+        .startsWith("groups[0].proxyProtocol: only TCP and UDP groups");
+    assertThat(
+            SnapshotValidator.validate(
+                new Snapshot(
+                    1,
+                    List.of(listener(ListenerProtocol.UDP, List.of())),
+                    List.of(group(BackendProtocol.UDP, ProxyProtocol.V2)))))
+        .isEmpty();
+    assertThat(
+            SnapshotValidator.validate(
+                new Snapshot(
+                    1,
+                    List.of(listener(ListenerProtocol.UDP, List.of())),
+                    List.of(group(BackendProtocol.UDP, ProxyProtocol.V1)))))
+        .containsExactly(
+            "groups[0].proxyProtocol: UDP groups send version 2 only (version 1 has no datagram"
+                + " form); set V2");
   }
 
   @Test

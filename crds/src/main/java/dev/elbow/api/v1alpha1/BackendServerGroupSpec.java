@@ -122,10 +122,13 @@ import java.util.List;
     fieldPath = ".removalProtection",
     reason = "FieldValueInvalid")
 @ValidationRule(
-    value = "!has(self.proxyProtocol) || self.protocol == 'TCP'",
+    value =
+        "!has(self.proxyProtocol) || self.protocol == 'TCP'"
+            + " || (self.protocol == 'UDP' && self.proxyProtocol == 'V2')",
     message =
-        "proxyProtocol applies only to TCP groups; HTTP and HTTPS members get the client's address"
-            + " in X-Forwarded-For",
+        "proxyProtocol applies only to TCP groups (V1 or V2) and UDP groups (V2: version 1 has no"
+            + " datagram form); HTTP and HTTPS members get the client's address in"
+            + " X-Forwarded-For",
     fieldPath = ".proxyProtocol",
     reason = "FieldValueForbidden")
 @ValidationRule(
@@ -217,7 +220,9 @@ public class BackendServerGroupSpec {
   @JsonPropertyDescription(
       "TCP groups: the PROXY protocol header sent first on every connection to a member, so it"
           + " learns the client's address and port: V1 (text) or V2 (binary), as HAProxy's"
-          + " send-proxy and send-proxy-v2. Left out, none is sent.")
+          + " send-proxy and send-proxy-v2. UDP groups: V2 only, a header (transport DGRAM) before"
+          + " every datagram to a member, and a LOCAL header before each health check datagram."
+          + " The destination is the address the listener is bound to. Left out, none is sent.")
   private ProxyProtocolVersion proxyProtocol;
 
   @JsonPropertyDescription(

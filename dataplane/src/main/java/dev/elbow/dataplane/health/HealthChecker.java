@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.health;
 
+import dev.elbow.dataplane.proxy.ProxyHeaders;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RoutingTable;
@@ -9,6 +10,7 @@ import dev.elbow.snapshot.ExpectedCodes;
 import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.HealthCheckProtocol;
 import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.ProxyProtocol;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -111,7 +113,11 @@ public final class HealthChecker implements AutoCloseable {
               check.timeoutSeconds(),
               check.udpSend(),
               check.udpExpect(),
-              group.config().protocol() == BackendProtocol.QUIC);
+              group.config().protocol() == BackendProtocol.QUIC,
+              // A member that reads a PROXY header on every datagram gets one on probes too.
+              group.config().proxyProtocol() == ProxyProtocol.V2
+                  ? ProxyHeaders.local()
+                  : new byte[0]);
     };
   }
 

@@ -29,20 +29,29 @@ public final class UdpProbe implements Probe {
   private final byte[] send;
   private final String expect;
   private final boolean quic;
+  private final byte[] prefix;
 
   /**
    * @param send the probe's payload (UTF-8); null sends an empty datagram, or for QUIC members a
    *     packet that every QUIC server answers (see {@link QuicVersionProbe})
    * @param expect text the reply must contain; null accepts any reply
    * @param quic the members speak QUIC
+   * @param prefix bytes sent before the payload (a PROXY protocol LOCAL header for members that
+   *     expect one on every datagram); empty for none
    */
   public UdpProbe(
-      Transport transport, int timeoutSeconds, String send, String expect, boolean quic) {
+      Transport transport,
+      int timeoutSeconds,
+      String send,
+      String expect,
+      boolean quic,
+      byte[] prefix) {
     this.transport = transport;
     this.timeoutSeconds = timeoutSeconds;
     this.quic = quic && send == null;
     this.send = send == null ? new byte[0] : send.getBytes(StandardCharsets.UTF_8);
     this.expect = expect;
+    this.prefix = prefix;
   }
 
   @Override
@@ -63,7 +72,7 @@ public final class UdpProbe implements Probe {
                 return;
               }
               channel.writeAndFlush(
-                  Unpooled.wrappedBuffer(quic ? QuicVersionProbe.packet() : send));
+                  Unpooled.wrappedBuffer(prefix, quic ? QuicVersionProbe.packet() : send));
               var timeout =
                   loop.schedule(
                       () ->

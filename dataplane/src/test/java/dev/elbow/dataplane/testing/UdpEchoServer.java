@@ -8,25 +8,30 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A UDP backend on loopback that answers each datagram with {@code name:payload}, and remembers the
  * client ports it saw (the proxy's backend-side sockets). It can be told to stay silent, and
- * stopping it closes the port, so datagrams to it draw ICMP port-unreachable.
+ * stopping it closes the port, so datagrams to it draw ICMP port-unreachable. Given an answer
+ * function, it answers with what that returns for each datagram instead (nothing for null).
  */
 public final class UdpEchoServer implements AutoCloseable {
 
   private final String name;
+  private final Function<byte[], String> answer;
   private final DatagramSocket socket;
   private final int port;
   private final Set<Integer> peers = ConcurrentHashMap.newKeySet();
   private volatile boolean silent;
   private volatile int largest;
 
-  private UdpEchoServer(String name) {
+  private UdpEchoServer(String name, Function<byte[], String> answer) {
     this.name = name;
+    this.answer = answer;
     try {
       this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     } catch (SocketException e) {
@@ -39,7 +44,13 @@ public final class UdpEchoServer implements AutoCloseable {
   }
 
   public static UdpEchoServer start(String name) {
-    return new UdpEchoServer(name);
+    return new UdpEchoServer(
+        name, payload -> name + ":" + new String(payload, StandardCharsets.UTF_8));
+  }
+
+  /** A backend that answers each datagram with what {@code answer} returns, or not at all. */
+  public static UdpEchoServer answering(String name, Function<byte[], String> answer) {
+    return new UdpEchoServer(name, answer);
   }
 
   /** The port, also after {@link #close}. */
@@ -76,8 +87,12 @@ public final class UdpEchoServer implements AutoCloseable {
       if (silent) {
         continue;
       }
-      String payload = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
-      byte[] reply = (name + ":" + payload).getBytes(StandardCharsets.UTF_8);
+      byte[] payload = Arrays.copyOf(packet.getData(), packet.getLength());
+      String text = answer.apply(payload);
+      if (text == null) {
+        continue;
+      }
+      byte[] reply = text.getBytes(StandardCharsets.UTF_8);
       try {
         socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
       } catch (IOException e) {

@@ -19,6 +19,7 @@ import dev.elbow.api.v1alpha1.HealthCheckProtocol;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerProtocol;
 import dev.elbow.api.v1alpha1.Member;
+import dev.elbow.api.v1alpha1.ProxyProtocolVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -100,6 +101,33 @@ class CrdValidationIT {
         with("tcp-cid", g -> g.getSpec().setQuicConnectionIdLength(8)),
         "spec.quicConnectionIdLength",
         "quicConnectionIdLength applies only to QUIC groups");
+  }
+
+  @Test
+  void proxyProtocolIsForTcpGroupsAndVersion2ForUdpGroups() {
+    BackendServerGroup udp =
+        group(
+            namespace,
+            "udp-pp2",
+            BackendProtocol.UDP,
+            null,
+            List.of(new Member("10.0.0.1", 53, 1)));
+    udp.getSpec().setProxyProtocol(ProxyProtocolVersion.V2);
+    assertThat(kube.resource(udp).create().getSpec().getProxyProtocol())
+        .isEqualTo(ProxyProtocolVersion.V2);
+    BackendServerGroup udpV1 =
+        group(
+            namespace,
+            "udp-pp1",
+            BackendProtocol.UDP,
+            null,
+            List.of(new Member("10.0.0.1", 53, 1)));
+    udpV1.getSpec().setProxyProtocol(ProxyProtocolVersion.V1);
+    assertRefused(udpV1, "spec.proxyProtocol", "UDP groups (V2: version 1 has no datagram form)");
+    assertRefused(
+        with("http-pp", g -> g.getSpec().setProxyProtocol(ProxyProtocolVersion.V2)),
+        "spec.proxyProtocol",
+        "X-Forwarded-For");
   }
 
   @Test

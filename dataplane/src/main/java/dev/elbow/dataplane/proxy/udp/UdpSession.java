@@ -3,12 +3,14 @@ package dev.elbow.dataplane.proxy.udp;
 import dev.elbow.dataplane.metrics.AccessLog;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
+import dev.elbow.dataplane.proxy.ProxyHeaders;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.MemberTraffic;
 import dev.elbow.dataplane.transport.Transport;
 import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.HealthState;
+import dev.elbow.snapshot.ProxyProtocol;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -49,6 +51,8 @@ final class UdpSession {
   private final AccessLog accessLog;
   private final String endpoint;
   private final boolean learnsQuic;
+  // The PROXY protocol v2 header each datagram to the member starts with, or null.
+  private final byte[] proxyHeader;
   // Counted while the flow is open, for least connections; the same object across snapshots.
   private final MemberTraffic traffic;
   private Member member;
@@ -82,6 +86,12 @@ final class UdpSession {
     this.counters = counters;
     this.endpoint = member.config().endpoint();
     this.learnsQuic = group.config().algorithm() == Algorithm.QUIC_CID;
+    // Every datagram carries it, not only a flow's first: each stands alone, and a lost first
+    // datagram or a restarted member must not leave the rest without the client's address.
+    this.proxyHeader =
+        group.config().proxyProtocol() == ProxyProtocol.V2
+            ? ProxyHeaders.datagram(client, (InetSocketAddress) listener.localAddress())
+            : null;
     this.traffic = member.traffic();
     traffic.started();
   }
@@ -154,14 +164,14 @@ final class UdpSession {
     } else if (pending != null) {
       if (pending.size() < MAX_PENDING) {
         counted(payload);
-        pending.add(payload);
+        pending.add(withProxyHeader(payload));
       } else {
         counters.queueFull.increment();
         payload.release();
       }
     } else {
       counted(payload);
-      backend.write(payload, backend.voidPromise());
+      backend.write(withProxyHeader(payload), backend.voidPromise());
       if (!unflushed) {
         unflushed = true;
         return true;
@@ -174,6 +184,16 @@ final class UdpSession {
     int n = payload.readableBytes();
     bytesIn += n;
     traffic.bytesSent().add(n);
+  }
+
+  private ByteBuf withProxyHeader(ByteBuf payload) {
+    if (proxyHeader == null) {
+      return payload;
+    }
+    ByteBuf framed = listener.alloc().directBuffer(proxyHeader.length + payload.readableBytes());
+    framed.writeBytes(proxyHeader).writeBytes(payload);
+    payload.release();
+    return framed;
   }
 
   /** Sends what {@link #send} queued. */
