@@ -32,6 +32,7 @@ KINDS = [
     ("h2big", "HTTP/2 large streams over TLS (h2load, 1 connection x 64 streams of 15 MB), HTTP/1.1 to the backends; errors column: failed streams", "MB/s", "haproxy-1t", False),
     ("h2bigrss", "Peak resident set growth of the proxy during those large streams (lower is better)", "MiB", "haproxy-1t", False),
     ("grpc", "gRPC unary calls over TLS (h2load, 16 connections x 8 streams), HTTP/2 (h2c) to a grpc-java member", "req/s", "haproxy-1t", False),
+    ("ws", "WebSocket echoes (HTTP/1.1 Upgrade, then 64 connections each with one 64-byte binary message in flight; bench's WebSocketLoad, which counts every failure, against a Netty echo member)", "msg/s", "haproxy-1t", False),
     ("udp", "UDP forwarding (iperf3 -u, 1200-byte datagrams, unlimited offered load): received throughput; the errors column is the loss %", "Gbit/s", "nginx-1w", False),
 ]
 PENDING = []
@@ -39,6 +40,7 @@ SHORT = {"http64": "HTTP keep-alive, 64 conns", "http256": "HTTP keep-alive, 256
          "httpclose": "HTTP, connection per request", "tcpconn": "TCP connections/s",
          "tcpbulk": "TCP bulk", "https64": "HTTPS keep-alive", "httpsclose": "HTTPS handshakes/s",
          "h2": "HTTP/2 over TLS", "h2big": "HTTP/2 large streams", "grpc": "gRPC unary",
+         "ws": "WebSocket messages",
          "udp": "UDP (vs NGINX stream)"}
 # Kinds whose ratio to the peer is no throughput: left out of the chart.
 NOT_CHARTED = {"h2bigrss"}

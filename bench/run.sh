@@ -11,7 +11,7 @@
 #   -A       skip the JFR allocation profile of the data plane
 #   -R       skip the data-plane rounds (reuse nothing; only JMH and control plane)
 #   -o DIR   results directory (default bench/results/<timestamp>)
-#   -P       skip the protocol rounds (HTTPS, HTTP/2 and UDP)
+#   -P       skip the protocol rounds (HTTPS, HTTP/2, gRPC, WebSocket and UDP)
 #
 # Ports (loopback): backends 18081/18082 (nginx, from bench/conf), iperf3 18201,
 # haproxy-1t 18090, nginx-1w 18091, haproxy-tcp 18092 (-> iperf3), haproxy-tcp-http 18093
@@ -20,6 +20,8 @@
 # (bench/conf/haproxy-https-1t.cfg), elbow-1t HTTPS 18104, both with the test certificate of
 # snapshot/src/test/resources/tls; UDP via iperf3 on 18301 (UDP and its TCP control port), nginx
 # stream module 18302 (bench/conf/nginx-udp.conf), elbow-1t 18303 (a UDP and a TCP listener).
+# WebSocket: a Netty echo member on 18402 (WebSocketBenchServer), haproxy-1t 18098
+# (bench/conf/haproxy-ws-1t.cfg), nginx-1w 18099 (bench/conf/nginx-ws-1w.conf), elbow-1t 18106.
 #
 # Every proxy gets the same backends, connections and load; Elbow adds X-Forwarded-For/-Proto/
 # -Port headers, which the peer configurations do not.
@@ -31,7 +33,7 @@ PEERS=$ROOT/bench/conf
 CONF=$ROOT/bench/conf
 for f in nginx-backend1.conf nginx-backend2.conf nginx-proxy-1w.conf nginx-proxy-2w.conf \
   haproxy-http-1t.cfg haproxy-http-2t.cfg haproxy-tcp.cfg haproxy-https-1t.cfg \
-  haproxy-tcp-http.cfg haproxy-grpc-1t.cfg nginx-udp.conf; do
+  haproxy-tcp-http.cfg haproxy-grpc-1t.cfg nginx-udp.conf haproxy-ws-1t.cfg nginx-ws-1w.conf; do
   [ -f "$CONF/$f" ] || { echo "bench/run.sh: missing bench/conf/$f (a peer configuration)" >&2; exit 1; }
 done
 ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; ALLOC=1; PROTO=1; OUT=""
@@ -141,7 +143,7 @@ if [ $TWO = 1 ]; then
 fi
 
 if [ $ROUNDS_ON = 1 ]; then
-  for p in 18081 18082 18090 18091 18092 18093 18094 18095 18096 18097 18100 18102 18103 18104 18105 18110 18112 18113 18114 18199 18198 18201 18301 18302 18303 18401; do
+  for p in 18081 18082 18090 18091 18092 18093 18094 18095 18096 18097 18098 18099 18100 18102 18103 18104 18105 18106 18110 18112 18113 18114 18199 18198 18201 18301 18302 18303 18401 18402; do
     listening $p && { echo "port $p is in use; stop what holds it" >&2; exit 1; }
   done
   echo "== starting backends, peers and Elbow (results in $OUT)"
@@ -163,6 +165,10 @@ if [ $ROUNDS_ON = 1 ]; then
       dev.elbow.bench.GrpcBenchServer 18401
     # One gRPC message: not compressed, its length (5), then 5 bytes.
     printf '\x00\x00\x00\x00\x05hello' > "$RUN/grpc-request.bin"
+    start ws-member java -Xmx256m -cp "$ROOT/bench/target/elbow-benchmarks.jar" \
+      dev.elbow.bench.WebSocketBenchServer 18402
+    start haproxy-ws haproxy -db -f "$CONF/haproxy-ws-1t.cfg"
+    start_nginx nginx-ws "$CONF/nginx-ws-1w.conf"
     start iperf3-udp iperf3 -s -B 127.0.0.1 -p 18301
     start_nginx nginx-udp "$CONF/nginx-udp.conf"
   fi
@@ -171,7 +177,7 @@ if [ $ROUNDS_ON = 1 ]; then
     start_nginx nginx-2w "$PEERS/nginx-proxy-2w.conf"
     start_elbow elbow-2t 2 18198 18110
   fi
-  PROTO_PORTS=(); [ $PROTO = 1 ] && PROTO_PORTS=(18096 18097 18104 18105 18301 18302 18303 18401)
+  PROTO_PORTS=(); [ $PROTO = 1 ] && PROTO_PORTS=(18096 18097 18098 18099 18104 18105 18106 18301 18302 18303 18401 18402)
   for port in "${HTTP[@]}" "${TCPBULK[@]}" "${TCPCONN[@]}" 18082 "${PROTO_PORTS[@]}"; do
     wait_port "$port" 60 || { echo "nothing listens on $port; see $RUN" >&2; exit 1; }
   done
@@ -267,6 +273,21 @@ if [ $ROUNDS_ON = 1 ]; then
     echo -e "grpc\t$t\t$r\t${rps:-0}\t-\t-\t-\t$err\t$cores" >> "$RAW"
     printf '   r%s grpc      %-11s %10s req/s  err %s  cpu %s\n' "$r" "$t" "${rps:-0}" "$err" "$cores"
   }
+  run_ws() { # target port round: WebSocket echoes, 64 connections with one 64-byte message each in flight
+    local t=$1 port=$2 r=$3 d=$DUR pids c0 c1 o mps err cores
+    [ "$r" = 0 ] && d=$WARM
+    pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
+    o=$(taskset -c 0 java -Xmx256m -XX:TieredStopAtLevel=1 -cp "$ROOT/bench/target/elbow-benchmarks.jar" \
+      dev.elbow.bench.WebSocketLoad "$port" 64 "$d" 64 2>&1)
+    c1=$(cpu_ticks $pids)
+    [ "$r" = 0 ] && return
+    echo "$o" > "$OUT/ws-$t-r$r.txt"
+    mps=$(awk '/^messages\/s:/{print $2}' <<<"$o")
+    err=$(awk '/^errors:/{print $2}' <<<"$o")
+    cores=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v d="$d" 'BEGIN{printf "%.2f", (b-a)/hz/d}')
+    echo -e "ws\t$t\t$r\t${mps:-0}\t-\t-\t-\t${err:-1}\t$cores" >> "$RAW"
+    printf '   r%s ws        %-11s %10s msg/s  err %s  cpu %s\n' "$r" "$t" "${mps:-0}" "${err:-?}" "$cores"
+  }
   iperf_ok() { # kind target round json: false, with a row that has no value, when iperf3 failed
     local why
     why=$(jq -r '.error // empty' <<<"$4" 2>/dev/null) || why="output is not iperf3 JSON"
@@ -311,6 +332,8 @@ if [ $ROUNDS_ON = 1 ]; then
   declare -A HTTPS=( [haproxy-1t]=18096 [elbow-1t]=18104 )
   declare -A GRPC=( [haproxy-1t]=18097 [elbow-1t]=18105 )
   declare -A UDP=( [direct]=18301 [nginx-1w]=18302 [elbow-1t]=18303 )
+  declare -A WS=( [direct]=18402 [haproxy-1t]=18098 [nginx-1w]=18099 [elbow-1t]=18106 )
+  WT=(direct haproxy-1t nginx-1w elbow-1t)
   HS=(haproxy-1t elbow-1t)
   UT=(direct nginx-1w elbow-1t)
   if [ $PROTO = 1 ]; then
@@ -318,6 +341,7 @@ if [ $ROUNDS_ON = 1 ]; then
       run_https https64 "$t" "${HTTPS[$t]}" 0; run_h2 "$t" "${HTTPS[$t]}" 0
       run_h2big "$t" "${HTTPS[$t]}" 0; run_grpc "$t" "${GRPC[$t]}" 0
     done
+    for t in "${WT[@]}"; do run_ws "$t" "${WS[$t]}" 0; done
   fi
   # Each round starts the targets at another place in their list, so no target always runs first
   # (or right after the same neighbour) on a machine whose load drifts.
@@ -335,6 +359,7 @@ if [ $ROUNDS_ON = 1 ]; then
       for t in $(rot "$r" "${HS[@]}"); do run_h2 "$t" "${HTTPS[$t]}" "$r"; done
       for t in $(rot "$r" "${HS[@]}"); do run_h2big "$t" "${HTTPS[$t]}" "$r"; done
       for t in $(rot "$r" "${HS[@]}"); do run_grpc "$t" "${GRPC[$t]}" "$r"; done
+      for t in $(rot "$r" "${WT[@]}"); do run_ws "$t" "${WS[$t]}" "$r"; done
       for t in $(rot "$r" "${UT[@]}"); do run_udp "$t" "${UDP[$t]}" "$r"; done
     fi
   done
