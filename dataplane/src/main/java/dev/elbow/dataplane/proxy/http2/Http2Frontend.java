@@ -8,11 +8,15 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
@@ -34,6 +38,12 @@ public final class Http2Frontend {
   /** The largest request head (HPACK-decoded) a client may send, as the HTTP/1 path allows. */
   static final int MAX_HEADER_LIST_SIZE = 64 * 1024;
 
+  /** The DATA frame size every client allows (SETTINGS_MAX_FRAME_SIZE's initial value). */
+  private static final int FRAME_BYTES = 16 * 1024;
+
+  /** Bytes a client connection may have queued to send before its streams pause. */
+  private static final int CONNECTION_BUFFER_BYTES = 256 * 1024;
+
   private Http2Frontend() {}
 
   /**
@@ -52,7 +62,7 @@ public final class Http2Frontend {
       // Every stream's response flushes; within one read batch those flushes become one write.
       new FlushConsolidationHandler(256, true),
       new StreamStateGuard(),
-      Http2FrameCodecBuilder.forServer()
+      new WholeFrameCodecBuilder()
           .initialSettings(
               Http2Settings.defaultSettings()
                   .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
@@ -78,11 +88,38 @@ public final class Http2Frontend {
     };
   }
 
-  /** Turns auto-read on once the HTTP/2 handlers are in place. */
+  /**
+   * Netty's server codec with a flow controller that hands each stream at least a whole DATA frame
+   * (16 KiB, the default largest) when it writes. Netty's default hands out 1 KiB at a time, so
+   * with many streams sending at once each write became a 1 KiB frame, with its header, promise and
+   * TLS share: large responses cost the proxy half again as much CPU.
+   */
+  private static final class WholeFrameCodecBuilder extends Http2FrameCodecBuilder {
+    WholeFrameCodecBuilder() {
+      DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+      WeightedFairQueueByteDistributor distributor =
+          new WeightedFairQueueByteDistributor(connection);
+      distributor.allocationQuantum(FRAME_BYTES);
+      connection
+          .remote()
+          .flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
+      connection(connection);
+    }
+  }
+
+  /**
+   * Turns auto-read on once the HTTP/2 handlers are in place, and lets the connection hold as many
+   * encrypted bytes as the TCP relay does before streams stop writing: with Netty's 64 KiB, one
+   * write turn shared among dozens of streams left each a fraction of a frame.
+   */
   private static final class AutoRead extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
       ctx.channel().config().setAutoRead(true);
+      ctx.channel()
+          .config()
+          .setWriteBufferWaterMark(
+              new WriteBufferWaterMark(CONNECTION_BUFFER_BYTES / 2, CONNECTION_BUFFER_BYTES));
       ctx.pipeline().remove(this);
     }
   }
