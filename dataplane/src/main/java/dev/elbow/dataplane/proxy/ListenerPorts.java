@@ -219,6 +219,7 @@ public final class ListenerPorts implements AutoCloseable {
     if (reusePort) {
       bootstrap.option(datagramTransport.reusePort(), true);
     }
+    UdpDatagrams.readInBatches(bootstrap, datagramTransport);
     return bootstrap;
   }
 

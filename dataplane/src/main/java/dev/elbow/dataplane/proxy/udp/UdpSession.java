@@ -164,7 +164,8 @@ final class UdpSession {
     } else if (pending != null) {
       if (pending.size() < MAX_PENDING) {
         counted(payload);
-        pending.add(withProxyHeader(payload));
+        // Copied: a datagram read in a batch is a slice that would hold the batch's whole buffer.
+        pending.add(withProxyHeader(ownCopy(payload)));
       } else {
         counters.queueFull.increment();
         payload.release();
@@ -184,6 +185,15 @@ final class UdpSession {
     int n = payload.readableBytes();
     bytesIn += n;
     traffic.bytesSent().add(n);
+  }
+
+  private ByteBuf ownCopy(ByteBuf payload) {
+    if (proxyHeader != null) {
+      return payload; // withProxyHeader copies it anyway
+    }
+    ByteBuf copy = listener.alloc().directBuffer(payload.readableBytes()).writeBytes(payload);
+    payload.release();
+    return copy;
   }
 
   private ByteBuf withProxyHeader(ByteBuf payload) {
