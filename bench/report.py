@@ -140,6 +140,9 @@ for kind in ("http64", "http256"):
     if e and h:
         trows.append((f"{kind}: p99 <= 1.2x HAProxy's", f"{e:.2f} ms vs {h:.2f} ms ({e / h:.2f}x)",
                       verdict(e / h, 1.2, False)))
+e, h = med(series("tcpconn", "elbow-1t", "value")), med(series("tcpconn", "haproxy-1t", "value"))
+if e and h:
+    trows.append(("TCP connections/s >= HAProxy tcp mode", f"{e / h:.2f}x", verdict(e / h, 1.0, True)))
 e, h = med(series("tcpbulk", "elbow-1t", "value")), med(series("tcpbulk", "haproxy-1t", "value"))
 if e and h:
     trows.append(("TCP throughput >= 0.9x HAProxy tcp mode", f"{e / h:.2f}x", verdict(e / h, 0.9, True)))
