@@ -4,7 +4,8 @@
 # ones bench/run.sh and Http2LargeStreamMemoryTest read from this line, so what is measured is
 # what ships: the throughput collector named (a 1 GiB limit on two cores would otherwise get the
 # serial one), half the limit for the heap, and a cap on Netty's direct buffers, so heap, direct
-# buffers and the JVM's own memory stay inside the limit.
+# buffers and the JVM's own memory stay inside the limit. scripts/images.sh builds the same image
+# without Docker, reading this file.
 FROM eclipse-temurin:17-jre
 WORKDIR /opt/elbow
 COPY dataplane/target/lib/ lib/

@@ -7,6 +7,8 @@
 # is cached outside the work tree and this script returns at once when it is already there.
 #
 # Usage: scripts/kube-binaries.sh            build if missing, print the binary directory
+#        scripts/kube-binaries.sh --node     also the node's kubelet, kube-controller-manager,
+#                                            kube-scheduler and kube-proxy (scripts/node.sh)
 #        KUBE_VERSION=1.37.2 scripts/kube-binaries.sh
 set -euo pipefail
 
@@ -16,7 +18,11 @@ ETCD_VERSION="${ETCD_VERSION:-3.7.0}"
 CACHE_ROOT="${KUBEAPITEST_DIR:-$HOME/.kubeapitest}"
 DEST="$CACHE_ROOT/k8s/${KUBE_VERSION}-linux-amd64"
 
-if [[ -x "$DEST/kube-apiserver" && -x "$DEST/etcd" && -x "$DEST/kubectl" ]]; then
+commands=(kube-apiserver kubectl)
+[[ "${1:-}" == --node ]] && commands+=(kubelet kube-controller-manager kube-scheduler kube-proxy)
+missing=()
+for c in "${commands[@]}"; do [[ -x "$DEST/$c" ]] || missing+=("$c"); done
+if [[ -x "$DEST/etcd" && ${#missing[@]} -eq 0 ]]; then
   echo "$DEST"
   exit 0
 fi
@@ -58,8 +64,8 @@ staging=(api apiextensions-apiserver apimachinery apiserver cli-runtime client-g
 
 export GOFLAGS="-mod=mod -buildvcs=false"
 echo "kube-binaries: resolving modules for Kubernetes v$KUBE_VERSION and etcd v$ETCD_VERSION" >&2
-go get "k8s.io/kubernetes/cmd/kube-apiserver@v${KUBE_VERSION}" "k8s.io/kubernetes/cmd/kubectl@v${KUBE_VERSION}" \
-  "go.etcd.io/etcd/server/v3@v${ETCD_VERSION}" >&2
+go get "${missing[@]/#/k8s.io/kubernetes/cmd/}" "go.etcd.io/etcd/server/v3@v${ETCD_VERSION}" \
+  "k8s.io/kubernetes@v${KUBE_VERSION}" >&2
 
 # The same version stamps that Kubernetes' hack/lib/version.sh sets: the API server derives
 # its emulation/compatibility version from them and refuses to start on a bogus one.
@@ -72,11 +78,14 @@ done
 
 out="$work/bin"
 mkdir -p "$out"
-echo "kube-binaries: building etcd, kube-apiserver, kubectl (this takes a while on two cores)" >&2
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3 >&2
-CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2
-CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out/kubectl" k8s.io/kubernetes/cmd/kubectl >&2
-
+echo "kube-binaries: building ${missing[*]} (this takes a while on two cores)" >&2
 mkdir -p "$DEST"
-mv "$out/etcd" "$out/kube-apiserver" "$out/kubectl" "$DEST/"
+if [[ ! -x "$DEST/etcd" ]]; then
+  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3 >&2
+  mv "$out/etcd" "$DEST/"
+fi
+for c in "${missing[@]}"; do
+  CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out/$c" "k8s.io/kubernetes/cmd/$c" >&2
+  mv "$out/$c" "$DEST/"
+done
 echo "$DEST"

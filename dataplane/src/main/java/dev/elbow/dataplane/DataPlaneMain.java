@@ -57,10 +57,18 @@ public final class DataPlaneMain {
         accessLog = true; // the one flag without a value
         continue;
       }
-      if (i + 1 >= args.length) {
+      // Both "--flag value" and "--flag=value" (the chart writes the second).
+      String value;
+      int equals = flag.indexOf('=');
+      if (flag.startsWith("--") && equals > 0) {
+        value = flag.substring(equals + 1);
+        flag = flag.substring(0, equals);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
         fail(flag + " needs a value\n" + usage());
+        return;
       }
-      String value = args[++i];
       switch (flag) {
         case "--admin-port" -> adminPort = Integer.parseInt(value);
         case "--admin-address" -> adminAddress = value;

@@ -20,7 +20,12 @@ public final class RawHttp {
    * closes or stays quiet for {@code quietMillis}.
    */
   public static String exchange(int port, String request, int quietMillis) {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    return exchange("127.0.0.1", port, request, quietMillis);
+  }
+
+  /** As {@link #exchange(int, String, int)}, to {@code host}. */
+  public static String exchange(String host, int port, String request, int quietMillis) {
+    try (Socket socket = new Socket(host, port)) {
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
       return readAll(socket, quietMillis);
@@ -49,8 +54,14 @@ public final class RawHttp {
    * retry); fails on any other answer.
    */
   public static String backendOf(int port, String path) {
+    return backendOf("127.0.0.1", port, path);
+  }
+
+  /** As {@link #backendOf(int, String)}, to {@code host}. */
+  public static String backendOf(String host, int port, String path) {
     String answer =
-        exchange(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5_000);
+        exchange(
+            host, port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5_000);
     if (!answer.startsWith("HTTP/1.1 200")) {
       throw new AssertionError("not a 200: " + answer);
     }

@@ -73,6 +73,7 @@ public final class SteadyLoad implements AutoCloseable {
   private final int port;
   private final String path;
   private final int connections;
+  private final String host;
   private final long intervalNanos;
   private final int target;
   private final boolean newConnectionEach;
@@ -86,7 +87,13 @@ public final class SteadyLoad implements AutoCloseable {
   private Result result;
 
   private SteadyLoad(
-      int port, String path, int connections, int requestsPerSecond, boolean newConnectionEach) {
+      String host,
+      int port,
+      String path,
+      int connections,
+      int requestsPerSecond,
+      boolean newConnectionEach) {
+    this.host = host;
     this.port = port;
     this.path = path;
     this.connections = connections;
@@ -103,13 +110,19 @@ public final class SteadyLoad implements AutoCloseable {
 
   /** Starts {@code connections} clients sending {@code requestsPerSecond} GETs in all. */
   public static SteadyLoad start(int port, String path, int connections, int requestsPerSecond) {
-    return new SteadyLoad(port, path, connections, requestsPerSecond, false);
+    return new SteadyLoad("127.0.0.1", port, path, connections, requestsPerSecond, false);
+  }
+
+  /** As {@link #start}, to {@code host} (a node's address, say). */
+  public static SteadyLoad start(
+      String host, int port, String path, int connections, int requestsPerSecond) {
+    return new SteadyLoad(host, port, path, connections, requestsPerSecond, false);
   }
 
   /** As {@link #start}, each request on a new connection (as a browser's first request is). */
   public static SteadyLoad startNewConnectionEach(
       int port, String path, int clients, int requestsPerSecond) {
-    return new SteadyLoad(port, path, clients, requestsPerSecond, true);
+    return new SteadyLoad("127.0.0.1", port, path, clients, requestsPerSecond, true);
   }
 
   /** Requests sent so far. */
@@ -182,7 +195,7 @@ public final class SteadyLoad implements AutoCloseable {
     InputStream in = null;
     long next = System.nanoTime();
     byte[] request =
-        ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
     while (running.get()) {
       next += intervalNanos;
@@ -190,7 +203,7 @@ public final class SteadyLoad implements AutoCloseable {
       try {
         if (socket == null) {
           socket = new Socket();
-          socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+          socket.connect(new InetSocketAddress(host, port), 5_000);
           socket.setSoTimeout(10_000);
           in = new BufferedInputStream(socket.getInputStream());
         }

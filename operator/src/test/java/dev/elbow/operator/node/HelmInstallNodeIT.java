@@ -1,0 +1,256 @@
+package dev.elbow.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import dev.elbow.dataplane.testing.RawHttp;
+import dev.elbow.dataplane.testing.SteadyLoad;
+import dev.elbow.operator.chart.Chart;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A user's first steps on a real node: {@code helm install} with the images built here, then
+ * backend pods, a BackendServerGroup taking them by selector with weights, and a Listener; traffic
+ * goes from this machine to the node's NodePort, through kube-proxy to a data-plane pod, and on to
+ * the backend pods. Every namespace enforces Pod Security "restricted".
+ */
+@Tag("node")
+// Pods start JVMs on two shared cores: minutes, not the two the other tests are held to.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HelmInstallNodeIT {
+
+  private static final String SYSTEM = "elbow-system";
+  private static final String APPS = "shop";
+  private static final String RELEASE = "elbow";
+
+  private static RealNode node;
+  private static KubernetesClient kube;
+
+  @BeforeAll
+  static void install() throws Exception {
+    node = RealNode.get();
+    kube = node.client();
+    for (String namespace : new String[] {SYSTEM, APPS}) {
+      kube.namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(namespace)
+                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
+    }
+    Release release =
+        new Helm(Chart.DIR)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(SYSTEM)
+            .withKubeConfigContents(node.kubeconfig())
+            // A node of two cores: smaller requests than the defaults, the same limits.
+            .set("dataplane.service.type", "NodePort")
+            .set("dataplane.resources.requests.cpu", "100m")
+            .set("dataplane.resources.requests.memory", "256Mi")
+            .set("operator.resources.requests.cpu", "50m")
+            .set("operator.resources.requests.memory", "128Mi")
+            .call();
+    assertThat(release.getStatus()).isEqualTo("deployed");
+  }
+
+  @Test
+  @Order(1)
+  void theOperatorAndDataPlanePodsAreAdmittedUnderRestrictedAndBecomeReady() {
+    awaitAvailable(SYSTEM, RELEASE + "-elbow-operator", 2);
+    awaitAvailable(SYSTEM, RELEASE + "-elbow-dataplane", 2);
+  }
+
+  @Test
+  @Order(2)
+  void trafficThroughTheNodePortReachesBackendPodsByWeight() {
+    apply(backend("web-a") + "---\n" + backend("web-b") + "---\n" + groupAndListener());
+    awaitAvailable(APPS, "web-a", 1);
+    awaitAvailable(APPS, "web-b", 1);
+    int port = nodePort();
+    // Both members healthy in the data planes before counting.
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              Map<String, Integer> seen = count(port, 8);
+              return seen.containsKey("web-a") && seen.containsKey("web-b");
+            });
+    Map<String, Integer> seen = count(port, 400);
+    assertThat(seen.keySet()).containsExactlyInAnyOrder("web-a", "web-b");
+    double ratio = (double) seen.get("web-b") / seen.get("web-a");
+    assertThat(ratio).as("web-b (weight 3) to web-a (weight 1): %s", seen).isBetween(2.5, 3.5);
+  }
+
+  @Test
+  @Order(3)
+  void aRollingUpdateOfTheBackendsFailsNoRequest() {
+    int port = nodePort();
+    SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, port, "/", 4, 100);
+    try {
+      String now = Instant.now().toString();
+      for (String name : new String[] {"web-a", "web-b"}) {
+        kube.apps()
+            .deployments()
+            .inNamespace(APPS)
+            .withName(name)
+            .edit(
+                d -> {
+                  d.getSpec()
+                      .getTemplate()
+                      .getMetadata()
+                      .getAnnotations()
+                      .put("elbow.dev/restarted-at", now);
+                  return d;
+                });
+      }
+      for (String name : new String[] {"web-a", "web-b"}) {
+        await().atMost(Duration.ofSeconds(180)).until(() -> rolledOut(APPS, name));
+      }
+      // The replaced pods have terminated; keep the load a little longer on the new ones.
+      await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+    } finally {
+      SteadyLoad.Result result = load.stop();
+      assertThat(result.failed())
+          .as("failed requests (%s): %s", result.load(), result.why())
+          .isZero();
+    }
+  }
+
+  private static String backend(String name) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: %1$s, namespace: %2$s}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: %1$s}}
+          strategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}
+          template:
+            metadata:
+              labels: {app: %1$s}
+              annotations: {elbow.dev/restarted-at: never}
+            spec:
+              terminationGracePeriodSeconds: 30
+              securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+              containers:
+                - name: http
+                  image: ghcr.io/elbow-lb/elbow-dataplane:%3$s
+                  imagePullPolicy: Never
+                  command: [java, -Xmx64m, -cp, "/opt/elbow/lib/*",
+                            dev.elbow.dataplane.demo.DemoBackendsMain, --bind=0.0.0.0,
+                            --name=%1$s, "http:8080"]
+                  ports: [{name: http, containerPort: 8080}]
+                  readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1}
+                  # Endpoints and load balancers stop sending before the process stops.
+                  lifecycle: {preStop: {sleep: {seconds: 5}}}
+                  resources: {requests: {cpu: 50m, memory: 96Mi}, limits: {memory: 256Mi}}
+                  securityContext:
+                    allowPrivilegeEscalation: false
+                    capabilities: {drop: [ALL]}
+        """
+        .formatted(name, APPS, RealNode.IMAGE_TAG);
+  }
+
+  private static String groupAndListener() {
+    return """
+        apiVersion: elbow.dev/v1alpha1
+        kind: BackendServerGroup
+        metadata: {name: web, namespace: %1$s}
+        spec:
+          protocol: HTTP
+          algorithm: ROUND_ROBIN
+          podMembers:
+            - {selector: {matchLabels: {app: web-a}}, port: 8080, weight: 1}
+            - {selector: {matchLabels: {app: web-b}}, port: 8080, weight: 3}
+          healthCheck: {intervalSeconds: 2, timeoutSeconds: 1, healthyThreshold: 2, unhealthyThreshold: 2}
+        ---
+        apiVersion: elbow.dev/v1alpha1
+        kind: Listener
+        metadata: {name: web, namespace: %1$s}
+        spec: {protocol: HTTP, port: 8080, backendGroup: web}
+        """
+        .formatted(APPS);
+  }
+
+  private static void apply(String yaml) {
+    kube.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).serverSideApply();
+  }
+
+  /** The traffic Service's node port for the Listener's port, once the operator has made it. */
+  private static int nodePort() {
+    String name = RELEASE + "-elbow-dataplane";
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              Service service = kube.services().inNamespace(SYSTEM).withName(name).get();
+              if (service == null) {
+                return null;
+              }
+              return service.getSpec().getPorts().stream()
+                  .filter(p -> p.getPort() == 8080 && p.getNodePort() != null)
+                  .map(ServicePort::getNodePort)
+                  .findFirst()
+                  .orElse(null);
+            },
+            p -> p != null);
+  }
+
+  private static Map<String, Integer> count(int port, int requests) {
+    Map<String, Integer> seen = new TreeMap<>();
+    for (int i = 0; i < requests; i++) {
+      seen.merge(RawHttp.backendOf(RealNode.NODE_IP, port, "/"), 1, Integer::sum);
+    }
+    return seen;
+  }
+
+  private static void awaitAvailable(String namespace, String name, int replicas) {
+    await()
+        .atMost(Duration.ofSeconds(240))
+        .until(
+            () -> {
+              Deployment d = kube.apps().deployments().inNamespace(namespace).withName(name).get();
+              return d != null
+                  && d.getStatus() != null
+                  && d.getStatus().getAvailableReplicas() != null
+                  && d.getStatus().getAvailableReplicas() >= replicas;
+            });
+  }
+
+  private static boolean rolledOut(String namespace, String name) {
+    Deployment d = kube.apps().deployments().inNamespace(namespace).withName(name).get();
+    var status = d.getStatus();
+    return status != null
+        && status.getObservedGeneration() != null
+        && status.getObservedGeneration() >= d.getMetadata().getGeneration()
+        && d.getSpec().getReplicas().equals(status.getUpdatedReplicas())
+        && d.getSpec().getReplicas().equals(status.getAvailableReplicas())
+        && d.getSpec().getReplicas().equals(status.getReplicas());
+  }
+}
