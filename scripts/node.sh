@@ -10,6 +10,7 @@
 #
 # Usage: scripts/node.sh up        start the node (building what is missing); prints the kubeconfig
 #        scripts/node.sh import F  import a docker-archive image tar into the node's containerd
+#        scripts/node.sh ctr ARGS  run ctr against the node's containerd (namespace k8s.io)
 #        scripts/node.sh down      stop everything and remove the namespace, mounts and state
 #        scripts/node.sh check     exit 0 when this machine can run a node, else say why
 set -euo pipefail
@@ -250,6 +251,7 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   import) import_image "$2" ;;
+  ctr) shift; exec "$(scripts/node-binaries.sh --path)/ctr" --address "$SOCK" -n k8s.io "$@" ;;
   check) check ;;
   *) sed -n '2,/^set -e/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

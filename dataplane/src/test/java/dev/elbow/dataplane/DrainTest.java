@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link DataPlane#drain}: unready and closed to new connections at once; an idle keep-alive
- * connection closes at once, a request in flight gets its whole answer (then its connection
- * closes), and what is still open at the deadline (a TCP connection) is cut.
+ * connection gets one more request answered (with "Connection: close") if it sends one within the
+ * grace, else closes when the grace ends; a request in flight gets its whole answer (then its
+ * connection closes), and what is still open at the deadline (a TCP connection) is cut.
  */
 class DrainTest {
 
@@ -37,6 +38,7 @@ class DrainTest {
     try (DemoBackend web = DemoBackend.http("web", 0);
         DemoBackend echo = DemoBackend.tcp("echo", 0);
         Socket idle = new Socket();
+        Socket late = new Socket();
         Socket busy = new Socket();
         Socket held = new Socket()) {
       dataPlane.apply(
@@ -51,6 +53,9 @@ class DrainTest {
       idle.connect(new InetSocketAddress("127.0.0.1", http));
       send(idle, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(RawHttp.readAll(idle, 500)).startsWith("HTTP/1.1 200");
+      late.connect(new InetSocketAddress("127.0.0.1", http));
+      send(late, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(RawHttp.readAll(late, 500)).startsWith("HTTP/1.1 200");
       busy.connect(new InetSocketAddress("127.0.0.1", http));
       send(busy, "GET /slow/1500 HTTP/1.1\r\nHost: x\r\n\r\n");
       held.connect(new InetSocketAddress("127.0.0.1", tcp));
@@ -60,7 +65,13 @@ class DrainTest {
           CompletableFuture.supplyAsync(() -> dataPlane.dataPlane().drain(Duration.ofSeconds(3)));
       await().atMost(Duration.ofSeconds(2)).until(() -> !dataPlane.dataPlane().ready());
       await().atMost(Duration.ofSeconds(2)).until(() -> !accepting(http));
-      assertThat(idle.getInputStream().read()).as("the idle connection closed").isEqualTo(-1);
+      // A client that sends its next request as the drain begins gets its answer, then the close.
+      send(late, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      String lastAnswer = RawHttp.readAll(late, 5_000);
+      assertThat(lastAnswer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+      assertThat(late.getInputStream().read()).as("closed after that answer").isEqualTo(-1);
+      idle.setSoTimeout(5_000);
+      assertThat(idle.getInputStream().read()).as("the idle one, after the grace").isEqualTo(-1);
 
       String answer = RawHttp.readAll(busy, 5_000);
       assertThat(answer).startsWith("HTTP/1.1 200").contains("web");

@@ -90,6 +90,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
   private DesiredSnapshot desired;
   private long lastVersion;
   private boolean synced;
+  private volatile boolean closed;
   private String failure;
 
   private volatile ServingView view = ServingView.INITIAL;
@@ -279,6 +280,9 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   private void sync() {
     syncScheduled.set(false);
+    if (closed) {
+      return;
+    }
     lastSyncNanos = System.nanoTime();
     if (groups == null || listeners == null) {
       return; // the controllers are not registered yet
@@ -482,6 +486,7 @@ public final class ConfigCoordinator implements DataPlaneLink.Events, AutoClosea
 
   @Override
   public void close() {
+    closed = true; // before anything else: no snapshot is made or pushed from here on
     endpoints.close();
     try {
       executor

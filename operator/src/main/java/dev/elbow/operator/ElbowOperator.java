@@ -164,9 +164,13 @@ public final class ElbowOperator implements AutoCloseable {
     if (metrics != null) {
       metrics.working(false);
     }
+    // The coordinator first: stopping the informers empties their caches, and a snapshot made
+    // from them then would take every listener off the data planes (a rolling upgrade of the
+    // operator did, in HelmInstallNodeIT). What the data planes hold stays until a new leader
+    // pushes.
+    coordinator.close();
     operator.stop();
     referenced.close();
-    coordinator.close();
     httpExecutor.shutdownNow();
     kubeWrites.shutdownNow();
   }

@@ -36,6 +36,8 @@ public final class ServiceDataPlaneEndpoints implements DataPlaneEndpoints {
 
   @Override
   public void start(Consumer<Set<URI>> onChange) {
+    // Assigned before it runs: its handlers read the store as soon as the first list arrives
+    // (with inform(), they could run before the field was set, and threw).
     informer =
         client
             .discovery()
@@ -43,23 +45,25 @@ public final class ServiceDataPlaneEndpoints implements DataPlaneEndpoints {
             .endpointSlices()
             .inNamespace(namespace)
             .withLabel("kubernetes.io/service-name", service)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(EndpointSlice slice) {
-                    onChange.accept(current());
-                  }
+            .runnableInformer(0);
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(EndpointSlice slice) {
+            onChange.accept(current());
+          }
 
-                  @Override
-                  public void onUpdate(EndpointSlice before, EndpointSlice after) {
-                    onChange.accept(current());
-                  }
+          @Override
+          public void onUpdate(EndpointSlice before, EndpointSlice after) {
+            onChange.accept(current());
+          }
 
-                  @Override
-                  public void onDelete(EndpointSlice slice, boolean finalStateUnknown) {
-                    onChange.accept(current());
-                  }
-                });
+          @Override
+          public void onDelete(EndpointSlice slice, boolean finalStateUnknown) {
+            onChange.accept(current());
+          }
+        });
+    informer.run();
     onChange.accept(current());
   }
 

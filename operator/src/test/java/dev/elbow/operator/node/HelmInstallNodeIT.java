@@ -4,19 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
+import com.marcnuri.helm.UpgradeCommand;
 import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.SteadyLoad;
 import dev.elbow.operator.chart.Chart;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +48,12 @@ class HelmInstallNodeIT {
 
   private static final String SYSTEM = "elbow-system";
   private static final String APPS = "shop";
+
+  /** A release named "elbow" names its objects elbow-operator, elbow-dataplane, ... */
   private static final String RELEASE = "elbow";
+
+  /** The tag of the images a helm upgrade moves to. */
+  private static final String NEXT_TAG = RealNode.IMAGE_TAG + "-next";
 
   private static RealNode node;
   private static KubernetesClient kube;
@@ -62,27 +73,17 @@ class HelmInstallNodeIT {
                   .build())
           .serverSideApply();
     }
-    Release release =
-        new Helm(Chart.DIR)
-            .install()
-            .withName(RELEASE)
-            .withNamespace(SYSTEM)
-            .withKubeConfigContents(node.kubeconfig())
-            // A node of two cores: smaller requests than the defaults, the same limits.
-            .set("dataplane.service.type", "NodePort")
-            .set("dataplane.resources.requests.cpu", "100m")
-            .set("dataplane.resources.requests.memory", "256Mi")
-            .set("operator.resources.requests.cpu", "50m")
-            .set("operator.resources.requests.memory", "128Mi")
-            .call();
+    InstallCommand install = new Helm(Chart.DIR).install().withName(RELEASE).withNamespace(SYSTEM);
+    VALUES.forEach(install::set);
+    Release release = install.withKubeConfigContents(node.kubeconfig()).call();
     assertThat(release.getStatus()).isEqualTo("deployed");
   }
 
   @Test
   @Order(1)
   void theOperatorAndDataPlanePodsAreAdmittedUnderRestrictedAndBecomeReady() {
-    awaitAvailable(SYSTEM, RELEASE + "-elbow-operator", 2);
-    awaitAvailable(SYSTEM, RELEASE + "-elbow-dataplane", 2);
+    awaitAvailable(SYSTEM, "elbow-operator", 2);
+    awaitAvailable(SYSTEM, "elbow-dataplane", 2);
   }
 
   @Test
@@ -98,10 +99,10 @@ class HelmInstallNodeIT {
         .ignoreExceptions()
         .until(
             () -> {
-              Map<String, Integer> seen = count(port, 8);
+              Map<String, Integer> seen = byDeployment(count(port, 8));
               return seen.containsKey("web-a") && seen.containsKey("web-b");
             });
-    Map<String, Integer> seen = count(port, 400);
+    Map<String, Integer> seen = byDeployment(count(port, 400));
     assertThat(seen.keySet()).containsExactlyInAnyOrder("web-a", "web-b");
     double ratio = (double) seen.get("web-b") / seen.get("web-a");
     assertThat(ratio).as("web-b (weight 3) to web-a (weight 1): %s", seen).isBetween(2.5, 3.5);
@@ -135,11 +136,135 @@ class HelmInstallNodeIT {
       // The replaced pods have terminated; keep the load a little longer on the new ones.
       await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
     } finally {
-      SteadyLoad.Result result = load.stop();
-      assertThat(result.failed())
-          .as("failed requests (%s): %s", result.load(), result.why())
-          .isZero();
+      noFailures("rolling update of the backend pods", load);
     }
+  }
+
+  @Test
+  @Order(4)
+  void aDataPlanePodDeletedUnderLoadFailsNoRequest() {
+    SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, nodePort(), "/", 4, 100);
+    try {
+      await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+      String victim = dataPlanePods().get(0).getMetadata().getName();
+      kube.pods().inNamespace(SYSTEM).withName(victim).delete();
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .until(
+              () ->
+                  kube.pods().inNamespace(SYSTEM).withName(victim).get() == null
+                      && rolledOut(SYSTEM, "elbow-dataplane"));
+      await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+    } finally {
+      noFailures("a data-plane pod deleted (of two)", load);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void theLeaderOperatorSigkilledLeavesTrafficAloneAndAnOperatorLeadsAgain() throws Exception {
+    SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, nodePort(), "/", 4, 100);
+    try {
+      Lease lease = kube.leases().inNamespace(SYSTEM).withName("elbow-operator").get();
+      String leader = lease.getSpec().getHolderIdentity();
+      Pod pod = kube.pods().inNamespace(SYSTEM).withName(leader).get();
+      node.sigkill(pod.getStatus().getContainerStatuses().get(0).getContainerID());
+      // The kill took: the kubelet restarts the container. Then an operator leads again (the
+      // other replica once the Lease expires, or the restarted one) and serves changes: web-a
+      // gets a second pod, which must start taking traffic.
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  kube.pods()
+                          .inNamespace(SYSTEM)
+                          .withName(leader)
+                          .get()
+                          .getStatus()
+                          .getContainerStatuses()
+                          .get(0)
+                          .getRestartCount()
+                      >= 1);
+      kube.apps().deployments().inNamespace(APPS).withName("web-a").scale(2);
+      awaitAvailable(APPS, "web-a", 2);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(() -> backendPodsAnswering(nodePort()) >= 3);
+    } finally {
+      noFailures("the leading operator SIGKILLed", load);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aHelmUpgradeToANewImageTagRollsTheDataPlaneWithoutAFailedRequest() throws Exception {
+    node.importImages(NEXT_TAG);
+    SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, nodePort(), "/", 4, 100);
+    try {
+      UpgradeCommand upgrade =
+          new Helm(Chart.DIR).upgrade().withName(RELEASE).withNamespace(SYSTEM);
+      VALUES.forEach(upgrade::set);
+      Release release =
+          upgrade.withKubeConfigContents(node.kubeconfig()).set("image.tag", NEXT_TAG).call();
+      assertThat(release.getStatus()).isEqualTo("deployed");
+      await()
+          .atMost(Duration.ofSeconds(300))
+          .until(
+              () ->
+                  rolledOut(SYSTEM, "elbow-dataplane")
+                      && dataPlanePods().stream()
+                          .allMatch(
+                              p ->
+                                  p.getSpec().getContainers().get(0).getImage().endsWith(NEXT_TAG)
+                                      && p.getMetadata().getDeletionTimestamp() == null));
+      awaitAvailable(SYSTEM, "elbow-operator", 2);
+      await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+    } finally {
+      noFailures("helm upgrade to a new image tag", load);
+    }
+    // Under that load the data planes stayed inside their memory limit: never OOMKilled.
+    for (Pod pod : kube.pods().inNamespace(SYSTEM).list().getItems()) {
+      for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
+        assertThat(status.getRestartCount()).as(pod.getMetadata().getName()).isZero();
+      }
+    }
+  }
+
+  /** The values every install and upgrade here uses: a NodePort, requests a small node fits. */
+  private static final Map<String, String> VALUES =
+      Map.of(
+          "dataplane.service.type", "NodePort",
+          "dataplane.resources.requests.cpu", "100m",
+          "dataplane.resources.requests.memory", "256Mi",
+          "operator.resources.requests.cpu", "50m",
+          "operator.resources.requests.memory", "128Mi");
+
+  /** Stops the load and fails unless every request got a 2xx; prints what the load was. */
+  private static void noFailures(String what, SteadyLoad load) {
+    SteadyLoad.Result result = load.stop();
+    System.out.println(what + ": " + result.load() + ", failed " + result.failed());
+    assertThat(result.failed()).as("%s: %s, %s", what, result.load(), result.why()).isZero();
+  }
+
+  private static List<Pod> dataPlanePods() {
+    return kube.pods()
+        .inNamespace(SYSTEM)
+        .withLabel("app.kubernetes.io/component", "dataplane")
+        .list()
+        .getItems();
+  }
+
+  /** Answers per Deployment: a pod "web-a-5b6cb79c87-wgz4n" counts for "web-a". */
+  private static Map<String, Integer> byDeployment(Map<String, Integer> byPod) {
+    Map<String, Integer> out = new TreeMap<>();
+    byPod.forEach((pod, n) -> out.merge(pod.substring(0, 5), n, Integer::sum));
+    return out;
+  }
+
+  /** How many backend pods answer among 40 requests. */
+  private static int backendPodsAnswering(int port) {
+    return count(port, 40).size();
   }
 
   private static String backend(String name) {
@@ -164,7 +289,9 @@ class HelmInstallNodeIT {
                   imagePullPolicy: Never
                   command: [java, -Xmx64m, -cp, "/opt/elbow/lib/*",
                             dev.elbow.dataplane.demo.DemoBackendsMain, --bind=0.0.0.0,
-                            --name=%1$s, "http:8080"]
+                            "--name=$(POD_NAME)", "http:8080"]
+                  env:
+                    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
                   ports: [{name: http, containerPort: 8080}]
                   readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1}
                   # Endpoints and load balancers stop sending before the process stops.
@@ -204,7 +331,7 @@ class HelmInstallNodeIT {
 
   /** The traffic Service's node port for the Listener's port, once the operator has made it. */
   private static int nodePort() {
-    String name = RELEASE + "-elbow-dataplane";
+    String name = "elbow-dataplane";
     return await()
         .atMost(Duration.ofSeconds(60))
         .until(

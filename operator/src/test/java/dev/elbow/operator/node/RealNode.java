@@ -76,6 +76,24 @@ public final class RealNode {
     return shared;
   }
 
+  /**
+   * Sends SIGKILL to a container's process from the node's containerd: a real kill, not a pod
+   * deletion with a grace period.
+   *
+   * @param containerId the pod status's containerID, with or without "containerd://"
+   */
+  public void sigkill(String containerId) throws IOException, InterruptedException {
+    String id = containerId.replaceFirst("^containerd://", "");
+    require(script("node.sh", "ctr", "tasks", "kill", "-s", "SIGKILL", id), "ctr tasks kill");
+  }
+
+  /** Builds the images again under another tag and imports them (an upgrade's new version). */
+  public void importImages(String tag) throws IOException, InterruptedException {
+    Result images = script("images.sh", tag);
+    require(images, "scripts/images.sh " + tag);
+    require(script("node.sh", "import", lastLine(images.out)), "scripts/node.sh import");
+  }
+
   public KubernetesClient client() {
     return client;
   }

@@ -21,6 +21,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +96,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private boolean clientKeepAlive;
   // The data plane is stopping: no exchange after the one in progress.
   private boolean draining;
+
+  /** How long a draining data plane leaves an idle keep-alive connection for one more request. */
+  static final long DRAIN_IDLE_GRACE_MILLIS = 1_000;
+
   private boolean retried;
   // This exchange holds one of its group's retries (GroupRuntime#tryRetry) until it ends.
   private boolean retryTaken;
@@ -554,11 +559,24 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     draining = true;
     clientKeepAlive = false;
-    if (state == WAIT_HEAD && (in == null || !in.isReadable())) {
-      state = CLOSING; // idle between requests: nothing is cut
-      in = Cumulation.release(in);
-      ctx.close();
-    }
+    // An idle keep-alive connection is not closed at once: its client may be sending the next
+    // request right now, and would see the connection closed without an answer (a steady client
+    // behind a rolling data plane did, in HelmInstallNodeIT). The next request is answered with
+    // "Connection: close"; a connection that stays idle through the grace closes then (HAProxy's
+    // idle-close-on-response).
+    ctx.executor()
+        .schedule(
+            () -> {
+              if (state == WAIT_HEAD
+                  && (in == null || !in.isReadable())
+                  && ctx.channel().isOpen()) {
+                state = CLOSING; // still idle: nothing is cut
+                in = Cumulation.release(in);
+                ctx.close();
+              }
+            },
+            DRAIN_IDLE_GRACE_MILLIS,
+            TimeUnit.MILLISECONDS);
   }
 
   /** The exchange is over: go on with the next request, or close. */
