@@ -198,6 +198,64 @@ class HelmInstallNodeIT {
 
   @Test
   @Order(6)
+  void aReadinessGateKeepsAPodUnreadyUntilElbowFindsItHealthy() {
+    // web-c's container passes the kubelet's probe, but Elbow checks a port nothing serves:
+    // the pod must stay unready, however long it runs.
+    apply(
+        backend("web-c")
+                .replace(
+                    "    spec:\n      terminationGracePeriodSeconds",
+                    "    spec:\n      readinessGates: [{conditionType: elbow.dev/load-balancer-healthy}]\n"
+                        + "      terminationGracePeriodSeconds")
+            + "---\n"
+            + gatedGroup(8081));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> gate("web-c") != null && "False".equals(gate("web-c")));
+    Pod pod = pod("web-c");
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getReady())
+        .as("the container is ready by the kubelet's probe")
+        .isTrue();
+    assertThat(condition(pod, "Ready")).as("the pod is not, held by the gate").isEqualTo("False");
+    // Elbow checks the port the pod serves: the gate, and with it the pod, turn Ready.
+    apply(gatedGroup(8080));
+    await().atMost(Duration.ofSeconds(120)).until(() -> "True".equals(gate("web-c")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> "True".equals(condition(pod("web-c"), "Ready")));
+  }
+
+  private static String gatedGroup(int checkPort) {
+    return """
+        apiVersion: elbow.dev/v1alpha1
+        kind: BackendServerGroup
+        metadata: {name: gated, namespace: %1$s}
+        spec:
+          protocol: HTTP
+          podMembers: [{selector: {matchLabels: {app: web-c}}, port: 8080}]
+          healthCheck: {port: %2$d, intervalSeconds: 2, timeoutSeconds: 1, healthyThreshold: 2, unhealthyThreshold: 2}
+        """
+        .formatted(APPS, checkPort);
+  }
+
+  private static Pod pod(String app) {
+    return kube.pods().inNamespace(APPS).withLabel("app", app).list().getItems().get(0);
+  }
+
+  private static String gate(String app) {
+    return condition(pod(app), "elbow.dev/load-balancer-healthy");
+  }
+
+  private static String condition(Pod pod, String type) {
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getStatus())
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  @Order(7)
   void aHelmUpgradeToANewImageTagRollsTheDataPlaneWithoutAFailedRequest() throws Exception {
     node.importImages(NEXT_TAG);
     SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, nodePort(), "/", 4, 100);
