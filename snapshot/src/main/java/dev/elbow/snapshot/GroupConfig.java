@@ -84,6 +84,24 @@ public record GroupConfig(
         null);
   }
 
+  /** This group with another PROXY protocol setting (null sends none). */
+  public GroupConfig withProxyProtocol(ProxyProtocol version) {
+    return new GroupConfig(
+        name,
+        protocol,
+        algorithm,
+        members,
+        healthCheck,
+        tls,
+        quicConnectionIdLength,
+        stickySession,
+        slowStart,
+        deregistrationDelaySeconds,
+        passiveHealth,
+        version,
+        protocolVersion);
+  }
+
   /** Whether the members speak HTTP/2 (h2 over TLS, or h2c). */
   public boolean speaksHttp2() {
     return protocolVersion == ProtocolVersion.HTTP2;

@@ -1,16 +1,14 @@
 package dev.elbow.dataplane.proxy;
 
-import static dev.elbow.dataplane.testing.Snapshots.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.HttpLines;
+import dev.elbow.dataplane.testing.Snapshots;
 import dev.elbow.dataplane.testing.StreamingMember;
 import dev.elbow.dataplane.testing.TestDataPlane;
-import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.GroupConfig;
-import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.ProxyProtocol;
@@ -64,20 +62,11 @@ class ProxyProtocolTest {
   private void serve(ListenerProtocol protocol, List<String> trusted, ProxyProtocol sent) {
     boolean tcp = protocol == ListenerProtocol.TCP;
     GroupConfig group =
-        new GroupConfig(
-            "d/g",
-            tcp ? BackendProtocol.TCP : BackendProtocol.HTTP,
-            Algorithm.ROUND_ROBIN,
-            List.of(member(tcp ? tcpMember.getLocalPort() : httpMember.port(), 1)),
-            HealthCheckConfig.DISABLED,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            sent,
-            null);
+        Snapshots.uncheckedGroup(
+                "d/g",
+                tcp ? BackendProtocol.TCP : BackendProtocol.HTTP,
+                tcp ? tcpMember.getLocalPort() : httpMember.port())
+            .withProxyProtocol(sent);
     dataPlane.apply(
         new Snapshot(
             1,

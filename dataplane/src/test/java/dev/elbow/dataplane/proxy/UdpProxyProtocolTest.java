@@ -4,10 +4,10 @@ import static dev.elbow.dataplane.testing.Snapshots.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.Snapshots;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.dataplane.testing.UdpEchoServer;
 import dev.elbow.dataplane.testing.UdpTestClient;
-import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.HealthCheckConfig;
@@ -59,20 +59,8 @@ class UdpProxyProtocolTest {
 
   private void serve(HealthCheckConfig check) {
     GroupConfig group =
-        new GroupConfig(
-            "d/dns",
-            BackendProtocol.UDP,
-            Algorithm.ROUND_ROBIN,
-            List.of(member(udpMember.port(), 1)),
-            check,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            ProxyProtocol.V2,
-            null);
+        Snapshots.group("d/dns", BackendProtocol.UDP, check, List.of(member(udpMember.port(), 1)))
+            .withProxyProtocol(ProxyProtocol.V2);
     dataPlane.apply(
         new Snapshot(
             1,

@@ -3,6 +3,8 @@ package dev.elbow.operator.chart;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,22 @@ public final class Chart {
   public static final Path DIR = Path.of(System.getProperty("elbow.chart.dir", "../helm/elbow"));
 
   private Chart() {}
+
+  /**
+   * Creates (or keeps) a namespace that enforces Pod Security "restricted", as the chart's pods
+   * must pass.
+   */
+  public static void restrictedNamespace(KubernetesClient kube, String name) {
+    kube.namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .endMetadata()
+                .build())
+        .serverSideApply();
+  }
 
   /** Renders the chart as {@code helm template} would, with {@code --set} values. */
   public static List<HasMetadata> render(String release, String namespace, Map<String, ?> values) {

@@ -23,7 +23,6 @@ import dev.elbow.operator.expose.TrafficServiceSpec;
 import dev.elbow.operator.metrics.OperatorMetrics;
 import dev.elbow.operator.push.StaticDataPlaneEndpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -69,15 +68,7 @@ class ChartInstallIT {
   static void createRestrictedNamespace() {
     kube = KubeCluster.client();
     namespace = "elbow-chart-" + UUID.randomUUID().toString().substring(0, 8);
-    kube.namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(namespace)
-                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                .endMetadata()
-                .build())
-        .create();
+    Chart.restrictedNamespace(kube, namespace);
   }
 
   @AfterAll

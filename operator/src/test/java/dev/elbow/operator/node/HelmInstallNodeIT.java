@@ -11,7 +11,6 @@ import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.SteadyLoad;
 import dev.elbow.operator.chart.Chart;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -62,17 +61,8 @@ class HelmInstallNodeIT {
   static void install() throws Exception {
     node = RealNode.get();
     kube = node.client();
-    for (String namespace : new String[] {SYSTEM, APPS}) {
-      kube.namespaces()
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName(namespace)
-                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                  .endMetadata()
-                  .build())
-          .serverSideApply();
-    }
+    Chart.restrictedNamespace(kube, SYSTEM);
+    Chart.restrictedNamespace(kube, APPS);
     InstallCommand install = new Helm(Chart.DIR).install().withName(RELEASE).withNamespace(SYSTEM);
     VALUES.forEach(install::set);
     Release release = install.withKubeConfigContents(node.kubeconfig()).call();
