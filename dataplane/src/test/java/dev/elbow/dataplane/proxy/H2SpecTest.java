@@ -27,20 +27,14 @@ import org.w3c.dom.NodeList;
 /**
  * h2spec, the HTTP/2 conformance suite (every case of RFC 7540 and RFC 7541, strict cases
  * included), against an HTTPS listener (h2 by ALPN) and an HTTP listener (h2c, prior knowledge).
- * Every case passes (on h2c all but the one named below, with its reason). The binary is built from
- * its Go module by {@code scripts/h2spec.sh}, which {@code .ci/run} runs; this test runs the script
- * too, so a machine with Go needs nothing else.
+ * Every case passes on both. The binary is built from its Go module by {@code scripts/h2spec.sh},
+ * which {@code .ci/run} runs; this test runs the script too, so a machine with Go needs nothing
+ * else.
  */
 class H2SpecTest {
 
   /** The cases h2spec 2.2.1 has, strict ones included. */
   private static final int CASES = 146;
-
-  /**
-   * On an HTTP listener, bytes that are not the HTTP/2 preface are HTTP/1.1, so an invalid preface
-   * gets an HTTP/1.1 error answer, where h2spec wants the connection closed without one.
-   */
-  private static final String INVALID_PREFACE = "http2/3.5 Sends invalid connection preface";
 
   private TestDataPlane dataPlane;
   private StreamingMember member;
@@ -91,9 +85,6 @@ class H2SpecTest {
       }
     }
     Files.deleteIfExists(report);
-    if (listener.equals("h2c")) {
-      failed.remove(INVALID_PREFACE);
-    }
     assertThat(failed).as("h2spec cases that did not pass; its output:\n" + output).isEmpty();
     assertThat(cases.getLength()).as("cases run").isEqualTo(CASES);
   }

@@ -292,6 +292,23 @@ class HttpProxyTest {
   }
 
   @Test
+  void aConnectionThatSpeaksNoHttpIsClosedWithoutAnAnswer() throws Exception {
+    dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
+    // h2spec's invalid HTTP/2 preface (RFC 9113 3.4): the connection ends, no HTTP/1.1 answer.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      socket
+          .getOutputStream()
+          .write("INVALID CONNECTION PREFACE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(socket.getInputStream().read()).as("closed, nothing written").isEqualTo(-1);
+    }
+    // A line that names HTTP, however malformed, is still answered 400.
+    assertThat(RawHttp.exchange(port, "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n", 1_000))
+        .startsWith("HTTP/1.1 400");
+    assertThat(a.served() + b.served() + c.served()).isZero();
+  }
+
+  @Test
   void aMalformedRequestBodyIsRefusedNotForwardedAsComplete() {
     dataPlane.apply(snapshot(1, HealthCheckConfig.DISABLED));
     String answer =

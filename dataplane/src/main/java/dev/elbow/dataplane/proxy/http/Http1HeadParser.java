@@ -35,6 +35,13 @@ final class Http1HeadParser {
   static final int UNSUPPORTED_CODING = -6;
   static final int URI_TOO_LONG = -7;
 
+  /**
+   * A request line whose third word does not begin with "HTTP/": whatever the peer speaks, it is
+   * not HTTP/1.x (an invalid HTTP/2 preface on a cleartext listener, say), so an HTTP/1.x answer
+   * would mean nothing to it.
+   */
+  static final int NOT_HTTP = -8;
+
   private static final byte CR = '\r';
   private static final byte LF = '\n';
   private static final boolean[] TCHAR = new boolean[256];
@@ -156,6 +163,9 @@ final class Http1HeadParser {
     head.methodEnd = sp1;
     head.targetStart = sp1 + 1;
     head.targetEnd = sp2;
+    if (!namesHttp(buf, sp1, e)) {
+      return NOT_HTTP;
+    }
     return version(buf, sp2 + 1, e, head);
   }
 
@@ -184,6 +194,23 @@ final class Http1HeadParser {
     head.reasonStart = Math.min(reason + 1, e);
     head.reasonEnd = e;
     return 0;
+  }
+
+  /**
+   * Whether any word after the first space begins with "HTTP/": a line with a malformed target or
+   * stray spaces still names HTTP and gets a 400; one that names no version at all is not HTTP.
+   */
+  private static boolean namesHttp(ByteBuf buf, int sp1, int e) {
+    for (int sp = sp1; sp >= 0 && sp + 5 < e; sp = buf.indexOf(sp + 1, e, (byte) ' ')) {
+      if (buf.getByte(sp + 1) == 'H'
+          && buf.getByte(sp + 2) == 'T'
+          && buf.getByte(sp + 3) == 'T'
+          && buf.getByte(sp + 4) == 'P'
+          && buf.getByte(sp + 5) == '/') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** "HTTP/1.1" or "HTTP/1.0" exactly. */

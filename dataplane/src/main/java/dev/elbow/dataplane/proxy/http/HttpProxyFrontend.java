@@ -218,6 +218,15 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     clientKeepAlive = false; // the rest of what the client sent cannot be trusted
     browser = false; // nothing of this request can be read
     recorder.error(ErrorKind.BAD_REQUEST);
+    if (error == Http1HeadParser.NOT_HTTP) {
+      // RFC 9113 3.4: a cleartext listener also takes HTTP/2 with prior knowledge, and an invalid
+      // preface must end the connection; no other protocol reads an HTTP/1.x answer either.
+      errors.debug("connection on port {}: not HTTP, closed without an answer", port);
+      state = CLOSING;
+      recorder.end();
+      ctx.close();
+      return;
+    }
     switch (error) {
       case Http1HeadParser.TOO_LARGE, Http1HeadParser.TOO_MANY_HEADERS ->
           respond(431, "the request head is too large");

@@ -36,7 +36,8 @@ class Http1HeadParserFuzzTest {
           Http1HeadParser.TOO_MANY_HEADERS,
           Http1HeadParser.BAD_FRAMING,
           Http1HeadParser.UNSUPPORTED_CODING,
-          Http1HeadParser.URI_TOO_LONG);
+          Http1HeadParser.URI_TOO_LONG,
+          Http1HeadParser.NOT_HTTP);
 
   private static final List<String> LINES =
       List.of(

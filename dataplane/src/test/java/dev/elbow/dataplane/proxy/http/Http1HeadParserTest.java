@@ -126,7 +126,9 @@ class Http1HeadParserTest {
         "POST / HTTP/1.0\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n|-5",
         "POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: \\r\\n\\r\\n|-5",
         "GET / HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n|-3",
-        "GET / HTTP/1.2\\r\\nHost: x\\r\\n\\r\\n|-3"
+        "GET / HTTP/1.2\\r\\nHost: x\\r\\n\\r\\n|-3",
+        "INVALID CONNECTION PREFACE\\r\\n\\r\\n|-8",
+        "GET / FTP/1.1\\r\\nHost: x\\r\\n\\r\\n|-8"
       })
   void refusesAmbiguousFramingAndOtherVersions(String request, int expected) {
     assertThat(parse(request.replace("\\r\\n", "\r\n"), true)).isEqualTo(expected);
