@@ -59,6 +59,14 @@ public final class OperatorMain {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
+    String adminToken;
+    try {
+      adminToken = settings.adminToken(client);
+    } catch (IllegalStateException e) {
+      System.err.println("elbow operator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     OperatorMetrics metrics = new OperatorMetrics();
     AtomicReference<ElbowOperator> running = new AtomicReference<>();
     AtomicBoolean ready = new AtomicBoolean();
@@ -71,11 +79,7 @@ public final class OperatorMain {
         () -> {
           running.set(
               ElbowOperator.start(
-                  client,
-                  settings.dataPlanes(client),
-                  settings.adminToken(),
-                  settings.namespaces(),
-                  extras));
+                  client, settings.dataPlanes(client), adminToken, settings.namespaces(), extras));
           ready.set(true);
           log.info("elbow operator working; data planes: {}", settings.describeDataPlanes());
         };

@@ -18,7 +18,11 @@ import java.util.stream.Collectors;
  * The operator's settings, from environment variables.
  *
  * <ul>
- *   <li>{@code ELBOW_ADMIN_TOKEN} or {@code ELBOW_ADMIN_TOKEN_FILE}: the data planes' admin token
+ *   <li>{@code ELBOW_ADMIN_TOKEN} or {@code ELBOW_ADMIN_TOKEN_FILE}: the data planes' admin token;
+ *       or {@code ELBOW_ADMIN_TOKEN_SECRET}: {@code namespace/name} of the Secret that holds it
+ *       (key {@code token}), with {@code ELBOW_ADMIN_TOKEN_SECRET_GENERATE=true} to make the Secret
+ *       with a new token when it does not exist (what the Helm chart does, see {@link
+ *       AdminTokenSecret})
  *   <li>{@code ELBOW_DATAPLANE_SERVICE}: {@code namespace/name} of the data plane Service, whose
  *       ready pods get the snapshots; with {@code ELBOW_DATAPLANE_ADMIN_PORT_NAME} (default {@code
  *       admin}) naming its admin port
@@ -26,7 +30,10 @@ import java.util.stream.Collectors;
  *   <li>{@code ELBOW_WATCH_NAMESPACES}: comma-separated namespaces to watch; all when unset
  * </ul>
  *
- * @param adminToken the bearer token of the data planes' admin API
+ * @param adminToken the bearer token of the data planes' admin API, or null to read it from {@code
+ *     adminTokenSecret}
+ * @param adminTokenSecret {@code namespace/name} of the Secret with the token, or null
+ * @param generateAdminToken make that Secret when it does not exist
  * @param endpoints fixed data plane URLs, or null to discover them through the Service
  * @param serviceNamespace namespace of the data plane Service
  * @param serviceName name of the data plane Service
@@ -35,6 +42,8 @@ import java.util.stream.Collectors;
  */
 public record OperatorSettings(
     String adminToken,
+    String adminTokenSecret,
+    boolean generateAdminToken,
     String endpoints,
     String serviceNamespace,
     String serviceName,
@@ -56,9 +65,18 @@ public record OperatorSettings(
         throw new UncheckedIOException("cannot read ELBOW_ADMIN_TOKEN_FILE " + tokenFile, e);
       }
     }
-    if (token == null || token.isBlank()) {
+    String secret = env.get("ELBOW_ADMIN_TOKEN_SECRET");
+    boolean fromSecret = (token == null || token.isBlank()) && secret != null && !secret.isBlank();
+    if (fromSecret && !secret.matches("[^/]+/[^/]+")) {
       throw new IllegalArgumentException(
-          "set ELBOW_ADMIN_TOKEN or ELBOW_ADMIN_TOKEN_FILE to the data plane admin token");
+          "ELBOW_ADMIN_TOKEN_SECRET is \""
+              + secret
+              + "\"; set it to namespace/name of the Secret with the admin token");
+    }
+    if ((token == null || token.isBlank()) && !fromSecret) {
+      throw new IllegalArgumentException(
+          "set ELBOW_ADMIN_TOKEN, ELBOW_ADMIN_TOKEN_FILE or ELBOW_ADMIN_TOKEN_SECRET to the data"
+              + " plane admin token");
     }
     String endpoints = env.get("ELBOW_DATAPLANE_ENDPOINTS");
     String service = env.getOrDefault("ELBOW_DATAPLANE_SERVICE", "");
@@ -69,7 +87,9 @@ public record OperatorSettings(
     }
     String[] namespaced = service.split("/", 2);
     return new OperatorSettings(
-        token,
+        fromSecret ? null : token,
+        fromSecret ? secret : null,
+        fromSecret && Boolean.parseBoolean(env.get("ELBOW_ADMIN_TOKEN_SECRET_GENERATE")),
         endpoints == null || endpoints.isBlank() ? null : endpoints,
         namespaced.length == 2 ? namespaced[0] : null,
         namespaced.length == 2 ? namespaced[1] : null,
@@ -78,6 +98,22 @@ public record OperatorSettings(
             .map(String::trim)
             .filter(n -> !n.isEmpty())
             .collect(Collectors.toSet()));
+  }
+
+  /**
+   * The admin token: the one given, or the one in the Secret (made first if so configured), owned
+   * by the data planes' admin Service when these settings name one.
+   *
+   * @throws IllegalStateException naming the Secret and the fix when it cannot be had
+   */
+  public String adminToken(KubernetesClient client) {
+    if (adminToken != null) {
+      return adminToken;
+    }
+    String[] secret = adminTokenSecret.split("/", 2);
+    String owner =
+        serviceNamespace != null && serviceNamespace.equals(secret[0]) ? serviceName : null;
+    return AdminTokenSecret.ensure(client, secret[0], secret[1], generateAdminToken, owner);
   }
 
   /** Where the data planes are, as these settings say. */

@@ -37,6 +37,37 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void readsTheTokensSecret() {
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "ELBOW_ADMIN_TOKEN_SECRET",
+                "elbow-system/elbow-admin-token",
+                "ELBOW_ADMIN_TOKEN_SECRET_GENERATE",
+                "true",
+                "ELBOW_DATAPLANE_SERVICE",
+                "elbow-system/elbow-dataplane-admin"));
+    assertThat(settings.adminToken()).isNull();
+    assertThat(settings.adminTokenSecret()).isEqualTo("elbow-system/elbow-admin-token");
+    assertThat(settings.generateAdminToken()).isTrue();
+    // A token given outright wins, and a Secret's name needs its namespace.
+    assertThat(
+            OperatorSettings.fromEnvironment(
+                    Map.of(
+                        "ELBOW_ADMIN_TOKEN", "t",
+                        "ELBOW_ADMIN_TOKEN_SECRET", "a/b",
+                        "ELBOW_DATAPLANE_SERVICE", "a/c"))
+                .adminToken())
+        .isEqualTo("t");
+    assertThatThrownBy(
+            () ->
+                OperatorSettings.fromEnvironment(
+                    Map.of("ELBOW_ADMIN_TOKEN_SECRET", "b", "ELBOW_DATAPLANE_SERVICE", "a/c")))
+        .hasMessageContaining("ELBOW_ADMIN_TOKEN_SECRET")
+        .hasMessageContaining("namespace/name");
+  }
+
+  @Test
   void saysWhichVariableIsMissing() {
     assertThatThrownBy(
             () -> OperatorSettings.fromEnvironment(Map.of("ELBOW_DATAPLANE_SERVICE", "a/b")))

@@ -11,14 +11,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The CRD YAML committed under {@code crds/} must be exactly what the build generates from the Java
  * types, or {@code kubectl apply -f crds/} would install a schema the operator does not expect. The
- * Helm chart's {@code helm/elbow/crds/} holds the same files. Refresh both with {@code ./mvnw -pl
- * crds test -Delbow.crds.update=true}.
+ * Helm chart's {@code helm/elbow/files/crds/} holds the same files (rendered by its template {@code
+ * crds.yaml}, so {@code helm upgrade} upgrades them). Refresh both with {@code ./mvnw -pl crds test
+ * -Delbow.crds.update=true}.
  */
 class CrdYamlIsCurrentTest {
 
   private static final Path GENERATED = Path.of(System.getProperty("elbow.crds.generated"));
   private static final Path COMMITTED = Path.of(System.getProperty("elbow.crds.committed"));
-  private static final Path CHART = COMMITTED.resolveSibling("helm/elbow/crds");
+  private static final Path CHART = COMMITTED.resolveSibling("helm/elbow/files/crds");
 
   @ParameterizedTest
   @ValueSource(strings = {"backendservergroups", "listeners"})
@@ -38,7 +39,7 @@ class CrdYamlIsCurrentTest {
         .hasContent(generated);
     assertThat(inChart)
         .as(
-            "helm/elbow/crds/%s.yaml is stale; run ./mvnw -pl crds test -Delbow.crds.update=true",
+            "helm/elbow/files/crds/%s.yaml is stale; run ./mvnw -pl crds test -Delbow.crds.update=true",
             crd)
         .exists()
         .hasContent(generated);

@@ -38,17 +38,38 @@ public final class Chart {
         .serverSideApply();
   }
 
+  /**
+   * A copy of the chart as an earlier version of it would be: the same, but its CRDs without their
+   * printer columns, so that an upgrade to {@link #DIR} must add them to the cluster's CRDs.
+   */
+  public static Path withCrdsOfAnEarlierVersion() throws java.io.IOException {
+    Path copy = Files.createTempDirectory("elbow-chart-earlier");
+    try (var files = Files.walk(DIR)) {
+      for (Path from : files.toList()) {
+        Path to = copy.resolve(DIR.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else if (from.getParent().endsWith(Path.of("files", "crds"))) {
+          var crd =
+              Serialization.unmarshal(
+                  Files.readString(from),
+                  io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+          crd.getSpec().getVersions().forEach(v -> v.setAdditionalPrinterColumns(null));
+          Files.writeString(to, Serialization.asYaml(crd));
+        } else {
+          Files.copy(from, to);
+        }
+      }
+    }
+    return copy;
+  }
+
   /** Renders the chart as {@code helm template} would, with {@code --set} values. */
   public static List<HasMetadata> render(String release, String namespace, Map<String, ?> values) {
     return parse(renderText(release, namespace, values));
   }
 
-  /**
-   * The rendered YAML, every document of it. helm-java's template command evaluates {@code lookup}
-   * against a cluster, so without one the chart's generated admin token cannot render: unless the
-   * values name a Secret, {@code adminToken.existingSecret} is set to the chart's own default name
-   * (ChartInstallIT renders the generated one against a real API server).
-   */
+  /** The rendered YAML, every document of it. */
   public static String renderText(String release, String namespace, Map<String, ?> values) {
     TemplateCommand template =
         new Helm(DIR)
@@ -57,9 +78,6 @@ public final class Chart {
             .withNamespace(namespace)
             .withKubeVersion(System.getProperty("elbow.kube.version", "1.37.2"))
             .skipCrds();
-    if (!values.containsKey("adminToken.existingSecret")) {
-      template.set("adminToken.existingSecret", release + "-elbow-admin-token");
-    }
     values.forEach(template::set);
     return template.call();
   }

@@ -12,13 +12,16 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -70,8 +73,31 @@ class ChartTest {
             "PodDisruptionBudget/elbow-dataplane",
             "PodDisruptionBudget/elbow-operator",
             "ValidatingAdmissionPolicy/elbow-removal-protection",
-            "ValidatingAdmissionPolicyBinding/elbow-removal-protection");
+            "ValidatingAdmissionPolicyBinding/elbow-removal-protection",
+            "CustomResourceDefinition/backendservergroups.elbow.dev",
+            "CustomResourceDefinition/listeners.elbow.dev");
     assertThat(deployment(objects, "elbow-dataplane").getSpec().getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void theCrdsAreTemplatesSoAnUpgradeUpgradesThemAndUninstallKeepsThem() throws Exception {
+    List<CustomResourceDefinition> crds = Chart.ofKind(defaults(), CustomResourceDefinition.class);
+    assertThat(crds).hasSize(2);
+    for (CustomResourceDefinition crd : crds) {
+      CustomResourceDefinition committed =
+          Serialization.unmarshal(
+              Files.readString(Path.of("../crds", crd.getMetadata().getName() + ".yaml")),
+              CustomResourceDefinition.class);
+      assertThat(crd.getSpec()).as(crd.getMetadata().getName()).isEqualTo(committed.getSpec());
+      assertThat(crd.getMetadata().getAnnotations())
+          .containsEntry("helm.sh/resource-policy", "keep");
+      assertThat(crd.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "elbow");
+    }
+    assertThat(
+            Chart.ofKind(
+                Chart.render("elbow", NS, Map.of("crds.install", false)),
+                CustomResourceDefinition.class))
+        .isEmpty();
   }
 
   @Test
@@ -280,6 +306,29 @@ class ChartTest {
         .containsEntry("ELBOW_LEADER_ELECTION_LEASE", NS + "/prod-elbow-operator")
         .containsEntry("ELBOW_LEADER_ELECTION_TIMINGS", "15,10,2")
         .containsEntry("ELBOW_WATCH_NAMESPACES", "shop");
+  }
+
+  @Test
+  void renderingTwiceGivesTheSameObjects() {
+    // No token drawn at render time: a GitOps tool applying `helm template` rotates nothing.
+    Map<String, Object> values = Map.of("grafanaDashboard.enabled", true);
+    assertThat(Chart.renderText("elbow", NS, values))
+        .isEqualTo(Chart.renderText("elbow", NS, values))
+        .doesNotContain("kind: Secret");
+    Map<String, String> env =
+        deployment(defaults(), "elbow-operator")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv()
+            .stream()
+            .filter(e -> e.getValue() != null)
+            .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+    assertThat(env)
+        .containsEntry("ELBOW_ADMIN_TOKEN_SECRET", NS + "/elbow-admin-token")
+        .containsEntry("ELBOW_ADMIN_TOKEN_SECRET_GENERATE", "true");
   }
 
   @Test

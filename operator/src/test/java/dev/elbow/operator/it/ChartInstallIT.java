@@ -16,6 +16,7 @@ import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.HttpTestClient;
 import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.operator.AdminTokenSecret;
 import dev.elbow.operator.ElbowOperator;
 import dev.elbow.operator.LeaderElection;
 import dev.elbow.operator.chart.Chart;
@@ -84,7 +85,9 @@ class ChartInstallIT {
   private static String token() {
     Secret secret =
         kube.secrets().inNamespace(namespace).withName(RELEASE + "-elbow-admin-token").get();
-    return secret.getData().get("token");
+    return new String(
+        java.util.Base64.getDecoder().decode(secret.getData().get("token")),
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
@@ -96,16 +99,18 @@ class ChartInstallIT {
             .withName(RELEASE)
             .withNamespace(namespace)
             .withKubeConfigContents(KubeCluster.kubeconfig())
+            // Every IT's API server has the CRDs applied from crds/ already (KubeCluster); the
+            // chart's own CRDs are installed and upgraded on a fresh cluster by HelmInstallNodeIT.
+            .set("crds.install", false)
             .call();
     assertThat(release.getStatus()).isEqualTo("deployed");
-    List<HasMetadata> rendered = Chart.render(RELEASE, namespace, Map.of());
+    List<HasMetadata> rendered = Chart.render(RELEASE, namespace, Map.of("crds.install", false));
     assertThat(rendered).hasSizeGreaterThan(10);
     for (HasMetadata object : rendered) {
       assertThat(kube.resource(object).get())
           .as("%s %s", object.getKind(), object.getMetadata().getName())
           .isNotNull();
     }
-    assertThat(new String(java.util.Base64.getDecoder().decode(token()))).hasSize(48);
   }
 
   @Test
@@ -145,27 +150,78 @@ class ChartInstallIT {
 
   @Test
   @Order(3)
-  void anUpgradeKeepsTheGeneratedToken() {
-    String before = token();
-    Release release =
-        new Helm(Chart.DIR)
-            .upgrade()
-            .withName(RELEASE)
-            .withNamespace(namespace)
-            .withKubeConfigContents(KubeCluster.kubeconfig())
-            .set("dataplane.replicas", 3)
-            .call();
-    assertThat(release.getStatus()).isEqualTo("deployed");
-    assertThat(
-            kube.apps()
-                .deployments()
-                .inNamespace(namespace)
-                .withName(RELEASE + "-elbow-dataplane")
-                .get()
-                .getSpec()
-                .getReplicas())
-        .isEqualTo(3);
-    assertThat(token()).isEqualTo(before);
+  void theOperatorMakesTheAdminTokenOnceAndAnUpgradeKeepsIt() throws Exception {
+    String secretName = RELEASE + "-elbow-admin-token";
+    assertThat(kube.secrets().inNamespace(namespace).withName(secretName).get())
+        .as("Helm renders no token")
+        .isNull();
+    try (KubernetesClient asOperator = asOperator(RELEASE, namespace)) {
+      // Two replicas starting at once, as the chart's ServiceAccount: one token for both.
+      CompletableFuture<String> first =
+          CompletableFuture.supplyAsync(
+              () ->
+                  AdminTokenSecret.ensure(
+                      asOperator, namespace, secretName, true, RELEASE + "-elbow-dataplane-admin"));
+      String second =
+          AdminTokenSecret.ensure(
+              asOperator, namespace, secretName, true, RELEASE + "-elbow-dataplane-admin");
+      assertThat(first.get()).isEqualTo(second).hasSize(48).matches("[A-Za-z0-9]+");
+      assertThat(token()).isEqualTo(second);
+      Service admin =
+          kube.services().inNamespace(namespace).withName(RELEASE + "-elbow-dataplane-admin").get();
+      assertThat(
+              kube.secrets()
+                  .inNamespace(namespace)
+                  .withName(secretName)
+                  .get()
+                  .getMetadata()
+                  .getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(admin.getMetadata().getUid()));
+
+      Release release =
+          new Helm(Chart.DIR)
+              .upgrade()
+              .withName(RELEASE)
+              .withNamespace(namespace)
+              .withKubeConfigContents(KubeCluster.kubeconfig())
+              .set("dataplane.replicas", 3)
+              .set("crds.install", false)
+              .call();
+      assertThat(release.getStatus()).isEqualTo("deployed");
+      assertThat(
+              kube.apps()
+                  .deployments()
+                  .inNamespace(namespace)
+                  .withName(RELEASE + "-elbow-dataplane")
+                  .get()
+                  .getSpec()
+                  .getReplicas())
+          .isEqualTo(3);
+      assertThat(token()).isEqualTo(second);
+      assertThat(
+              AdminTokenSecret.ensure(
+                  asOperator, namespace, secretName, true, RELEASE + "-elbow-dataplane-admin"))
+          .as("a restarted operator reads the token it made")
+          .isEqualTo(second);
+      // A Secret the user was to bring, missing: the error names it and the fix.
+      assertThatThrownBy(
+              () -> AdminTokenSecret.ensure(asOperator, namespace, "not-there", false, null))
+          .hasMessageContaining(namespace + "/not-there")
+          .hasMessageContaining("adminToken.existingSecret");
+    }
+  }
+
+  /** A client acting as the release's operator ServiceAccount. */
+  private static KubernetesClient asOperator(String release, String releaseNamespace) {
+    Config config = Config.fromKubeconfig(KubeCluster.kubeconfig());
+    config.setImpersonateUsername(
+        "system:serviceaccount:" + releaseNamespace + ":" + release + "-elbow-operator");
+    config.setImpersonateGroups(
+        "system:serviceaccounts",
+        "system:serviceaccounts:" + releaseNamespace,
+        "system:authenticated");
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   @Test
@@ -182,17 +238,10 @@ class ChartInstallIT {
   private static void servesAListenerAs(String release, String releaseNamespace, String apps)
       throws Exception {
     String serviceAccount = release + "-elbow-operator";
-    Config config = Config.fromKubeconfig(KubeCluster.kubeconfig());
-    config.setImpersonateUsername(
-        "system:serviceaccount:" + releaseNamespace + ":" + serviceAccount);
-    config.setImpersonateGroups(
-        "system:serviceaccounts",
-        "system:serviceaccounts:" + releaseNamespace,
-        "system:authenticated");
     int port = FreePorts.next();
     OperatorMetrics metrics = new OperatorMetrics();
     AtomicReference<ElbowOperator> operator = new AtomicReference<>();
-    try (KubernetesClient asOperator = new KubernetesClientBuilder().withConfig(config).build();
+    try (KubernetesClient asOperator = asOperator(release, releaseNamespace);
         TestDataPlane dataPlane = TestDataPlane.start();
         DemoBackend backend = DemoBackend.http("a", 0)) {
       LeaderElection election =
@@ -341,6 +390,10 @@ class ChartInstallIT {
     assertThat(allowed(user, "create", "", "services", "any", null))
         .as("Services are created in the release's namespace only")
         .isFalse();
+    assertThat(allowed(user, "create", "", "secrets", namespace, null)).isTrue();
+    assertThat(allowed(user, "create", "", "secrets", "any", null))
+        .as("the admin token's Secret is made in the release's namespace only")
+        .isFalse();
   }
 
   @Test
@@ -357,6 +410,7 @@ class ChartInstallIT {
             .withKubeConfigContents(KubeCluster.kubeconfig())
             .set("operator.watchNamespaces[0]", apps)
             .set("removalProtection.enabled", false)
+            .set("crds.install", false)
             .call();
     try {
       assertThat(installed.getStatus()).isEqualTo("deployed");

@@ -14,11 +14,15 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,7 +67,13 @@ class HelmInstallNodeIT {
     kube = node.client();
     Chart.restrictedNamespace(kube, SYSTEM);
     Chart.restrictedNamespace(kube, APPS);
-    InstallCommand install = new Helm(Chart.DIR).install().withName(RELEASE).withNamespace(SYSTEM);
+    // Installed as an earlier version of the chart (CRDs without printer columns) would be; the
+    // upgrade scenario moves to this one and its CRDs.
+    InstallCommand install =
+        new Helm(Chart.withCrdsOfAnEarlierVersion())
+            .install()
+            .withName(RELEASE)
+            .withNamespace(SYSTEM);
     VALUES.forEach(install::set);
     Release release = install.withKubeConfigContents(node.kubeconfig()).call();
     assertThat(release.getStatus()).isEqualTo("deployed");
@@ -74,12 +84,18 @@ class HelmInstallNodeIT {
   void theOperatorAndDataPlanePodsAreAdmittedUnderRestrictedAndBecomeReady() {
     awaitAvailable(SYSTEM, "elbow-operator", 2);
     awaitAvailable(SYSTEM, "elbow-dataplane", 2);
+    assertThat(printerColumns("listeners.elbow.dev")).as("the earlier chart's CRD").isEmpty();
   }
 
   @Test
   @Order(2)
   void trafficThroughTheNodePortReachesBackendPodsByWeight() {
-    apply(backend("web-a") + "---\n" + backend("web-b") + "---\n" + groupAndListener());
+    apply(
+        NodeManifests.backend("web-a", APPS)
+            + "---\n"
+            + NodeManifests.backend("web-b", APPS)
+            + "---\n"
+            + NodeManifests.groupAndListener(APPS));
     awaitAvailable(APPS, "web-a", 1);
     awaitAvailable(APPS, "web-b", 1);
     int port = nodePort();
@@ -192,7 +208,7 @@ class HelmInstallNodeIT {
     // web-c's container passes the kubelet's probe, but Elbow checks a port nothing serves:
     // the pod must stay unready, however long it runs.
     apply(
-        backend("web-c")
+        NodeManifests.backend("web-c", APPS)
                 .replace(
                     "    spec:\n      terminationGracePeriodSeconds",
                     "    spec:\n      readinessGates: [{conditionType: elbow.dev/load-balancer-healthy}]\n"
@@ -271,12 +287,60 @@ class HelmInstallNodeIT {
     } finally {
       noFailures("helm upgrade to a new image tag", load);
     }
-    // Under that load the data planes stayed inside their memory limit: never OOMKilled.
     for (Pod pod : kube.pods().inNamespace(SYSTEM).list().getItems()) {
       for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
         assertThat(status.getRestartCount()).as(pod.getMetadata().getName()).isZero();
       }
     }
+    // The CRDs are the chart's templates: the upgrade brought the new schema, printer columns too.
+    for (String crd : List.of("listeners.elbow.dev", "backendservergroups.elbow.dev")) {
+      CustomResourceDefinition committed =
+          Serialization.unmarshal(
+              Files.readString(RealNode.repository().resolve("crds/" + crd + ".yaml")),
+              CustomResourceDefinition.class);
+      assertThat(printerColumns(crd))
+          .as(crd)
+          .isNotEmpty()
+          .extracting(c -> c.getName() + " " + c.getJsonPath())
+          .isEqualTo(
+              committed.getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
+                  .map(c -> c.getName() + " " + c.getJsonPath())
+                  .toList());
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aDataPlaneUnderHeavyLoadStaysInsideItsMemoryLimit() throws Exception {
+    // 24 clients each sending 1 MiB bodies that the backends echo, as fast as they go.
+    BulkLoad.Result result = BulkLoad.run(RealNode.NODE_IP, nodePort(), 24, 1 << 20, 40);
+    System.out.println("heavy load: " + result.load() + ", failed " + result.failed());
+    assertThat(result.failed()).as("%s: %s", result.load(), result.reasons()).isZero();
+    assertThat(result.exchanges()).as(result.load()).isGreaterThan(200);
+    for (Pod pod : dataPlanePods()) {
+      ContainerStatus status = pod.getStatus().getContainerStatuses().get(0);
+      assertThat(status.getRestartCount()).as(pod.getMetadata().getName()).isZero();
+      RealNode.Memory memory = node.memory(status.getContainerID());
+      System.out.printf(
+          "%s: peak %d MiB of a %d MiB limit%n",
+          pod.getMetadata().getName(), memory.peak() >> 20, memory.limit() >> 20);
+      assertThat(memory.limit()).as("the chart's limit").isEqualTo(1L << 30);
+      assertThat(memory.peak()).as(pod.getMetadata().getName()).isLessThan(memory.limit());
+    }
+  }
+
+  private static List<CustomResourceColumnDefinition> printerColumns(String crd) {
+    List<CustomResourceColumnDefinition> columns =
+        kube.apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd)
+            .get()
+            .getSpec()
+            .getVersions()
+            .get(0)
+            .getAdditionalPrinterColumns();
+    return columns == null ? List.of() : columns;
   }
 
   /** The values every install and upgrade here uses: a NodePort, requests a small node fits. */
@@ -313,64 +377,6 @@ class HelmInstallNodeIT {
   /** How many backend pods answer among 40 requests. */
   private static int backendPodsAnswering(int port) {
     return count(port, 40).size();
-  }
-
-  private static String backend(String name) {
-    return """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: %1$s, namespace: %2$s}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: %1$s}}
-          strategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}
-          template:
-            metadata:
-              labels: {app: %1$s}
-              annotations: {elbow.dev/restarted-at: never}
-            spec:
-              terminationGracePeriodSeconds: 30
-              securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
-              containers:
-                - name: http
-                  image: ghcr.io/elbow-lb/elbow-dataplane:%3$s
-                  imagePullPolicy: Never
-                  command: [java, -Xmx64m, -cp, "/opt/elbow/lib/*",
-                            dev.elbow.dataplane.demo.DemoBackendsMain, --bind=0.0.0.0,
-                            "--name=$(POD_NAME)", "http:8080"]
-                  env:
-                    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
-                  ports: [{name: http, containerPort: 8080}]
-                  readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1}
-                  # Endpoints and load balancers stop sending before the process stops.
-                  lifecycle: {preStop: {sleep: {seconds: 5}}}
-                  resources: {requests: {cpu: 50m, memory: 96Mi}, limits: {memory: 256Mi}}
-                  securityContext:
-                    allowPrivilegeEscalation: false
-                    capabilities: {drop: [ALL]}
-        """
-        .formatted(name, APPS, RealNode.IMAGE_TAG);
-  }
-
-  private static String groupAndListener() {
-    return """
-        apiVersion: elbow.dev/v1alpha1
-        kind: BackendServerGroup
-        metadata: {name: web, namespace: %1$s}
-        spec:
-          protocol: HTTP
-          algorithm: ROUND_ROBIN
-          podMembers:
-            - {selector: {matchLabels: {app: web-a}}, port: 8080, weight: 1}
-            - {selector: {matchLabels: {app: web-b}}, port: 8080, weight: 3}
-          healthCheck: {intervalSeconds: 2, timeoutSeconds: 1, healthyThreshold: 2, unhealthyThreshold: 2}
-        ---
-        apiVersion: elbow.dev/v1alpha1
-        kind: Listener
-        metadata: {name: web, namespace: %1$s}
-        spec: {protocol: HTTP, port: 8080, backendGroup: web}
-        """
-        .formatted(APPS);
   }
 
   private static void apply(String yaml) {

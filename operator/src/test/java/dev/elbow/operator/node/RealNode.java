@@ -87,6 +87,21 @@ public final class RealNode {
     require(script("node.sh", "ctr", "tasks", "kill", "-s", "SIGKILL", id), "ctr tasks kill");
   }
 
+  /**
+   * A container's memory cgroup (v1, as on these machines: containerd with the cgroupfs driver puts
+   * each container in {@code k8s.io/<id>}): its limit and the most it has used, in bytes.
+   */
+  public record Memory(long limit, long peak) {}
+
+  /** The memory cgroup figures of a container, by the pod status's containerID. */
+  public Memory memory(String containerId) throws IOException {
+    Path cgroup =
+        Path.of("/sys/fs/cgroup/memory/k8s.io", containerId.replaceFirst("^containerd://", ""));
+    return new Memory(
+        Long.parseLong(Files.readString(cgroup.resolve("memory.limit_in_bytes")).trim()),
+        Long.parseLong(Files.readString(cgroup.resolve("memory.max_usage_in_bytes")).trim()));
+  }
+
   /** Builds the images again under another tag and imports them (an upgrade's new version). */
   public void importImages(String tag) throws IOException, InterruptedException {
     Result images = script("images.sh", tag);
