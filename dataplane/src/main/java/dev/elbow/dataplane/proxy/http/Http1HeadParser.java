@@ -2,6 +2,7 @@ package dev.elbow.dataplane.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Parses HTTP/1.x message heads in place, into an {@link Http1Head}, without allocating.
@@ -164,7 +165,11 @@ final class Http1HeadParser {
     head.targetStart = sp1 + 1;
     head.targetEnd = sp2;
     if (!namesHttp(buf, sp1, e)) {
-      return NOT_HTTP;
+      // A PROXY protocol header from outside the trusted ranges is still answered 400: the
+      // load balancer that sent it forwards an HTTP client and reads the answer.
+      return sp1 - s == 5 && buf.toString(s, 5, StandardCharsets.US_ASCII).equals("PROXY")
+          ? MALFORMED
+          : NOT_HTTP;
     }
     return version(buf, sp2 + 1, e, head);
   }

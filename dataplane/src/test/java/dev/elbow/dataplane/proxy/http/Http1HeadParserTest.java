@@ -128,7 +128,8 @@ class Http1HeadParserTest {
         "GET / HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n|-3",
         "GET / HTTP/1.2\\r\\nHost: x\\r\\n\\r\\n|-3",
         "INVALID CONNECTION PREFACE\\r\\n\\r\\n|-8",
-        "GET / FTP/1.1\\r\\nHost: x\\r\\n\\r\\n|-8"
+        "GET / FTP/1.1\\r\\nHost: x\\r\\n\\r\\n|-8",
+        "PROXY TCP4 203.0.113.7 198.51.100.1 40000 80\\r\\n\\r\\n|-1"
       })
   void refusesAmbiguousFramingAndOtherVersions(String request, int expected) {
     assertThat(parse(request.replace("\\r\\n", "\r\n"), true)).isEqualTo(expected);
