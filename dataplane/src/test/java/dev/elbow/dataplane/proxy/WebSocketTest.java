@@ -64,27 +64,31 @@ class WebSocketTest {
   private int httpPort;
   private int httpsPort;
 
+  /** A WebSocket echo member on /ws; with a name, its echoes name it. */
+  private Channel echoMember(String name) throws InterruptedException {
+    return new ServerBootstrap()
+        .group(memberLoop)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline()
+                    .addLast(
+                        new HttpServerCodec(),
+                        new HttpObjectAggregator(64 * 1024),
+                        new WebSocketServerProtocolHandler("/ws"),
+                        new Echo(name));
+              }
+            })
+        .bind("127.0.0.1", 0)
+        .sync()
+        .channel();
+  }
+
   @BeforeEach
   void start() throws Exception {
-    member =
-        new ServerBootstrap()
-            .group(memberLoop)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new HttpServerCodec(),
-                            new HttpObjectAggregator(64 * 1024),
-                            new WebSocketServerProtocolHandler("/ws"),
-                            new Echo());
-                  }
-                })
-            .bind("127.0.0.1", 0)
-            .sync()
-            .channel();
+    member = echoMember(null);
     memberPort = ((java.net.InetSocketAddress) member.localAddress()).getPort();
     dataPlane = TestDataPlane.start();
     httpPort = FreePorts.next();
@@ -260,6 +264,120 @@ class WebSocketTest {
     assertThat(ended.get(15, TimeUnit.SECONDS)).isNotNull();
   }
 
+  /**
+   * Cookie stickiness applies at the upgrade, as to any request: the 101 sets the load balancer's
+   * cookie, and WebSockets opened with it reach the same member, where without it they alternate.
+   */
+  @org.junit.jupiter.api.Test
+  void aStickyCookieTakesTheUpgradeToItsMember() throws Exception {
+    Channel second = echoMember("b");
+    try {
+      int secondPort = ((java.net.InetSocketAddress) second.localAddress()).getPort();
+      dataPlane.apply(
+          new Snapshot(
+              2,
+              List.of(new ListenerConfig("ns/ws", ListenerProtocol.HTTP, httpPort, "ns/echo")),
+              List.of(
+                  new dev.elbow.snapshot.GroupConfig(
+                      "ns/echo",
+                      BackendProtocol.HTTP,
+                      dev.elbow.snapshot.Algorithm.ROUND_ROBIN,
+                      List.of(
+                          new dev.elbow.snapshot.MemberConfig(
+                              "127.0.0.1", memberPort, 1, "service/echo-a", false),
+                          new dev.elbow.snapshot.MemberConfig(
+                              "127.0.0.1", secondPort, 1, "service/echo-b", false)),
+                      dev.elbow.snapshot.HealthCheckConfig.DISABLED,
+                      null,
+                      null,
+                      new dev.elbow.snapshot.StickySession(
+                          dev.elbow.snapshot.StickySessionType.LB_COOKIE,
+                          30,
+                          null,
+                          true,
+                          "/",
+                          null),
+                      null))));
+      java.util.Set<String> withoutCookie = new java.util.TreeSet<>();
+      String cookie = null;
+      for (int i = 0; i < 4; i++) {
+        RawWebSocket socket = RawWebSocket.open(httpPort, null);
+        assertThat(socket.head).startsWith("HTTP/1.1 101");
+        withoutCookie.add(socket.echo("hi"));
+        cookie = socket.cookie();
+        socket.close();
+      }
+      assertThat(withoutCookie).as("round robin without a cookie").hasSize(2);
+      assertThat(cookie).as("the 101 sets the sticky cookie").startsWith("ELBOW_LB=");
+      java.util.Set<String> withCookie = new java.util.TreeSet<>();
+      for (int i = 0; i < 10; i++) {
+        try (RawWebSocket socket = RawWebSocket.open(httpPort, cookie)) {
+          withCookie.add(socket.echo("hi"));
+        }
+      }
+      assertThat(withCookie).as("every upgrade with the cookie").hasSize(1);
+    } finally {
+      second.close().sync();
+    }
+  }
+
+  /** A WebSocket on a plain socket: the upgrade, one text frame out, the echo back. */
+  private static final class RawWebSocket implements AutoCloseable {
+    private final java.net.Socket socket;
+    private final String head;
+
+    private RawWebSocket(java.net.Socket socket, String head) {
+      this.socket = socket;
+      this.head = head;
+    }
+
+    static RawWebSocket open(int port, String cookie) throws Exception {
+      java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+      socket.setSoTimeout(10_000);
+      String request =
+          "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+              + (cookie == null ? "" : "Cookie: " + cookie + "\r\n")
+              + "\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      int lastFour = 0;
+      while (lastFour != 0x0d0a0d0a) {
+        int b = socket.getInputStream().read();
+        if (b < 0) {
+          throw new java.io.EOFException("closed in the answer's head: " + head);
+        }
+        head.write(b);
+        lastFour = (lastFour << 8) | b;
+      }
+      return new RawWebSocket(socket, head.toString(StandardCharsets.US_ASCII));
+    }
+
+    /** The member's answer to one text frame. */
+    String echo(String text) throws Exception {
+      socket.getOutputStream().write(maskedText(text));
+      java.io.InputStream in = socket.getInputStream();
+      int first = in.read();
+      int length = in.read() & 0x7F;
+      assertThat(first).isEqualTo(0x81);
+      return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    /** The name=value of the Set-Cookie of the 101, or null. */
+    String cookie() {
+      return head.lines()
+          .filter(l -> l.regionMatches(true, 0, "set-cookie:", 0, 11))
+          .map(l -> l.substring(11).trim().split(";")[0])
+          .findFirst()
+          .orElse(null);
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+
   /** A client text frame (FIN, opcode 1), masked, of fewer than 126 bytes. */
   private static byte[] maskedText(String text) {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
@@ -289,11 +407,18 @@ class WebSocketTest {
     return texts;
   }
 
-  /** Sends every text frame back. */
+  /** Sends every text frame back; with a name, prefixed by it ("b: hi"). */
   private static final class Echo extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    private final String name;
+
+    Echo(String name) {
+      this.name = name;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
-      ctx.writeAndFlush(new TextWebSocketFrame(frame.text()));
+      ctx.writeAndFlush(
+          new TextWebSocketFrame(name == null ? frame.text() : name + ": " + frame.text()));
     }
   }
 }
