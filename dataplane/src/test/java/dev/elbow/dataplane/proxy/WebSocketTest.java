@@ -8,11 +8,17 @@ import dev.elbow.dataplane.testing.FreePorts;
 import dev.elbow.dataplane.testing.H2TestClient;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.dataplane.testing.TestTls;
+import dev.elbow.snapshot.Algorithm;
 import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.GroupConfig;
+import dev.elbow.snapshot.HealthCheckConfig;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
 import dev.elbow.snapshot.ListenerTimeouts;
+import dev.elbow.snapshot.MemberConfig;
 import dev.elbow.snapshot.Snapshot;
+import dev.elbow.snapshot.StickySession;
+import dev.elbow.snapshot.StickySessionType;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -239,24 +245,7 @@ class WebSocketTest {
     socket.sendText("before", true).get(10, TimeUnit.SECONDS);
     assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("before");
 
-    dataPlane.apply(
-        new Snapshot(
-            2,
-            List.of(new ListenerConfig("ns/ws", ListenerProtocol.HTTP, httpPort, "ns/echo")),
-            List.of(
-                new dev.elbow.snapshot.GroupConfig(
-                    "ns/echo",
-                    BackendProtocol.HTTP,
-                    dev.elbow.snapshot.Algorithm.ROUND_ROBIN,
-                    List.of(
-                        new dev.elbow.snapshot.MemberConfig(
-                            "127.0.0.1", memberPort, 1, "service/echo", true)),
-                    dev.elbow.snapshot.HealthCheckConfig.DISABLED,
-                    null,
-                    null,
-                    null,
-                    null,
-                    2))));
+    applyEcho(null, 2, new MemberConfig("127.0.0.1", memberPort, 1, "service/echo", true));
     socket.sendText("while draining", true).get(10, TimeUnit.SECONDS);
     assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("while draining");
     assertThat(ended).as("still open within the delay").isNotDone();
@@ -273,31 +262,11 @@ class WebSocketTest {
     Channel second = echoMember("b");
     try {
       int secondPort = ((java.net.InetSocketAddress) second.localAddress()).getPort();
-      dataPlane.apply(
-          new Snapshot(
-              2,
-              List.of(new ListenerConfig("ns/ws", ListenerProtocol.HTTP, httpPort, "ns/echo")),
-              List.of(
-                  new dev.elbow.snapshot.GroupConfig(
-                      "ns/echo",
-                      BackendProtocol.HTTP,
-                      dev.elbow.snapshot.Algorithm.ROUND_ROBIN,
-                      List.of(
-                          new dev.elbow.snapshot.MemberConfig(
-                              "127.0.0.1", memberPort, 1, "service/echo-a", false),
-                          new dev.elbow.snapshot.MemberConfig(
-                              "127.0.0.1", secondPort, 1, "service/echo-b", false)),
-                      dev.elbow.snapshot.HealthCheckConfig.DISABLED,
-                      null,
-                      null,
-                      new dev.elbow.snapshot.StickySession(
-                          dev.elbow.snapshot.StickySessionType.LB_COOKIE,
-                          30,
-                          null,
-                          true,
-                          "/",
-                          null),
-                      null))));
+      applyEcho(
+          new StickySession(StickySessionType.LB_COOKIE, 30, null, true, "/", null),
+          GroupConfig.DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+          new MemberConfig("127.0.0.1", memberPort, 1, "service/echo-a", false),
+          new MemberConfig("127.0.0.1", secondPort, 1, "service/echo-b", false));
       java.util.Set<String> withoutCookie = new java.util.TreeSet<>();
       String cookie = null;
       for (int i = 0; i < 4; i++) {
@@ -319,6 +288,26 @@ class WebSocketTest {
     } finally {
       second.close().sync();
     }
+  }
+
+  /** Version 2: the HTTP listener alone, over group ns/echo of these members. */
+  private void applyEcho(StickySession sticky, int deregistrationSeconds, MemberConfig... members) {
+    dataPlane.apply(
+        new Snapshot(
+            2,
+            List.of(new ListenerConfig("ns/ws", ListenerProtocol.HTTP, httpPort, "ns/echo")),
+            List.of(
+                new GroupConfig(
+                    "ns/echo",
+                    BackendProtocol.HTTP,
+                    Algorithm.ROUND_ROBIN,
+                    List.of(members),
+                    HealthCheckConfig.DISABLED,
+                    null,
+                    null,
+                    sticky,
+                    null,
+                    deregistrationSeconds))));
   }
 
   /** A WebSocket on a plain socket: the upgrade, one text frame out, the echo back. */
