@@ -7,27 +7,20 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.UpgradeCommand;
-import dev.elbow.dataplane.testing.RawHttp;
 import dev.elbow.dataplane.testing.SteadyLoad;
 import dev.elbow.operator.chart.Chart;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,11 +53,13 @@ class HelmInstallNodeIT {
 
   private static RealNode node;
   private static KubernetesClient kube;
+  private static NodeCluster cluster;
 
   @BeforeAll
   static void install() throws Exception {
     node = RealNode.get();
     kube = node.client();
+    cluster = new NodeCluster(kube);
     Chart.restrictedNamespace(kube, SYSTEM);
     Chart.restrictedNamespace(kube, APPS);
     // Installed as an earlier version of the chart (CRDs without printer columns) would be; the
@@ -82,33 +77,33 @@ class HelmInstallNodeIT {
   @Test
   @Order(1)
   void theOperatorAndDataPlanePodsAreAdmittedUnderRestrictedAndBecomeReady() {
-    awaitAvailable(SYSTEM, "elbow-operator", 2);
-    awaitAvailable(SYSTEM, "elbow-dataplane", 2);
+    cluster.awaitAvailable(SYSTEM, "elbow-operator", 2);
+    cluster.awaitAvailable(SYSTEM, "elbow-dataplane", 2);
     assertThat(printerColumns("listeners.elbow.dev")).as("the earlier chart's CRD").isEmpty();
   }
 
   @Test
   @Order(2)
   void trafficThroughTheNodePortReachesBackendPodsByWeight() {
-    apply(
+    cluster.apply(
         NodeManifests.backend("web-a", APPS)
             + "---\n"
             + NodeManifests.backend("web-b", APPS)
             + "---\n"
             + NodeManifests.groupAndListener(APPS));
-    awaitAvailable(APPS, "web-a", 1);
-    awaitAvailable(APPS, "web-b", 1);
-    int port = nodePort();
+    cluster.awaitAvailable(APPS, "web-a", 1);
+    cluster.awaitAvailable(APPS, "web-b", 1);
+    int port = cluster.nodePort(SYSTEM, "elbow-dataplane", 8080);
     // Both members healthy in the data planes before counting.
     await()
         .atMost(Duration.ofSeconds(120))
         .ignoreExceptions()
         .until(
             () -> {
-              Map<String, Integer> seen = byDeployment(count(port, 8));
+              Map<String, Integer> seen = NodeCluster.byDeployment(NodeCluster.count(port, 8));
               return seen.containsKey("web-a") && seen.containsKey("web-b");
             });
-    Map<String, Integer> seen = byDeployment(count(port, 400));
+    Map<String, Integer> seen = NodeCluster.byDeployment(NodeCluster.count(port, 400));
     assertThat(seen.keySet()).containsExactlyInAnyOrder("web-a", "web-b");
     double ratio = (double) seen.get("web-b") / seen.get("web-a");
     assertThat(ratio).as("web-b (weight 3) to web-a (weight 1): %s", seen).isBetween(2.5, 3.5);
@@ -117,7 +112,7 @@ class HelmInstallNodeIT {
   @Test
   @Order(3)
   void aRollingUpdateOfTheBackendsFailsNoRequest() {
-    int port = nodePort();
+    int port = cluster.nodePort(SYSTEM, "elbow-dataplane", 8080);
     SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, port, "/", 4, 100);
     try {
       String now = Instant.now().toString();
@@ -137,7 +132,7 @@ class HelmInstallNodeIT {
                 });
       }
       for (String name : new String[] {"web-a", "web-b"}) {
-        await().atMost(Duration.ofSeconds(180)).until(() -> rolledOut(APPS, name));
+        await().atMost(Duration.ofSeconds(180)).until(() -> cluster.rolledOut(APPS, name));
       }
       // The replaced pods have terminated; keep the load a little longer on the new ones.
       await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
@@ -149,7 +144,9 @@ class HelmInstallNodeIT {
   @Test
   @Order(4)
   void aDataPlanePodDeletedUnderLoadFailsNoRequest() {
-    SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, nodePort(), "/", 4, 100);
+    SteadyLoad load =
+        SteadyLoad.start(
+            RealNode.NODE_IP, cluster.nodePort(SYSTEM, "elbow-dataplane", 8080), "/", 4, 100);
     try {
       await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
       String victim = dataPlanePods().get(0).getMetadata().getName();
@@ -159,7 +156,7 @@ class HelmInstallNodeIT {
           .until(
               () ->
                   kube.pods().inNamespace(SYSTEM).withName(victim).get() == null
-                      && rolledOut(SYSTEM, "elbow-dataplane"));
+                      && cluster.rolledOut(SYSTEM, "elbow-dataplane"));
       await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
     } finally {
       noFailures("a data-plane pod deleted (of two)", load);
@@ -169,7 +166,9 @@ class HelmInstallNodeIT {
   @Test
   @Order(5)
   void theLeaderOperatorSigkilledLeavesTrafficAloneAndAnOperatorLeadsAgain() throws Exception {
-    SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, nodePort(), "/", 4, 100);
+    SteadyLoad load =
+        SteadyLoad.start(
+            RealNode.NODE_IP, cluster.nodePort(SYSTEM, "elbow-dataplane", 8080), "/", 4, 100);
     try {
       Lease lease = kube.leases().inNamespace(SYSTEM).withName("elbow-operator").get();
       String leader = lease.getSpec().getHolderIdentity();
@@ -192,11 +191,12 @@ class HelmInstallNodeIT {
                           .getRestartCount()
                       >= 1);
       kube.apps().deployments().inNamespace(APPS).withName("web-a").scale(2);
-      awaitAvailable(APPS, "web-a", 2);
+      cluster.awaitAvailable(APPS, "web-a", 2);
       await()
           .atMost(Duration.ofSeconds(90))
           .ignoreExceptions()
-          .until(() -> backendPodsAnswering(nodePort()) >= 3);
+          .until(
+              () -> backendPodsAnswering(cluster.nodePort(SYSTEM, "elbow-dataplane", 8080)) >= 3);
     } finally {
       noFailures("the leading operator SIGKILLed", load);
     }
@@ -207,14 +207,14 @@ class HelmInstallNodeIT {
   void aReadinessGateKeepsAPodUnreadyUntilElbowFindsItHealthy() {
     // web-c's container passes the kubelet's probe, but Elbow checks a port nothing serves:
     // the pod must stay unready, however long it runs.
-    apply(
+    cluster.apply(
         NodeManifests.backend("web-c", APPS)
                 .replace(
                     "    spec:\n      terminationGracePeriodSeconds",
                     "    spec:\n      readinessGates: [{conditionType: elbow.dev/load-balancer-healthy}]\n"
                         + "      terminationGracePeriodSeconds")
             + "---\n"
-            + gatedGroup(8081));
+            + NodeManifests.gatedGroup(APPS, 8081));
     await()
         .atMost(Duration.ofSeconds(120))
         .until(() -> gate("web-c") != null && "False".equals(gate("web-c")));
@@ -222,26 +222,15 @@ class HelmInstallNodeIT {
     assertThat(pod.getStatus().getContainerStatuses().get(0).getReady())
         .as("the container is ready by the kubelet's probe")
         .isTrue();
-    assertThat(condition(pod, "Ready")).as("the pod is not, held by the gate").isEqualTo("False");
+    assertThat(NodeCluster.condition(pod, "Ready"))
+        .as("the pod is not, held by the gate")
+        .isEqualTo("False");
     // Elbow checks the port the pod serves: the gate, and with it the pod, turn Ready.
-    apply(gatedGroup(8080));
+    cluster.apply(NodeManifests.gatedGroup(APPS, 8080));
     await().atMost(Duration.ofSeconds(120)).until(() -> "True".equals(gate("web-c")));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> "True".equals(condition(pod("web-c"), "Ready")));
-  }
-
-  private static String gatedGroup(int checkPort) {
-    return """
-        apiVersion: elbow.dev/v1alpha1
-        kind: BackendServerGroup
-        metadata: {name: gated, namespace: %1$s}
-        spec:
-          protocol: HTTP
-          podMembers: [{selector: {matchLabels: {app: web-c}}, port: 8080}]
-          healthCheck: {port: %2$d, intervalSeconds: 2, timeoutSeconds: 1, healthyThreshold: 2, unhealthyThreshold: 2}
-        """
-        .formatted(APPS, checkPort);
+        .until(() -> "True".equals(NodeCluster.condition(pod("web-c"), "Ready")));
   }
 
   private static Pod pod(String app) {
@@ -249,22 +238,16 @@ class HelmInstallNodeIT {
   }
 
   private static String gate(String app) {
-    return condition(pod(app), "elbow.dev/load-balancer-healthy");
-  }
-
-  private static String condition(Pod pod, String type) {
-    return pod.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .map(c -> c.getStatus())
-        .findFirst()
-        .orElse(null);
+    return NodeCluster.condition(pod(app), "elbow.dev/load-balancer-healthy");
   }
 
   @Test
   @Order(7)
   void aHelmUpgradeToANewImageTagRollsTheDataPlaneWithoutAFailedRequest() throws Exception {
     node.importImages(NEXT_TAG);
-    SteadyLoad load = SteadyLoad.start(RealNode.NODE_IP, nodePort(), "/", 4, 100);
+    SteadyLoad load =
+        SteadyLoad.start(
+            RealNode.NODE_IP, cluster.nodePort(SYSTEM, "elbow-dataplane", 8080), "/", 4, 100);
     try {
       UpgradeCommand upgrade =
           new Helm(Chart.DIR).upgrade().withName(RELEASE).withNamespace(SYSTEM);
@@ -276,13 +259,13 @@ class HelmInstallNodeIT {
           .atMost(Duration.ofSeconds(300))
           .until(
               () ->
-                  rolledOut(SYSTEM, "elbow-dataplane")
+                  cluster.rolledOut(SYSTEM, "elbow-dataplane")
                       && dataPlanePods().stream()
                           .allMatch(
                               p ->
                                   p.getSpec().getContainers().get(0).getImage().endsWith(NEXT_TAG)
                                       && p.getMetadata().getDeletionTimestamp() == null));
-      awaitAvailable(SYSTEM, "elbow-operator", 2);
+      cluster.awaitAvailable(SYSTEM, "elbow-operator", 2);
       await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
     } finally {
       noFailures("helm upgrade to a new image tag", load);
@@ -313,7 +296,9 @@ class HelmInstallNodeIT {
   @Order(8)
   void aDataPlaneUnderHeavyLoadStaysInsideItsMemoryLimit() throws Exception {
     // 24 clients each sending 1 MiB bodies that the backends echo, as fast as they go.
-    BulkLoad.Result result = BulkLoad.run(RealNode.NODE_IP, nodePort(), 24, 1 << 20, 40);
+    BulkLoad.Result result =
+        BulkLoad.run(
+            RealNode.NODE_IP, cluster.nodePort(SYSTEM, "elbow-dataplane", 8080), 24, 1 << 20, 40);
     System.out.println("heavy load: " + result.load() + ", failed " + result.failed());
     assertThat(result.failed()).as("%s: %s", result.load(), result.reasons()).isZero();
     assertThat(result.exchanges()).as(result.load()).isGreaterThan(200);
@@ -367,71 +352,8 @@ class HelmInstallNodeIT {
         .getItems();
   }
 
-  /** Answers per Deployment: a pod "web-a-5b6cb79c87-wgz4n" counts for "web-a". */
-  private static Map<String, Integer> byDeployment(Map<String, Integer> byPod) {
-    Map<String, Integer> out = new TreeMap<>();
-    byPod.forEach((pod, n) -> out.merge(pod.substring(0, 5), n, Integer::sum));
-    return out;
-  }
-
   /** How many backend pods answer among 40 requests. */
   private static int backendPodsAnswering(int port) {
-    return count(port, 40).size();
-  }
-
-  private static void apply(String yaml) {
-    kube.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).serverSideApply();
-  }
-
-  /** The traffic Service's node port for the Listener's port, once the operator has made it. */
-  private static int nodePort() {
-    String name = "elbow-dataplane";
-    return await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> {
-              Service service = kube.services().inNamespace(SYSTEM).withName(name).get();
-              if (service == null) {
-                return null;
-              }
-              return service.getSpec().getPorts().stream()
-                  .filter(p -> p.getPort() == 8080 && p.getNodePort() != null)
-                  .map(ServicePort::getNodePort)
-                  .findFirst()
-                  .orElse(null);
-            },
-            p -> p != null);
-  }
-
-  private static Map<String, Integer> count(int port, int requests) {
-    Map<String, Integer> seen = new TreeMap<>();
-    for (int i = 0; i < requests; i++) {
-      seen.merge(RawHttp.backendOf(RealNode.NODE_IP, port, "/"), 1, Integer::sum);
-    }
-    return seen;
-  }
-
-  private static void awaitAvailable(String namespace, String name, int replicas) {
-    await()
-        .atMost(Duration.ofSeconds(240))
-        .until(
-            () -> {
-              Deployment d = kube.apps().deployments().inNamespace(namespace).withName(name).get();
-              return d != null
-                  && d.getStatus() != null
-                  && d.getStatus().getAvailableReplicas() != null
-                  && d.getStatus().getAvailableReplicas() >= replicas;
-            });
-  }
-
-  private static boolean rolledOut(String namespace, String name) {
-    Deployment d = kube.apps().deployments().inNamespace(namespace).withName(name).get();
-    var status = d.getStatus();
-    return status != null
-        && status.getObservedGeneration() != null
-        && status.getObservedGeneration() >= d.getMetadata().getGeneration()
-        && d.getSpec().getReplicas().equals(status.getUpdatedReplicas())
-        && d.getSpec().getReplicas().equals(status.getAvailableReplicas())
-        && d.getSpec().getReplicas().equals(status.getReplicas());
+    return NodeCluster.count(port, 40).size();
   }
 }

@@ -64,4 +64,18 @@ final class NodeManifests {
         """
         .formatted(namespace);
   }
+
+  /** Group "gated" over the web-c pods, checked on {@code checkPort}. */
+  static String gatedGroup(String namespace, int checkPort) {
+    return """
+        apiVersion: elbow.dev/v1alpha1
+        kind: BackendServerGroup
+        metadata: {name: gated, namespace: %1$s}
+        spec:
+          protocol: HTTP
+          podMembers: [{selector: {matchLabels: {app: web-c}}, port: 8080}]
+          healthCheck: {port: %2$d, intervalSeconds: 2, timeoutSeconds: 1, healthyThreshold: 2, unhealthyThreshold: 2}
+        """
+        .formatted(namespace, checkPort);
+  }
 }
