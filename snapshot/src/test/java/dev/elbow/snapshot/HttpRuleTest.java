@@ -1,0 +1,94 @@
+package dev.elbow.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elbow.snapshot.HttpRule.Match;
+import dev.elbow.snapshot.HttpRule.PathType;
+import dev.elbow.snapshot.HttpRule.ValueMatch;
+import dev.elbow.snapshot.HttpRule.ValueType;
+import dev.elbow.snapshot.HttpRule.WeightedGroup;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Forwarding rules are refused with the field named and the fix, never half taken. */
+class HttpRuleTest {
+
+  private static final Set<String> GROUPS = Set.of("ns/web", "ns/api");
+
+  @Test
+  void aValidRuleHasNoProblems() {
+    HttpRule rule =
+        new HttpRule(
+            List.of("shop.example.com", "*.example.com"),
+            List.of(
+                Match.path(PathType.PREFIX, "/api"),
+                new Match(
+                    PathType.REGEX,
+                    "/v[0-9]+/.*",
+                    "GET",
+                    List.of(new ValueMatch("x-canary", ValueType.EXACT, "yes")),
+                    List.of(new ValueMatch("debug", ValueType.REGEX, "1|true")))),
+            List.of(new WeightedGroup("ns/web", 90), new WeightedGroup("ns/api", 10)));
+    assertThat(HttpRule.problems(List.of(rule), "listeners[0].rules", GROUPS)).isEmpty();
+  }
+
+  @Test
+  void eachProblemNamesItsField() {
+    HttpRule bad =
+        new HttpRule(
+            List.of("*.*.example.com", "10.0.0.1", "shop_example.com"),
+            List.of(
+                Match.path(PathType.PREFIX, "api"),
+                Match.path(PathType.REGEX, "/v[0-9"),
+                new Match(
+                    PathType.EXACT,
+                    "/",
+                    "get",
+                    List.of(new ValueMatch("", null, "x")),
+                    List.of(new ValueMatch("q", null, null)))),
+            List.of(new WeightedGroup("ns/missing", 1), new WeightedGroup("ns/web", -1)));
+    assertThat(HttpRule.problems(List.of(bad), "listeners[0].rules", GROUPS))
+        .containsExactly(
+            "listeners[0].rules[0].hostnames[0]: \"*.*.example.com\": a wildcard may only be the"
+                + " whole first label, as in *.example.com",
+            "listeners[0].rules[0].hostnames[1]: \"10.0.0.1\" is an IP address; rules match host"
+                + " names",
+            "listeners[0].rules[0].hostnames[2]: \"shop_example.com\" is not a host name such as"
+                + " shop.example.com",
+            "listeners[0].rules[0].matches[0].path: must begin with \"/\", was \"api\"",
+            "listeners[0].rules[0].matches[1].path: not a regular expression: Unclosed character"
+                + " class",
+            "listeners[0].rules[0].matches[2].method: must be an upper-case method such as GET,"
+                + " was get",
+            "listeners[0].rules[0].matches[2].headers[0].name: must not be empty",
+            "listeners[0].rules[0].matches[2].queryParams[0].value: must be set",
+            "listeners[0].rules[0].forwardTo[0].group: no group \"ns/missing\" in the snapshot",
+            "listeners[0].rules[0].forwardTo[1].weight: must be 0-1000000, was -1");
+    HttpRule allZero = new HttpRule(null, null, List.of(new WeightedGroup("ns/web", 0)));
+    assertThat(HttpRule.problems(List.of(allZero), "listeners[0].rules", GROUPS))
+        .containsExactly(
+            "listeners[0].rules[0].forwardTo: every weight is 0; give one group a weight above 0");
+    assertThat(
+            HttpRule.problems(
+                List.of(new HttpRule(null, null, null)), "listeners[1].rules", GROUPS))
+        .containsExactly("listeners[1].rules[0].forwardTo: must name at least one group");
+  }
+
+  @Test
+  void precedenceIsGatewayApis() {
+    Match exact = Match.path(PathType.EXACT, "/a/b");
+    Match longPrefix = Match.path(PathType.PREFIX, "/a/b");
+    Match shortPrefix = Match.path(PathType.PREFIX, "/a");
+    Match regex = Match.path(PathType.REGEX, "/a/.*/c/d/e");
+    Match withMethod = new Match(PathType.PREFIX, "/a", "GET", null, null);
+    Match withHeader =
+        new Match(PathType.PREFIX, "/a", null, List.of(new ValueMatch("h", null, "v")), null);
+    List<Match> sorted =
+        new java.util.ArrayList<>(
+            List.of(regex, shortPrefix, withHeader, withMethod, longPrefix, exact));
+    sorted.sort(HttpRule::precedes);
+    assertThat(sorted)
+        .containsExactly(exact, longPrefix, withMethod, withHeader, shortPrefix, regex);
+  }
+}
