@@ -20,6 +20,9 @@ import java.util.List;
  *     then stands for the connection's (source-IP stickiness and hashing, X-Forwarded-For, the
  *     PROXY header sent on). Connections from elsewhere are taken as they are, a header they send
  *     is not believed. Empty: no connection is read for one
+ * @param rules HTTP and HTTPS listeners: forwarding rules by host, path, method, headers and query
+ *     parameters, in {@link HttpRule#precedes Gateway API's precedence}; a request none takes goes
+ *     to {@code group}. Empty: every request goes to {@code group}
  */
 public record ListenerConfig(
     String name,
@@ -28,12 +31,26 @@ public record ListenerConfig(
     String group,
     ListenerTimeouts timeouts,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TlsCertificate> certificates,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> proxyProtocolFrom) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> proxyProtocolFrom,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<HttpRule> rules) {
 
   public ListenerConfig {
     timeouts = timeouts == null ? ListenerTimeouts.DEFAULTS : timeouts;
     certificates = certificates == null ? List.of() : List.copyOf(certificates);
     proxyProtocolFrom = proxyProtocolFrom == null ? List.of() : List.copyOf(proxyProtocolFrom);
+    rules = rules == null ? List.of() : List.copyOf(rules);
+  }
+
+  /** A listener without forwarding rules. */
+  public ListenerConfig(
+      String name,
+      ListenerProtocol protocol,
+      int port,
+      String group,
+      ListenerTimeouts timeouts,
+      List<TlsCertificate> certificates,
+      List<String> proxyProtocolFrom) {
+    this(name, protocol, port, group, timeouts, certificates, proxyProtocolFrom, null);
   }
 
   /** A listener that reads no PROXY protocol header. */
@@ -44,12 +61,12 @@ public record ListenerConfig(
       String group,
       ListenerTimeouts timeouts,
       List<TlsCertificate> certificates) {
-    this(name, protocol, port, group, timeouts, certificates, null);
+    this(name, protocol, port, group, timeouts, certificates, null, null);
   }
 
   /** A listener with default timeouts and no certificates. */
   public ListenerConfig(String name, ListenerProtocol protocol, int port, String group) {
-    this(name, protocol, port, group, null, null, null);
+    this(name, protocol, port, group, null, null, null, null);
   }
 
   /** The socket family the port is opened in: a UDP port and a TCP port do not collide. */

@@ -75,6 +75,7 @@ public final class SnapshotValidator {
     validateTimeouts(listener.timeouts(), at + ".timeouts", problems);
     validateCertificates(listener, at, problems);
     validateProxyProtocolFrom(listener, at + ".proxyProtocolFrom", problems);
+    validateRules(listener, at + ".rules", groups, problems);
     GroupConfig group = groups.get(listener.group());
     if (group == null) {
       problems.add(at + ".group: no group named \"" + listener.group() + "\" in this snapshot");
@@ -92,6 +93,44 @@ public final class SnapshotValidator {
               + "\"; it needs a "
               + listener.protocol().allowedBackends()
               + " group");
+    }
+  }
+
+  private static void validateRules(
+      ListenerConfig listener, String at, Map<String, GroupConfig> groups, List<String> problems) {
+    if (listener.rules().isEmpty()) {
+      return;
+    }
+    if (listener.protocol() != ListenerProtocol.HTTP
+        && listener.protocol() != ListenerProtocol.HTTPS) {
+      problems.add(at + ": only HTTP and HTTPS listeners route by host and path; remove the rules");
+      return;
+    }
+    problems.addAll(HttpRule.problems(listener.rules(), at, groups.keySet()));
+    for (int r = 0; r < listener.rules().size(); r++) {
+      List<HttpRule.WeightedGroup> targets = listener.rules().get(r).forwardTo();
+      for (int g = 0; g < targets.size(); g++) {
+        GroupConfig target = groups.get(targets.get(g).group());
+        if (target != null
+            && target.protocol() != null
+            && !listener.protocol().canForwardTo(target.protocol())) {
+          problems.add(
+              at
+                  + "["
+                  + r
+                  + "].forwardTo["
+                  + g
+                  + "].group: a "
+                  + listener.protocol()
+                  + " listener cannot forward to the "
+                  + target.protocol()
+                  + " group \""
+                  + target.name()
+                  + "\"; it needs a "
+                  + listener.protocol().allowedBackends()
+                  + " group");
+        }
+      }
     }
   }
 

@@ -3,8 +3,8 @@ package dev.elbow.dataplane.proxy;
 import dev.elbow.dataplane.metrics.AccessLog;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
-import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.RouteTarget;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 
@@ -38,9 +38,9 @@ public abstract class RequestRecord {
     this.accessLog = accessLog;
   }
 
-  /** The route the request goes by: its listener and group's duration histogram. */
-  public void route(ListenerRoute route) {
-    timer = route.requestDuration();
+  /** Where the request goes: its listener and group's duration histogram. */
+  public void route(RouteTarget target) {
+    timer = target.requestDuration();
   }
 
   public void member(Member value) {

@@ -19,6 +19,8 @@ import java.util.List;
  *     and its group; null for the others
  * @param trustedUpstreams the ranges whose connections begin with a PROXY protocol header, parsed
  *     from {@link ListenerConfig#proxyProtocolFrom()}
+ * @param rules HTTP and HTTPS listeners with forwarding rules: the rules, compiled; else null
+ * @param own the listener's group and histogram, where requests no rule takes go
  */
 public record ListenerRoute(
     ListenerConfig config,
@@ -26,7 +28,31 @@ public record ListenerRoute(
     ServerCertificates certificates,
     ListenerMetrics metrics,
     Timer requestDuration,
-    List<Cidr> trustedUpstreams) {
+    List<Cidr> trustedUpstreams,
+    HttpRouter<RouteTarget> rules,
+    RouteTarget own) {
+
+  public ListenerRoute {
+    own = own == null ? new RouteTarget(group, requestDuration) : own;
+  }
+
+  public ListenerRoute(
+      ListenerConfig config,
+      GroupRuntime group,
+      ServerCertificates certificates,
+      ListenerMetrics metrics,
+      Timer requestDuration,
+      HttpRouter<RouteTarget> rules) {
+    this(
+        config,
+        group,
+        certificates,
+        metrics,
+        requestDuration,
+        config.proxyProtocolFrom().stream().map(Cidr::parse).toList(),
+        rules,
+        null);
+  }
 
   public ListenerRoute(
       ListenerConfig config,
@@ -34,13 +60,21 @@ public record ListenerRoute(
       ServerCertificates certificates,
       ListenerMetrics metrics,
       Timer requestDuration) {
-    this(
-        config,
-        group,
-        certificates,
-        metrics,
-        requestDuration,
-        config.proxyProtocolFrom().stream().map(Cidr::parse).toList());
+    this(config, group, certificates, metrics, requestDuration, null);
+  }
+
+  /**
+   * Where an HTTP request goes: to the first forwarding rule that takes it, else to the listener's
+   * group. Allocates nothing.
+   */
+  public RouteTarget target(HttpRequestView request) {
+    if (rules != null) {
+      RouteTarget ruled = rules.route(request);
+      if (ruled != null) {
+        return ruled;
+      }
+    }
+    return own;
   }
 
   /** Whether a connection from this address must begin with a PROXY protocol header. */

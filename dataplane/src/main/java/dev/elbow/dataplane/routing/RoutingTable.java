@@ -189,8 +189,16 @@ public final class RoutingTable {
                   groups.get(listener.group()),
                   certificates,
                   previous.metrics.listener(listener),
-                  http
-                      ? previous.metrics.requestDuration(listener.name(), listener.group())
+                  http ? previous.metrics.requestDuration(listener.name(), listener.group()) : null,
+                  http && !listener.rules().isEmpty()
+                      ? HttpRouter.compile(
+                          listener.rules(),
+                          name ->
+                              groups.get(name) == null
+                                  ? null
+                                  : new RouteTarget(
+                                      groups.get(name),
+                                      previous.metrics.requestDuration(listener.name(), name)))
                       : null));
     }
     return new RoutingTable(

@@ -153,7 +153,7 @@ class HttpRouterTest {
   }
 
   @Test
-  void weightsSplitARulesRequestsInProportion() {
+  void weightsSplitARulesRequestsExactlyAndSmoothly() {
     HttpRouter<String> router =
         HttpRouter.compile(
             List.of(
@@ -171,7 +171,13 @@ class HttpRouterTest {
       assertThat(to).isIn("stable", "canary");
       canary += to.equals("canary") ? 1 : 0;
     }
-    assertThat(canary / 200.0).as("percent to the canary").isBetween(8.0, 12.0);
+    assertThat(canary).as("to the canary, of 20,000").isEqualTo(2_000);
+    // Smooth: never more than nine in a row to the stable group.
+    String run = "";
+    for (int i = 0; i < 100; i++) {
+      run += router.route(Request.get("h", "/")).equals("canary") ? "c" : "s";
+    }
+    assertThat(run).doesNotContain("s".repeat(10));
   }
 
   @Test

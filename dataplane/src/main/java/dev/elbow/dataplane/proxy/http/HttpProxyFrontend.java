@@ -11,6 +11,7 @@ import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.RouteTarget;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -71,6 +72,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private int responseTimeoutSeconds;
   private int tunnelIdleSeconds;
   private final Http1Head request = new Http1Head();
+  private final Http1RequestView requestView = new Http1RequestView();
   private final BodyFramer requestBody = new BodyFramer();
   private ChannelHandlerContext ctx;
   private ByteBuf in;
@@ -281,7 +283,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       respond(503, "this listener was removed");
       return;
     }
-    group = route.group();
+    RouteTarget target = route.target(requestView.of(in, request));
+    group = target.group();
     if (group.config().speaksHttp2()) {
       // The members speak HTTP/2: this connection's requests become HTTP/2 streams from here.
       state = CLOSING;
@@ -291,7 +294,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       Http1Streams.takeOver(ctx, bytes, proxy, port, timeouts, recorder.listener(), secure);
       return;
     }
-    recorder.route(route);
+    recorder.route(target);
     responseTimeoutSeconds = route.config().timeouts().responseSeconds();
     tunnelIdleSeconds = route.config().timeouts().tcpIdleSeconds();
     Member chosen = choice.pick(group, in, request);

@@ -7,6 +7,7 @@ import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.RouteTarget;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -148,8 +149,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
       answer(503, "this listener was removed");
       return;
     }
-    record.route(route);
-    group = route.group();
+    RouteTarget target = route.target(StreamRequestView.of(request));
+    record.route(target);
+    group = target.group();
     responseSeconds = route.config().timeouts().responseSeconds();
     stickiness = new StreamStickiness(group);
     Member chosen = stickiness.choose(group, request.headers(), client.getAddress());

@@ -123,7 +123,7 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
       refuse(503);
       return;
     }
-    GroupRuntime group = route.group();
+    GroupRuntime group = route.target(StreamRequestView.of(headers)).group();
     // Sticky sessions apply at the upgrade, as on HTTP/1.1: the route cookie picks the member.
     HttpHeaders cookies = new DefaultHttpHeaders();
     for (CharSequence cookie : headers.getAll(HttpHeaderNames.COOKIE)) {

@@ -1,0 +1,65 @@
+package dev.elbow.dataplane.proxy.http2;
+
+import dev.elbow.dataplane.routing.HttpRequestView;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.util.function.Function;
+
+/**
+ * A stream's request as forwarding rules read it: from the request converted for the member, or
+ * from the HEADERS of an extended CONNECT. Unlike the HTTP/1 view, this one makes strings (the
+ * stream path converts every head anyway).
+ */
+record StreamRequestView(
+    CharSequence host,
+    CharSequence path,
+    CharSequence query,
+    CharSequence method,
+    Function<String, CharSequence> headers)
+    implements HttpRequestView {
+
+  static StreamRequestView of(HttpRequest request) {
+    return of(
+        request.headers().get(HttpHeaderNames.HOST),
+        request.uri(),
+        request.method().name(),
+        name -> request.headers().get(name));
+  }
+
+  static StreamRequestView of(Http2Headers headers) {
+    return of(
+        headers.authority(),
+        headers.path() == null ? "/" : headers.path(),
+        headers.method(),
+        name -> headers.get(name));
+  }
+
+  private static StreamRequestView of(
+      CharSequence authority,
+      CharSequence target,
+      CharSequence method,
+      Function<String, CharSequence> headers) {
+    String uri = target.toString();
+    int q = uri.indexOf('?');
+    return new StreamRequestView(
+        authority == null ? null : withoutPort(authority.toString()),
+        q < 0 ? uri : uri.substring(0, q),
+        q < 0 ? null : uri.substring(q + 1),
+        method,
+        headers);
+  }
+
+  /** "example.com:8443" and "[::1]:8443" without the port. */
+  private static String withoutPort(String authority) {
+    int colon = authority.lastIndexOf(':');
+    return colon > 0 && !authority.endsWith("]") && authority.charAt(colon - 1) != ':'
+        ? authority.substring(0, colon)
+        : authority;
+  }
+
+  @Override
+  public CharSequence header(String name) {
+    return headers.apply(name);
+  }
+}

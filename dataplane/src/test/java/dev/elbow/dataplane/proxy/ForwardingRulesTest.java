@@ -1,0 +1,179 @@
+package dev.elbow.dataplane.proxy;
+
+import static dev.elbow.dataplane.testing.Snapshots.member;
+import static dev.elbow.snapshot.testing.TestCertificates.certificate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.elbow.dataplane.ApplyOutcome;
+import dev.elbow.dataplane.demo.DemoBackend;
+import dev.elbow.dataplane.testing.FreePorts;
+import dev.elbow.dataplane.testing.H2TestClient;
+import dev.elbow.dataplane.testing.RawHttp;
+import dev.elbow.dataplane.testing.TestDataPlane;
+import dev.elbow.snapshot.Algorithm;
+import dev.elbow.snapshot.BackendProtocol;
+import dev.elbow.snapshot.GroupConfig;
+import dev.elbow.snapshot.HealthCheckConfig;
+import dev.elbow.snapshot.HttpRule;
+import dev.elbow.snapshot.HttpRule.Match;
+import dev.elbow.snapshot.HttpRule.PathType;
+import dev.elbow.snapshot.HttpRule.WeightedGroup;
+import dev.elbow.snapshot.ListenerConfig;
+import dev.elbow.snapshot.ListenerProtocol;
+import dev.elbow.snapshot.Snapshot;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Forwarding rules on a listener, end to end: two hosts and three paths to three groups, one of
+ * them split 90/10 with a canary, over HTTP/1.1 (the Host header) and HTTP/2 (:authority); what no
+ * rule takes goes to the listener's group; a rule naming a missing group is refused whole and the
+ * rules before it keep serving.
+ */
+class ForwardingRulesTest {
+
+  private static final List<String> NAMES = List.of("default", "shop", "static", "api", "canary");
+
+  private TestDataPlane dataPlane;
+  private final List<DemoBackend> backends = new ArrayList<>();
+  private int httpPort;
+  private int httpsPort;
+
+  @BeforeEach
+  void start() {
+    dataPlane = TestDataPlane.start();
+    for (String name : NAMES) {
+      backends.add(DemoBackend.http(name, 0));
+    }
+    httpPort = FreePorts.next();
+    httpsPort = FreePorts.next();
+    dataPlane.apply(snapshot(1, rules("ns/api-canary")));
+  }
+
+  @AfterEach
+  void stop() {
+    dataPlane.close();
+    backends.forEach(DemoBackend::close);
+  }
+
+  private static List<HttpRule> rules(String canaryGroup) {
+    return List.of(
+        new HttpRule(
+            List.of("shop.example.com"),
+            List.of(Match.path(PathType.PREFIX, "/")),
+            List.of(new WeightedGroup("ns/shop", 1))),
+        new HttpRule(
+            List.of("shop.example.com"),
+            List.of(Match.path(PathType.PREFIX, "/static")),
+            List.of(new WeightedGroup("ns/static", 1))),
+        new HttpRule(
+            List.of("api.example.com"),
+            List.of(Match.path(PathType.PREFIX, "/v1")),
+            List.of(new WeightedGroup("ns/api", 90), new WeightedGroup(canaryGroup, 10))));
+  }
+
+  private Snapshot snapshot(long version, List<HttpRule> rules) {
+    List<GroupConfig> groups = new ArrayList<>();
+    for (int i = 0; i < NAMES.size(); i++) {
+      String name = i == 4 ? "ns/api-canary" : "ns/" + NAMES.get(i);
+      groups.add(
+          new GroupConfig(
+              name,
+              BackendProtocol.HTTP,
+              Algorithm.ROUND_ROBIN,
+              List.of(member(backends.get(i).port(), 1)),
+              HealthCheckConfig.DISABLED,
+              null,
+              null,
+              null,
+              null));
+    }
+    return new Snapshot(
+        version,
+        List.of(
+            new ListenerConfig(
+                "ns/www", ListenerProtocol.HTTP, httpPort, "ns/default", null, null, null, rules),
+            new ListenerConfig(
+                "ns/www-tls",
+                ListenerProtocol.HTTPS,
+                httpsPort,
+                "ns/default",
+                null,
+                List.of(certificate("default")),
+                null,
+                rules)),
+        groups);
+  }
+
+  /** The backend that answers a GET on a new HTTP/1.1 connection with this Host. */
+  private String viaHttp1(String host, String path) {
+    String answer =
+        RawHttp.exchange(
+            httpPort,
+            "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n",
+            2_000);
+    assertThat(answer).startsWith("HTTP/1.1 200");
+    return answer
+        .lines()
+        .filter(l -> l.toLowerCase().startsWith("x-backend:"))
+        .map(l -> l.substring(10).trim())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void hostsAndPathsPickTheirGroupsOverHttp1() {
+    assertThat(viaHttp1("shop.example.com", "/cart")).isEqualTo("shop");
+    assertThat(viaHttp1("shop.example.com", "/static/site.css")).isEqualTo("static");
+    assertThat(viaHttp1("SHOP.example.com:8080", "/static")).isEqualTo("static");
+    assertThat(viaHttp1("shop.example.com", "/staticx")).as("whole segments").isEqualTo("shop");
+    assertThat(viaHttp1("api.example.com", "/v1/orders?id=1")).isIn("api", "canary");
+    assertThat(viaHttp1("api.example.com", "/v2")).as("no rule of the host").isEqualTo("default");
+    assertThat(viaHttp1("other.org", "/static")).as("no rule for the host").isEqualTo("default");
+  }
+
+  @Test
+  void ninetyTenSplitOver2000Requests() {
+    Map<String, Integer> seen = new TreeMap<>();
+    for (int i = 0; i < 2_000; i++) {
+      seen.merge(viaHttp1("api.example.com", "/v1/x"), 1, Integer::sum);
+    }
+    assertThat(seen.keySet()).containsExactly("api", "canary");
+    assertThat(seen.get("canary") / 20.0)
+        .as("percent to the canary: %s", seen)
+        .isBetween(8.0, 12.0);
+  }
+
+  @Test
+  void hostsAndPathsPickTheirGroupsOverHttp2() throws Exception {
+    try (H2TestClient client = H2TestClient.tls(httpsPort)) {
+      assertThat(viaHttp2(client, "shop.example.com", "/static/a.js")).isEqualTo("static");
+      assertThat(viaHttp2(client, "shop.example.com:443", "/")).isEqualTo("shop");
+      assertThat(viaHttp2(client, "api.example.com", "/v1")).isIn("api", "canary");
+      assertThat(viaHttp2(client, "localhost", "/static")).isEqualTo("default");
+    }
+  }
+
+  private static String viaHttp2(H2TestClient client, String authority, String path)
+      throws Exception {
+    Http2Headers request = H2TestClient.request("GET", path).authority(authority);
+    H2TestClient.Stream stream = client.open(request, true, true).await(10);
+    assertThat(stream.status()).isEqualTo("200");
+    return stream.head(1).get("x-backend").toString();
+  }
+
+  @Test
+  void aRuleNamingAMissingGroupIsRefusedAndTheLastGoodRulesServe() {
+    ApplyOutcome outcome = dataPlane.dataPlane().apply(snapshot(2, rules("ns/nope"))).join();
+    assertThat(outcome.kind()).isNotEqualTo(ApplyOutcome.Kind.APPLIED);
+    assertThat(outcome.toString())
+        .contains("listeners[0].rules[2].forwardTo[1].group: no group \"ns/nope\"");
+    assertThat(viaHttp1("shop.example.com", "/static")).isEqualTo("static");
+  }
+}
