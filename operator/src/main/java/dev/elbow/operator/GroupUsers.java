@@ -11,11 +11,14 @@ final class GroupUsers {
 
   private GroupUsers() {}
 
-  /** The names of the listeners in the group's namespace that name it, sorted. */
+  /**
+   * The names of the listeners in the group's namespace that name it (as backendGroup or in a
+   * forwarding rule), sorted.
+   */
   static List<String> of(ResourceKey group, Stream<Listener> listeners) {
     return listeners
         .filter(l -> Objects.equals(l.getMetadata().getNamespace(), group.namespace()))
-        .filter(l -> l.getSpec() != null && group.name().equals(l.getSpec().getBackendGroup()))
+        .filter(l -> l.getSpec() != null && l.getSpec().referencedGroups().contains(group.name()))
         .map(l -> l.getMetadata().getName())
         .sorted()
         .toList();

@@ -26,6 +26,11 @@ import java.util.List;
             + " may still send one)",
     fieldPath = ".proxyProtocolFrom",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "!has(self.rules) || self.protocol == 'HTTP' || self.protocol == 'HTTPS'",
+    message = "only HTTP and HTTPS listeners route by host and path; remove rules",
+    fieldPath = ".rules",
+    reason = "FieldValueForbidden")
 public class ListenerSpec {
 
   @Required
@@ -65,7 +70,41 @@ public class ListenerSpec {
           + " anywhere else are taken as they are, and a header they send is not believed.")
   private List<String> proxyProtocolFrom;
 
+  @Size(max = 100)
+  @JsonPropertyDescription(
+      "HTTP and HTTPS listeners: forwarding rules by host name, path, method, headers and query"
+          + " parameters, at most 100 (Gateway API's HTTPRoute rules, in its precedence). A"
+          + " request no rule takes goes to backendGroup.")
+  private List<ForwardingRule> rules;
+
   public ListenerSpec() {}
+
+  public List<ForwardingRule> getRules() {
+    return rules;
+  }
+
+  public void setRules(List<ForwardingRule> rules) {
+    this.rules = rules;
+  }
+
+  /** Every group the listener sends to: backendGroup and its rules' groups. */
+  public java.util.Set<String> referencedGroups() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    if (backendGroup != null) {
+      names.add(backendGroup);
+    }
+    if (rules != null) {
+      for (ForwardingRule rule : rules) {
+        if (rule.getForwardTo() != null) {
+          rule.getForwardTo().stream()
+              .map(RuleTarget::getBackendGroup)
+              .filter(java.util.Objects::nonNull)
+              .forEach(names::add);
+        }
+      }
+    }
+    return names;
+  }
 
   public ListenerSpec(ListenerProtocol protocol, int port, String backendGroup) {
     this.protocol = protocol;

@@ -111,38 +111,31 @@ class ForwardingRulesTest {
         groups);
   }
 
-  /** The backend that answers a GET on a new HTTP/1.1 connection with this Host. */
-  private String viaHttp1(String host, String path) {
-    String answer =
-        RawHttp.exchange(
-            httpPort,
-            "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n",
-            2_000);
-    assertThat(answer).startsWith("HTTP/1.1 200");
-    return answer
-        .lines()
-        .filter(l -> l.toLowerCase().startsWith("x-backend:"))
-        .map(l -> l.substring(10).trim())
-        .findFirst()
-        .orElseThrow();
-  }
-
   @Test
   void hostsAndPathsPickTheirGroupsOverHttp1() {
-    assertThat(viaHttp1("shop.example.com", "/cart")).isEqualTo("shop");
-    assertThat(viaHttp1("shop.example.com", "/static/site.css")).isEqualTo("static");
-    assertThat(viaHttp1("SHOP.example.com:8080", "/static")).isEqualTo("static");
-    assertThat(viaHttp1("shop.example.com", "/staticx")).as("whole segments").isEqualTo("shop");
-    assertThat(viaHttp1("api.example.com", "/v1/orders?id=1")).isIn("api", "canary");
-    assertThat(viaHttp1("api.example.com", "/v2")).as("no rule of the host").isEqualTo("default");
-    assertThat(viaHttp1("other.org", "/static")).as("no rule for the host").isEqualTo("default");
+    assertThat(RawHttp.backendFor(httpPort, "shop.example.com", "/cart")).isEqualTo("shop");
+    assertThat(RawHttp.backendFor(httpPort, "shop.example.com", "/static/site.css"))
+        .isEqualTo("static");
+    assertThat(RawHttp.backendFor(httpPort, "SHOP.example.com:8080", "/static"))
+        .isEqualTo("static");
+    assertThat(RawHttp.backendFor(httpPort, "shop.example.com", "/staticx"))
+        .as("whole segments")
+        .isEqualTo("shop");
+    assertThat(RawHttp.backendFor(httpPort, "api.example.com", "/v1/orders?id=1"))
+        .isIn("api", "canary");
+    assertThat(RawHttp.backendFor(httpPort, "api.example.com", "/v2"))
+        .as("no rule of the host")
+        .isEqualTo("default");
+    assertThat(RawHttp.backendFor(httpPort, "other.org", "/static"))
+        .as("no rule for the host")
+        .isEqualTo("default");
   }
 
   @Test
   void ninetyTenSplitOver2000Requests() {
     Map<String, Integer> seen = new TreeMap<>();
     for (int i = 0; i < 2_000; i++) {
-      seen.merge(viaHttp1("api.example.com", "/v1/x"), 1, Integer::sum);
+      seen.merge(RawHttp.backendFor(httpPort, "api.example.com", "/v1/x"), 1, Integer::sum);
     }
     assertThat(seen.keySet()).containsExactly("api", "canary");
     assertThat(seen.get("canary") / 20.0)
@@ -174,6 +167,6 @@ class ForwardingRulesTest {
     assertThat(outcome.kind()).isNotEqualTo(ApplyOutcome.Kind.APPLIED);
     assertThat(outcome.toString())
         .contains("listeners[0].rules[2].forwardTo[1].group: no group \"ns/nope\"");
-    assertThat(viaHttp1("shop.example.com", "/static")).isEqualTo("static");
+    assertThat(RawHttp.backendFor(httpPort, "shop.example.com", "/static")).isEqualTo("static");
   }
 }

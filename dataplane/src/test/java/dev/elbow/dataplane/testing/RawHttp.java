@@ -59,9 +59,21 @@ public final class RawHttp {
 
   /** As {@link #backendOf(int, String)}, to {@code host}. */
   public static String backendOf(String host, int port, String path) {
+    return backendOf(host, port, "x", path);
+  }
+
+  /** As {@link #backendOf(int, String)}, with this Host header (forwarding rules read it). */
+  public static String backendFor(int port, String hostHeader, String path) {
+    return backendOf("127.0.0.1", port, hostHeader, path);
+  }
+
+  private static String backendOf(String host, int port, String hostHeader, String path) {
     String answer =
         exchange(
-            host, port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5_000);
+            host,
+            port,
+            "GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nConnection: close\r\n\r\n",
+            5_000);
     if (!answer.startsWith("HTTP/1.1 200")) {
       throw new AssertionError("not a 200: " + answer);
     }

@@ -3,13 +3,17 @@ package dev.elbow.operator.translate;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerSpec;
+import dev.elbow.api.v1alpha1.RuleTarget;
 import dev.elbow.snapshot.BackendProtocol;
 import dev.elbow.snapshot.Cidr;
+import dev.elbow.snapshot.HttpRule;
 import dev.elbow.snapshot.ListenerProtocol;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -70,15 +74,89 @@ public final class ListenerRules {
               + ResourceKey.of(owner)
               + ", which is older; choose another port");
     }
+    String namespace = listener.getMetadata().getNamespace();
+    if (spec.getRules() != null && !spec.getRules().isEmpty()) {
+      if (protocol != ListenerProtocol.HTTP && protocol != ListenerProtocol.HTTPS) {
+        return Verdict.rejected(
+            "InvalidSpec", "spec.rules: only HTTP and HTTPS listeners route by host and path");
+      }
+      List<HttpRule> rules = ForwardingRules.of(namespace, spec.getRules());
+      Set<String> named = new HashSet<>();
+      rules.forEach(r -> r.forwardTo().forEach(t -> named.add(t.group())));
+      List<String> problems = HttpRule.problems(rules, "spec.rules", named);
+      if (!problems.isEmpty()) {
+        return Verdict.rejected("InvalidSpec", String.join("; ", problems));
+      }
+    }
+    Verdict refused =
+        groupProblem(
+            "spec.backendGroup",
+            spec.getBackendGroup(),
+            namespace,
+            protocol,
+            groupNamed,
+            groupVerdict);
+    if (refused != null) {
+      return refused;
+    }
+    for (int r = 0; spec.getRules() != null && r < spec.getRules().size(); r++) {
+      List<RuleTarget> targets = spec.getRules().get(r).getForwardTo();
+      for (int t = 0; t < targets.size(); t++) {
+        refused =
+            groupProblem(
+                "spec.rules[" + r + "].forwardTo[" + t + "].backendGroup",
+                targets.get(t).getBackendGroup(),
+                namespace,
+                protocol,
+                groupNamed,
+                groupVerdict);
+        if (refused != null) {
+          return refused;
+        }
+      }
+    }
     String groupName = spec.getBackendGroup();
+    String ruled =
+        spec.getRules() == null || spec.getRules().isEmpty()
+            ? ""
+            : ", and by "
+                + spec.getRules().size()
+                + (spec.getRules().size() == 1 ? " forwarding rule" : " forwarding rules")
+                + " to "
+                + String.join(", ", ruleGroups(spec));
+    return Verdict.accepted(
+        "forwards "
+            + protocol
+            + " port "
+            + spec.getPort()
+            + " to BackendServerGroup "
+            + groupName
+            + ruled);
+  }
+
+  private static Set<String> ruleGroups(ListenerSpec spec) {
+    Set<String> names = new java.util.TreeSet<>();
+    spec.getRules().forEach(r -> r.getForwardTo().forEach(t -> names.add(t.getBackendGroup())));
+    return names;
+  }
+
+  /** Why a group the listener names cannot take its traffic, or null when it can. */
+  private static Verdict groupProblem(
+      String field,
+      String groupName,
+      String namespace,
+      ListenerProtocol protocol,
+      Function<String, BackendServerGroup> groupNamed,
+      Function<BackendServerGroup, Verdict> groupVerdict) {
     BackendServerGroup group = groupNamed.apply(groupName);
     if (group == null) {
       return Verdict.rejected(
           "GroupNotFound",
-          "spec.backendGroup: no BackendServerGroup \""
+          field
+              + ": no BackendServerGroup \""
               + groupName
               + "\" in namespace \""
-              + listener.getMetadata().getNamespace()
+              + namespace
               + "\"; create it or name an existing group");
     }
     if (group.getSpec() != null && group.getSpec().getProtocol() != null) {
@@ -86,7 +164,8 @@ public final class ListenerRules {
       if (!protocol.canForwardTo(backend)) {
         return Verdict.rejected(
             "ProtocolMismatch",
-            "spec.backendGroup: a "
+            field
+                + ": a "
                 + protocol
                 + " listener forwards only to "
                 + protocol.allowedBackends()
@@ -103,13 +182,13 @@ public final class ListenerRules {
     if (!ofGroup.accepted()) {
       return Verdict.rejected(
           "GroupNotAccepted",
-          "spec.backendGroup: BackendServerGroup \""
+          field
+              + ": BackendServerGroup \""
               + groupName
               + "\" is not accepted: "
               + ofGroup.message());
     }
-    return Verdict.accepted(
-        "forwards " + protocol + " port " + spec.getPort() + " to BackendServerGroup " + groupName);
+    return null;
   }
 
   private static Instant createdAt(Listener listener) {

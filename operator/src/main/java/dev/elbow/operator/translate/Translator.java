@@ -101,7 +101,8 @@ public final class Translator {
                 new ResourceKey(namespace, listener.getSpec().getBackendGroup()).toString(),
                 timeouts(listener.getSpec().getTimeouts()),
                 certificates,
-                listener.getSpec().getProxyProtocolFrom()));
+                listener.getSpec().getProxyProtocolFrom(),
+                ForwardingRules.of(namespace, listener.getSpec().getRules())));
       }
     }
     return new Translation(

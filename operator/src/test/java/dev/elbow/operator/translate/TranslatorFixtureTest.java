@@ -50,7 +50,8 @@ class TranslatorFixtureTest {
         "traffic-policy",
         "service-members",
         "proxy-protocol",
-        "grpc"
+        "grpc",
+        "forwarding-rules"
       })
   void translatesAsTheFixtureSays(String fixture) throws IOException {
     Path dir = FIXTURES.resolve(fixture);

@@ -1,0 +1,67 @@
+package dev.elbow.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/**
+ * One forwarding rule of an HTTP or HTTPS listener, in the shape of a Gateway API HTTPRoute rule:
+ * which requests it takes and the groups it sends them to.
+ */
+public class ForwardingRule {
+
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "Host names the rule is for: exact (shop.example.com) or with a wildcard first label"
+          + " (*.example.com, which does not take example.com itself), at most 16. A request's"
+          + " host picks one set of rules: those naming it exactly, else those of the longest"
+          + " wildcard covering it, else those naming no host. Left out: any host.")
+  private List<String> hostnames;
+
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "The rule takes a request that any of these match, at most 8; left out: every request of"
+          + " its hosts. Among the rules of a host, an exact path goes first, then longer prefixes,"
+          + " then regular expressions; then a match with a method, more headers, more query"
+          + " parameters; then the order of the rules.")
+  private List<RuleMatch> matches;
+
+  @Required
+  @Size(min = 1, max = 16)
+  @JsonPropertyDescription("The groups the requests go to, by weight, at most 16.")
+  private List<RuleTarget> forwardTo;
+
+  public ForwardingRule() {}
+
+  public ForwardingRule(
+      List<String> hostnames, List<RuleMatch> matches, List<RuleTarget> forwardTo) {
+    this.hostnames = hostnames;
+    this.matches = matches;
+    this.forwardTo = forwardTo;
+  }
+
+  public List<String> getHostnames() {
+    return hostnames;
+  }
+
+  public void setHostnames(List<String> hostnames) {
+    this.hostnames = hostnames;
+  }
+
+  public List<RuleMatch> getMatches() {
+    return matches;
+  }
+
+  public void setMatches(List<RuleMatch> matches) {
+    this.matches = matches;
+  }
+
+  public List<RuleTarget> getForwardTo() {
+    return forwardTo;
+  }
+
+  public void setForwardTo(List<RuleTarget> forwardTo) {
+    this.forwardTo = forwardTo;
+  }
+}
