@@ -18,14 +18,48 @@ import java.util.regex.PatternSyntaxException;
  *     {@code example.com}); empty: any host
  * @param matches the rule takes a request that any of these match; empty: every request
  * @param forwardTo the groups it goes to, by weight; a weight of 0 takes nothing
+ * @param redirect instead of forwarding: the redirect every request it takes gets
+ * @param fixedResponse instead of forwarding: the answer every request it takes gets
  */
-public record HttpRule(List<String> hostnames, List<Match> matches, List<WeightedGroup> forwardTo) {
+public record HttpRule(
+    List<String> hostnames,
+    List<Match> matches,
+    List<WeightedGroup> forwardTo,
+    Redirect redirect,
+    FixedResponse fixedResponse) {
 
   public HttpRule {
     hostnames = hostnames == null ? List.of() : List.copyOf(hostnames);
     matches = matches == null ? List.of() : List.copyOf(matches);
     forwardTo = forwardTo == null ? List.of() : List.copyOf(forwardTo);
   }
+
+  /** A rule that forwards. */
+  public HttpRule(List<String> hostnames, List<Match> matches, List<WeightedGroup> forwardTo) {
+    this(hostnames, matches, forwardTo, null, null);
+  }
+
+  /**
+   * A redirect, as Gateway API's RequestRedirect filter: what is left out keeps the request's.
+   *
+   * @param scheme http or https, or null for the request's
+   * @param hostname the host to send the client to, or null for the request's
+   * @param port the port, or null: the scheme's well-known one when {@code scheme} is given, else
+   *     the listener's
+   * @param path the whole new path, or null for the request's (the query is always kept)
+   * @param statusCode 301, 302, 303, 307 or 308
+   */
+  public record Redirect(
+      String scheme, String hostname, Integer port, String path, int statusCode) {}
+
+  /**
+   * An answer the load balancer gives itself, as ALB's fixed-response action.
+   *
+   * @param statusCode 200-599
+   * @param contentType the Content-Type, or null for text/plain
+   * @param body at most 4096 characters, sent as UTF-8
+   */
+  public record FixedResponse(int statusCode, String contentType, String body) {}
 
   /** How a path is compared. */
   public enum PathType {
@@ -139,8 +173,30 @@ public record HttpRule(List<String> hostnames, List<Match> matches, List<Weighte
       for (int m = 0; m < rule.matches().size(); m++) {
         matchProblems(rule.matches().get(m), here + ".matches[" + m + "]", problems);
       }
-      if (rule.forwardTo().isEmpty()) {
-        problems.add(here + ".forwardTo: must name at least one group");
+      int actions =
+          (rule.forwardTo().isEmpty() ? 0 : 1)
+              + (rule.redirect() == null ? 0 : 1)
+              + (rule.fixedResponse() == null ? 0 : 1);
+      if (actions != 1) {
+        problems.add(
+            here + ": give exactly one of forwardTo, redirect and fixedResponse, not " + actions);
+      }
+      if (rule.redirect() != null) {
+        redirectProblems(rule.redirect(), here + ".redirect", problems);
+      }
+      if (rule.fixedResponse() != null) {
+        FixedResponse fixed = rule.fixedResponse();
+        if (fixed.statusCode() < 200 || fixed.statusCode() > 599) {
+          problems.add(
+              here + ".fixedResponse.statusCode: must be 200-599, was " + fixed.statusCode());
+        }
+        if (fixed.body() != null && fixed.body().length() > 4096) {
+          problems.add(here + ".fixedResponse.body: at most 4096 characters");
+        }
+        if (fixed.contentType() != null
+            && (fixed.contentType().indexOf('\r') >= 0 || fixed.contentType().indexOf('\n') >= 0)) {
+          problems.add(here + ".fixedResponse.contentType: must be one line");
+        }
       }
       int total = 0;
       for (int g = 0; g < rule.forwardTo().size(); g++) {
@@ -159,6 +215,28 @@ public record HttpRule(List<String> hostnames, List<Match> matches, List<Weighte
       }
     }
     return problems;
+  }
+
+  private static void redirectProblems(Redirect redirect, String at, List<String> problems) {
+    if (redirect.scheme() != null && !redirect.scheme().matches("https?")) {
+      problems.add(at + ".scheme: must be http or https, was " + redirect.scheme());
+    }
+    if (redirect.hostname() != null) {
+      String why = hostnameProblem(redirect.hostname());
+      if (why != null || redirect.hostname().startsWith("*")) {
+        problems.add(at + ".hostname: " + (why != null ? why : "must not be a wildcard"));
+      }
+    }
+    if (redirect.port() != null && (redirect.port() < 1 || redirect.port() > 65535)) {
+      problems.add(at + ".port: must be 1-65535, was " + redirect.port());
+    }
+    if (redirect.path() != null && !redirect.path().matches("/[^\\s?#]*")) {
+      problems.add(at + ".path: must begin with \"/\" and hold no space, ? or #");
+    }
+    if (!List.of(301, 302, 303, 307, 308).contains(redirect.statusCode())) {
+      problems.add(
+          at + ".statusCode: must be 301, 302, 303, 307 or 308, was " + redirect.statusCode());
+    }
   }
 
   private static void matchProblems(Match match, String at, List<String> problems) {

@@ -72,7 +72,28 @@ class HttpRuleTest {
     assertThat(
             HttpRule.problems(
                 List.of(new HttpRule(null, null, null)), "listeners[1].rules", GROUPS))
-        .containsExactly("listeners[1].rules[0].forwardTo: must name at least one group");
+        .containsExactly(
+            "listeners[1].rules[0]: give exactly one of forwardTo, redirect and fixedResponse,"
+                + " not 0");
+    HttpRule badActions =
+        new HttpRule(
+            null,
+            null,
+            null,
+            new HttpRule.Redirect("ftp", "*.example.com", 0, "/a b", 200),
+            new HttpRule.FixedResponse(600, "text/plain\r\nX: y", "x".repeat(4097)));
+    assertThat(HttpRule.problems(List.of(badActions), "listeners[2].rules", GROUPS))
+        .containsExactly(
+            "listeners[2].rules[0]: give exactly one of forwardTo, redirect and fixedResponse,"
+                + " not 2",
+            "listeners[2].rules[0].redirect.scheme: must be http or https, was ftp",
+            "listeners[2].rules[0].redirect.hostname: must not be a wildcard",
+            "listeners[2].rules[0].redirect.port: must be 1-65535, was 0",
+            "listeners[2].rules[0].redirect.path: must begin with \"/\" and hold no space, ? or #",
+            "listeners[2].rules[0].redirect.statusCode: must be 301, 302, 303, 307 or 308, was 200",
+            "listeners[2].rules[0].fixedResponse.statusCode: must be 200-599, was 600",
+            "listeners[2].rules[0].fixedResponse.body: at most 4096 characters",
+            "listeners[2].rules[0].fixedResponse.contentType: must be one line");
   }
 
   @Test

@@ -1,14 +1,20 @@
 package dev.elbow.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
  * One forwarding rule of an HTTP or HTTPS listener, in the shape of a Gateway API HTTPRoute rule:
  * which requests it takes and the groups it sends them to.
  */
+@ValidationRule(
+    value =
+        "(has(self.forwardTo) ? 1 : 0) + (has(self.redirect) ? 1 : 0)"
+            + " + (has(self.fixedResponse) ? 1 : 0) == 1",
+    message = "give exactly one of forwardTo, redirect and fixedResponse",
+    reason = "FieldValueInvalid")
 public class ForwardingRule {
 
   @Size(max = 16)
@@ -27,10 +33,33 @@ public class ForwardingRule {
           + " parameters; then the order of the rules.")
   private List<RuleMatch> matches;
 
-  @Required
   @Size(min = 1, max = 16)
-  @JsonPropertyDescription("The groups the requests go to, by weight, at most 16.")
+  @JsonPropertyDescription(
+      "The groups the requests go to, by weight, at most 16. One of forwardTo, redirect and"
+          + " fixedResponse.")
   private List<RuleTarget> forwardTo;
+
+  @JsonPropertyDescription("Instead of forwarding: a redirect (Gateway API's RequestRedirect).")
+  private RuleRedirect redirect;
+
+  @JsonPropertyDescription("Instead of forwarding: an answer the load balancer gives itself.")
+  private RuleFixedResponse fixedResponse;
+
+  public RuleRedirect getRedirect() {
+    return redirect;
+  }
+
+  public void setRedirect(RuleRedirect redirect) {
+    this.redirect = redirect;
+  }
+
+  public RuleFixedResponse getFixedResponse() {
+    return fixedResponse;
+  }
+
+  public void setFixedResponse(RuleFixedResponse fixedResponse) {
+    this.fixedResponse = fixedResponse;
+  }
 
   public ForwardingRule() {}
 

@@ -50,18 +50,28 @@ public final class HttpRouter<T> {
     this.hostTable = new HostTable<>(exactHosts);
   }
 
+  /** Compiles valid rules that forward (see {@link HttpRule#problems}). */
+  public static <T> HttpRouter<T> compile(List<HttpRule> rules, Function<String, T> target) {
+    return compile(rules, target, rule -> null);
+  }
+
   /**
    * Compiles valid rules (see {@link HttpRule#problems}).
    *
    * @param target what a group name stands for; a rule's group it returns null for takes nothing
+   * @param answer what a rule that redirects or answers itself stands for
    */
-  public static <T> HttpRouter<T> compile(List<HttpRule> rules, Function<String, T> target) {
+  public static <T> HttpRouter<T> compile(
+      List<HttpRule> rules, Function<String, T> target, Function<HttpRule, T> answer) {
     Map<String, List<Entry<T>>> exact = new LinkedHashMap<>();
     Map<String, List<Entry<T>>> wildcard = new HashMap<>();
     List<Entry<T>> any = new ArrayList<>();
     for (int r = 0; r < rules.size(); r++) {
       HttpRule rule = rules.get(r);
-      Targets<T> targets = Targets.of(rule, target);
+      Targets<T> targets =
+          rule.forwardTo().isEmpty()
+              ? Targets.single(answer.apply(rule))
+              : Targets.of(rule, target);
       List<Match> matches =
           rule.matches().isEmpty() ? List.of(Match.path(null, "/")) : rule.matches();
       List<Entry<T>> entries = new ArrayList<>();
@@ -167,6 +177,10 @@ public final class HttpRouter<T> {
       }
       this.schedule =
           targets.length > 1 && total <= SCHEDULED_WEIGHT ? smooth(weights, total) : null;
+    }
+
+    static <T> Targets<T> single(T target) {
+      return new Targets<>(target == null ? new Object[0] : new Object[] {target}, new int[] {1});
     }
 
     static <T> Targets<T> of(HttpRule rule, Function<String, T> target) {

@@ -4,8 +4,15 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Where an HTTP request goes: a group, and the request duration histogram of the listener and that
- * group.
+ * group; or an answer the load balancer gives itself.
  *
+ * @param group null when {@code answer} is given
  * @param requestDuration null for listeners that do not speak HTTP
+ * @param answer a forwarding rule's redirect or fixed response, or null to forward to {@code group}
  */
-public record RouteTarget(GroupRuntime group, Timer requestDuration) {}
+public record RouteTarget(GroupRuntime group, Timer requestDuration, DirectAnswer answer) {
+
+  public RouteTarget(GroupRuntime group, Timer requestDuration) {
+    this(group, requestDuration, null);
+  }
+}

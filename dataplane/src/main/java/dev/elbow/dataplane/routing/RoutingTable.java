@@ -198,7 +198,13 @@ public final class RoutingTable {
                                   ? null
                                   : new RouteTarget(
                                       groups.get(name),
-                                      previous.metrics.requestDuration(listener.name(), name)))
+                                      previous.metrics.requestDuration(listener.name(), name)),
+                          // Answered without a group: histogram "group" label left empty.
+                          rule ->
+                              new RouteTarget(
+                                  null,
+                                  previous.metrics.requestDuration(listener.name(), ""),
+                                  DirectAnswer.of(rule)))
                       : null));
     }
     return new RoutingTable(

@@ -75,7 +75,19 @@ class ForwardingRulesTest {
         new HttpRule(
             List.of("api.example.com"),
             List.of(Match.path(PathType.PREFIX, "/v1")),
-            List.of(new WeightedGroup("ns/api", 90), new WeightedGroup(canaryGroup, 10))));
+            List.of(new WeightedGroup("ns/api", 90), new WeightedGroup(canaryGroup, 10))),
+        new HttpRule(
+            List.of("old.example.com"),
+            List.of(),
+            List.of(),
+            new HttpRule.Redirect("https", "shop.example.com", null, null, 301),
+            null),
+        new HttpRule(
+            List.of("shop.example.com"),
+            List.of(Match.path(PathType.EXACT, "/health")),
+            List.of(),
+            null,
+            new HttpRule.FixedResponse(200, null, "shop is up")));
   }
 
   private Snapshot snapshot(long version, List<HttpRule> rules) {
@@ -129,6 +141,41 @@ class ForwardingRulesTest {
     assertThat(RawHttp.backendFor(httpPort, "other.org", "/static"))
         .as("no rule for the host")
         .isEqualTo("default");
+  }
+
+  @Test
+  void redirectsAndFixedResponsesAreAnsweredWithoutAGroup() throws Exception {
+    String redirect =
+        RawHttp.exchange(httpPort, "GET /cart?id=7 HTTP/1.1\r\nHost: old.example.com\r\n\r\n", 500);
+    assertThat(redirect)
+        .startsWith("HTTP/1.1 301 Moved Permanently")
+        .contains("location: https://shop.example.com/cart?id=7")
+        .contains("content-length: 0")
+        .doesNotContain("connection: close");
+    String fixed =
+        RawHttp.exchange(
+            httpPort,
+            "GET /health HTTP/1.1\r\nHost: shop.example.com\r\nConnection: close\r\n\r\n",
+            2_000);
+    assertThat(fixed).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nshop is up");
+    try (H2TestClient client = H2TestClient.tls(httpsPort)) {
+      H2TestClient.Stream moved =
+          client
+              .open(H2TestClient.request("GET", "/a").authority("old.example.com"), true, true)
+              .await(10);
+      assertThat(moved.status()).isEqualTo("301");
+      assertThat(moved.head(1).get("location").toString()).isEqualTo("https://shop.example.com/a");
+      H2TestClient.Stream up =
+          client
+              .open(
+                  H2TestClient.request("GET", "/health").authority("shop.example.com"), true, true)
+              .await(10);
+      assertThat(up.status()).isEqualTo("200");
+      assertThat(up.text()).isEqualTo("shop is up");
+    }
+    for (DemoBackend backend : backends) {
+      assertThat(backend.served()).as(backend.name()).isZero();
+    }
   }
 
   @Test

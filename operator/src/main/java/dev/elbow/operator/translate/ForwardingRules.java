@@ -3,7 +3,9 @@ package dev.elbow.operator.translate;
 import dev.elbow.api.v1alpha1.ForwardingRule;
 import dev.elbow.api.v1alpha1.PathMatch;
 import dev.elbow.api.v1alpha1.PathMatchType;
+import dev.elbow.api.v1alpha1.RuleFixedResponse;
 import dev.elbow.api.v1alpha1.RuleMatch;
+import dev.elbow.api.v1alpha1.RuleRedirect;
 import dev.elbow.api.v1alpha1.RuleTarget;
 import dev.elbow.api.v1alpha1.ValueMatch;
 import dev.elbow.api.v1alpha1.ValueMatchType;
@@ -30,8 +32,30 @@ final class ForwardingRules {
                         : rule.getMatches().stream().map(ForwardingRules::match).toList(),
                     rule.getForwardTo() == null
                         ? null
-                        : rule.getForwardTo().stream().map(t -> target(namespace, t)).toList()))
+                        : rule.getForwardTo().stream().map(t -> target(namespace, t)).toList(),
+                    redirect(rule.getRedirect()),
+                    fixedResponse(rule.getFixedResponse())))
         .toList();
+  }
+
+  private static HttpRule.Redirect redirect(RuleRedirect redirect) {
+    return redirect == null
+        ? null
+        : new HttpRule.Redirect(
+            redirect.getScheme(),
+            redirect.getHostname(),
+            redirect.getPort(),
+            redirect.getPath(),
+            Objects.requireNonNullElse(redirect.getStatusCode(), 302));
+  }
+
+  private static HttpRule.FixedResponse fixedResponse(RuleFixedResponse fixed) {
+    return fixed == null
+        ? null
+        : new HttpRule.FixedResponse(
+            Objects.requireNonNullElse(fixed.getStatusCode(), 200),
+            fixed.getContentType(),
+            fixed.getBody());
   }
 
   private static HttpRule.Match match(RuleMatch match) {

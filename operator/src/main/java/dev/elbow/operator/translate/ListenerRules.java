@@ -101,7 +101,7 @@ public final class ListenerRules {
     }
     for (int r = 0; spec.getRules() != null && r < spec.getRules().size(); r++) {
       List<RuleTarget> targets = spec.getRules().get(r).getForwardTo();
-      for (int t = 0; t < targets.size(); t++) {
+      for (int t = 0; targets != null && t < targets.size(); t++) {
         refused =
             groupProblem(
                 "spec.rules[" + r + "].forwardTo[" + t + "].backendGroup",
@@ -122,8 +122,7 @@ public final class ListenerRules {
             : ", and by "
                 + spec.getRules().size()
                 + (spec.getRules().size() == 1 ? " forwarding rule" : " forwarding rules")
-                + " to "
-                + String.join(", ", ruleGroups(spec));
+                + (ruleGroups(spec).isEmpty() ? "" : " to " + String.join(", ", ruleGroups(spec)));
     return Verdict.accepted(
         "forwards "
             + protocol
@@ -136,7 +135,9 @@ public final class ListenerRules {
 
   private static Set<String> ruleGroups(ListenerSpec spec) {
     Set<String> names = new java.util.TreeSet<>();
-    spec.getRules().forEach(r -> r.getForwardTo().forEach(t -> names.add(t.getBackendGroup())));
+    spec.getRules().stream()
+        .filter(r -> r.getForwardTo() != null)
+        .forEach(r -> r.getForwardTo().forEach(t -> names.add(t.getBackendGroup())));
     return names;
   }
 

@@ -13,6 +13,7 @@ import dev.elbow.api.v1alpha1.ListenerProtocol;
 import dev.elbow.api.v1alpha1.PathMatch;
 import dev.elbow.api.v1alpha1.PathMatchType;
 import dev.elbow.api.v1alpha1.RuleMatch;
+import dev.elbow.api.v1alpha1.RuleRedirect;
 import dev.elbow.api.v1alpha1.RuleTarget;
 import dev.elbow.dataplane.demo.DemoBackend;
 import dev.elbow.dataplane.testing.FreePorts;
@@ -71,6 +72,12 @@ class ForwardingRulesIT {
         List.of(targets));
   }
 
+  private static ForwardingRule redirect(String host, RuleRedirect redirect) {
+    ForwardingRule rule = new ForwardingRule(List.of(host), null, null);
+    rule.setRedirect(redirect);
+    return rule;
+  }
+
   private static Listener withRules(
       String name, ListenerProtocol protocol, int port, ForwardingRule... rules) {
     Listener listener = listener(namespace, name, protocol, port, "shop");
@@ -90,7 +97,10 @@ class ForwardingRulesIT {
                     "api.example.com",
                     "/v1",
                     new RuleTarget("api", 90),
-                    new RuleTarget("api-canary", 10))))
+                    new RuleTarget("api-canary", 10)),
+                redirect(
+                    "old.example.com",
+                    new RuleRedirect("https", "shop.example.com", null, null, 301))))
         .create();
     await()
         .atMost(Duration.ofSeconds(30))
@@ -105,7 +115,7 @@ class ForwardingRulesIT {
                   .hasValueSatisfying(
                       c ->
                           assertThat(c.getMessage())
-                              .contains("by 2 forwarding rules to api, api-canary, static"));
+                              .contains("by 3 forwarding rules to api, api-canary, static"));
               // Every group healthy in the data plane before counting.
               for (String group : GROUPS) {
                 BackendServerGroup g =
@@ -123,6 +133,13 @@ class ForwardingRulesIT {
         .as("no rule takes it")
         .isEqualTo("shop");
     assertThat(RawHttp.backendFor(port, "other.org", "/static")).isEqualTo("shop");
+    assertThat(
+            RawHttp.exchange(
+                port,
+                "GET /cart HTTP/1.1\r\nHost: old.example.com\r\nConnection: close\r\n\r\n",
+                2_000))
+        .startsWith("HTTP/1.1 301")
+        .contains("location: https://shop.example.com/cart");
     Map<String, Integer> seen = new TreeMap<>();
     for (int i = 0; i < 2_000; i++) {
       seen.merge(RawHttp.backendFor(port, "api.example.com", "/v1/orders"), 1, Integer::sum);
@@ -154,6 +171,16 @@ class ForwardingRulesIT {
             rule("db.example.com", "/", new RuleTarget("shop", 1))),
         "spec.rules",
         "only HTTP and HTTPS listeners route by host and path");
+  }
+
+  @Test
+  void theApiServerRefusesARuleWithTwoActions() {
+    ForwardingRule both = rule("x.example.com", "/", new RuleTarget("shop", 1));
+    both.setRedirect(new RuleRedirect(null, "y.example.com", null, null, 302));
+    Resources.assertRefused(
+        kube,
+        withRules("two-actions", ListenerProtocol.HTTP, FreePorts.next(), both),
+        "give exactly one of forwardTo, redirect and fixedResponse");
   }
 
   @Test

@@ -1,7 +1,9 @@
 package dev.elbow.dataplane.proxy.http;
 
+import dev.elbow.dataplane.routing.DirectAnswer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -88,6 +90,39 @@ public final class ErrorResponses {
    * @param http10Client the client spoke HTTP/1.0, so keeping it open must be said
    * @param html the client is a browser
    */
+  /**
+   * A forwarding rule's own answer, a redirect or a fixed response, for an HTTP/1.x client.
+   *
+   * @param location a redirect's Location, or null
+   */
+  static ByteBuf direct(
+      ByteBufAllocator alloc,
+      DirectAnswer answer,
+      String location,
+      boolean keepAlive,
+      boolean http10Client) {
+    String head =
+        "HTTP/1.1 "
+            + answer.status()
+            + " "
+            + HttpResponseStatus.valueOf(answer.status()).reasonPhrase()
+            + "\r\n"
+            + (location != null ? "location: " + location + "\r\n" : "")
+            + (answer.contentType() != null ? "content-type: " + answer.contentType() + "\r\n" : "")
+            + "content-length: "
+            + answer.body().length
+            + "\r\n"
+            + (!keepAlive
+                ? "connection: close\r\n"
+                : http10Client ? "connection: keep-alive\r\n" : "")
+            + "\r\n";
+    byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+    return alloc
+        .buffer(headBytes.length + answer.body().length)
+        .writeBytes(headBytes)
+        .writeBytes(answer.body());
+  }
+
   static ByteBuf of(
       ByteBufAllocator alloc,
       int status,

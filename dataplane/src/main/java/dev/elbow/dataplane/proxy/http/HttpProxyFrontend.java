@@ -7,6 +7,7 @@ import dev.elbow.dataplane.proxy.ClientAddress;
 import dev.elbow.dataplane.proxy.DrainRequested;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.proxy.http2.Http1Streams;
+import dev.elbow.dataplane.routing.DirectAnswer;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
@@ -284,6 +285,13 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     RouteTarget target = route.target(requestView.of(in, request));
+    if (target.answer() != null) {
+      String location = target.answer().location(requestView, secure, port);
+      in.readerIndex(end);
+      recorder.route(target);
+      answerDirectly(target.answer(), location);
+      return;
+    }
     group = target.group();
     if (group.config().speaksHttp2()) {
       // The members speak HTTP/2: this connection's requests become HTTP/2 streams from here.
@@ -728,14 +736,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
    * @param detail what happened, for the log under the answer's request ID; never sent
    */
   private void respond(int status, String detail) {
-    if (!requestBody.done()) {
-      clientKeepAlive = false; // an unread body would be taken for the next request
-    }
-    requestDone = true;
-    if (checkedBodyBytes > 0) {
-      in.skipBytes(checkedBodyBytes); // a whole body that goes nowhere is not the next request
-      checkedBodyBytes = 0;
-    }
+    answeringWithoutMember();
     String id = ErrorResponses.newRequestId();
     if (status >= 500) {
       errors.warn("request {}: {} on port {}: {}", id, status, port, detail);
@@ -744,6 +745,30 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     ByteBuf response =
         ErrorResponses.of(ctx.alloc(), status, id, browser, clientKeepAlive, clientHttp10);
+    answer(status, response);
+  }
+
+  /** A forwarding rule's redirect or fixed response; {@code location} worked out already. */
+  private void answerDirectly(DirectAnswer answer, String location) {
+    answeringWithoutMember();
+    answer(
+        answer.status(),
+        ErrorResponses.direct(ctx.alloc(), answer, location, clientKeepAlive, clientHttp10));
+  }
+
+  /** The request is answered here: a body it has goes nowhere. */
+  private void answeringWithoutMember() {
+    if (!requestBody.done()) {
+      clientKeepAlive = false; // an unread body would be taken for the next request
+    }
+    requestDone = true;
+    if (checkedBodyBytes > 0) {
+      in.skipBytes(checkedBodyBytes); // a whole body that goes nowhere is not the next request
+      checkedBodyBytes = 0;
+    }
+  }
+
+  private void answer(int status, ByteBuf response) {
     recorder.status(status);
     recorder.responseBytes(response.readableBytes());
     ctx.write(response, ctx.voidPromise());

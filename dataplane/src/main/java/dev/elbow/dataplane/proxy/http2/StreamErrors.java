@@ -1,6 +1,7 @@
 package dev.elbow.dataplane.proxy.http2;
 
 import dev.elbow.dataplane.proxy.http.ErrorResponses;
+import dev.elbow.dataplane.routing.DirectAnswer;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -38,6 +39,23 @@ final class StreamErrors {
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, ErrorResponses.contentType(browser));
     response.headers().set(ErrorResponses.REQUEST_ID_HEADER, id);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    return response;
+  }
+
+  /** A forwarding rule's redirect or fixed response; {@code location} null for the latter. */
+  static FullHttpResponse direct(DirectAnswer answer, String location) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(answer.status()),
+            Unpooled.wrappedBuffer(answer.body()));
+    if (location != null) {
+      response.headers().set(HttpHeaderNames.LOCATION, location);
+    }
+    if (answer.contentType() != null) {
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+    }
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
     return response;
   }
 

@@ -3,6 +3,7 @@ package dev.elbow.dataplane.proxy.http2;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ClientAddress;
+import dev.elbow.dataplane.routing.DirectAnswer;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
@@ -62,6 +63,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private boolean headSeen;
   // The client sent its END_STREAM; the member has been sent all of it (or has it queued).
   private boolean requestEnded;
+  // The client sent its END_STREAM (whatever has gone to the member): an early answer needs no
+  // reset to stop the rest of the request, and a reset could cut the answer's own DATA.
+  private boolean clientEnded;
   private boolean requestSent;
   // The request's last piece went to the member (or waits in `pending`) with data or trailers.
   private boolean lastQueued;
@@ -116,6 +120,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg); // body after an early answer; frames of no interest
       return;
     }
+    if (msg instanceof LastHttpContent) {
+      clientEnded = true; // a FullHttpRequest too: the head carried END_STREAM
+    }
     if (msg instanceof HttpRequest request && !headSeen) {
       headSeen = true;
       if (msg instanceof FullHttpRequest full) {
@@ -149,8 +156,16 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
       answer(503, "this listener was removed");
       return;
     }
-    RouteTarget target = route.target(StreamRequestView.of(request));
+    StreamRequestView view = StreamRequestView.of(request);
+    RouteTarget target = route.target(view);
     record.route(target);
+    if (target.answer() != null) {
+      DirectAnswer direct = target.answer();
+      answerWith(
+          direct.status(),
+          StreamErrors.direct(direct, direct.location(view, listener.secure(), listener.port())));
+      return;
+    }
     group = target.group();
     responseSeconds = route.config().timeouts().responseSeconds();
     stickiness = new StreamStickiness(group);
@@ -437,19 +452,23 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
 
   /** Answers without a member, ends the exchange, and cuts off the rest of the request body. */
   private void answer(int status, String detail) {
+    answerWith(status, StreamErrors.answer(status, detail, browser));
+  }
+
+  /** Answers the stream without a member (an error, a redirect, a fixed response). */
+  private void answerWith(int status, FullHttpResponse response) {
     over = true;
     dropMember();
     pending.forEach(HttpContent::release);
     pending.clear();
     record.status(status);
-    FullHttpResponse response = StreamErrors.answer(status, detail, browser);
     record.responseBytes(response.content().readableBytes());
     if (http1 != null) {
       http1.frame(response);
     }
     ctx.writeAndFlush(response);
     end();
-    if (!requestEnded) {
+    if (!requestEnded && !clientEnded) {
       endEarly();
     }
   }

@@ -7,6 +7,7 @@ import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
+import dev.elbow.dataplane.routing.RouteTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -123,7 +124,12 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
       refuse(503);
       return;
     }
-    GroupRuntime group = route.target(StreamRequestView.of(headers)).group();
+    RouteTarget target = route.target(StreamRequestView.of(headers));
+    if (target.answer() != null) {
+      refuse(target.answer().status()); // a rule that redirects or answers: no WebSocket here
+      return;
+    }
+    GroupRuntime group = target.group();
     // Sticky sessions apply at the upgrade, as on HTTP/1.1: the route cookie picks the member.
     HttpHeaders cookies = new DefaultHttpHeaders();
     for (CharSequence cookie : headers.getAll(HttpHeaderNames.COOKIE)) {
