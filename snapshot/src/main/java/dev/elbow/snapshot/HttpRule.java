@@ -20,13 +20,19 @@ import java.util.regex.PatternSyntaxException;
  * @param forwardTo the groups it goes to, by weight; a weight of 0 takes nothing
  * @param redirect instead of forwarding: the redirect every request it takes gets
  * @param fixedResponse instead of forwarding: the answer every request it takes gets
+ * @param requestHeaders forwarding only: how the request's headers change on their way to the
+ *     member, or null
+ * @param responseHeaders forwarding only: how the member's response headers change on their way to
+ *     the client, or null
  */
 public record HttpRule(
     List<String> hostnames,
     List<Match> matches,
     List<WeightedGroup> forwardTo,
     Redirect redirect,
-    FixedResponse fixedResponse) {
+    FixedResponse fixedResponse,
+    HeaderModifier requestHeaders,
+    HeaderModifier responseHeaders) {
 
   public HttpRule {
     hostnames = hostnames == null ? List.of() : List.copyOf(hostnames);
@@ -36,8 +42,34 @@ public record HttpRule(
 
   /** A rule that forwards. */
   public HttpRule(List<String> hostnames, List<Match> matches, List<WeightedGroup> forwardTo) {
-    this(hostnames, matches, forwardTo, null, null);
+    this(hostnames, matches, forwardTo, null, null, null, null);
   }
+
+  /** A rule that forwards, redirects or answers, leaving headers as they are. */
+  public HttpRule(
+      List<String> hostnames,
+      List<Match> matches,
+      List<WeightedGroup> forwardTo,
+      Redirect redirect,
+      FixedResponse fixedResponse) {
+    this(hostnames, matches, forwardTo, redirect, fixedResponse, null, null);
+  }
+
+  /**
+   * Header changes, as Gateway API's RequestHeaderModifier and ResponseHeaderModifier: {@code
+   * remove} and {@code set} drop every header of those names, then {@code set} and {@code add}
+   * append theirs.
+   */
+  public record HeaderModifier(List<Header> set, List<Header> add, List<String> remove) {
+    public HeaderModifier {
+      set = set == null ? List.of() : List.copyOf(set);
+      add = add == null ? List.of() : List.copyOf(add);
+      remove = remove == null ? List.of() : List.copyOf(remove);
+    }
+  }
+
+  /** A header line. */
+  public record Header(String name, String value) {}
 
   /**
    * A redirect, as Gateway API's RequestRedirect filter: what is left out keeps the request's.
@@ -85,19 +117,33 @@ public record HttpRule(
    * @param method the method, exactly, or null for any
    * @param headers headers the request must carry with these values (names case-insensitive)
    * @param queryParams query parameters the request must carry with these values (names exact)
+   * @param sourceRanges the client's address must be in one of these (CIDR; the address a trusted
+   *     upstream's PROXY header gives, where there is one); empty: any client
    */
   public record Match(
       PathType pathType,
       String path,
       String method,
       List<ValueMatch> headers,
-      List<ValueMatch> queryParams) {
+      List<ValueMatch> queryParams,
+      List<String> sourceRanges) {
 
     public Match {
       pathType = pathType == null ? PathType.PREFIX : pathType;
       path = path == null ? "/" : path;
       headers = headers == null ? List.of() : List.copyOf(headers);
       queryParams = queryParams == null ? List.of() : List.copyOf(queryParams);
+      sourceRanges = sourceRanges == null ? List.of() : List.copyOf(sourceRanges);
+    }
+
+    /** A match of any client. */
+    public Match(
+        PathType pathType,
+        String path,
+        String method,
+        List<ValueMatch> headers,
+        List<ValueMatch> queryParams) {
+      this(pathType, path, method, headers, queryParams, null);
     }
 
     /** A match of the path alone. */
@@ -184,6 +230,13 @@ public record HttpRule(
       if (rule.redirect() != null) {
         redirectProblems(rule.redirect(), here + ".redirect", problems);
       }
+      if (rule.forwardTo().isEmpty()
+          && (rule.requestHeaders() != null || rule.responseHeaders() != null)) {
+        problems.add(
+            here + ": header changes need forwardTo; a redirect or fixed response has none");
+      }
+      headerProblems(rule.requestHeaders(), here + ".requestHeaders", problems);
+      headerProblems(rule.responseHeaders(), here + ".responseHeaders", problems);
       if (rule.fixedResponse() != null) {
         FixedResponse fixed = rule.fixedResponse();
         if (fixed.statusCode() < 200 || fixed.statusCode() > 599) {
@@ -215,6 +268,52 @@ public record HttpRule(
       }
     }
     return problems;
+  }
+
+  /** Headers a rule may not change: the message's framing and the connection's own. */
+  private static final Set<String> UNCHANGEABLE =
+      Set.of(
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "upgrade");
+
+  private static void headerProblems(HeaderModifier modifier, String at, List<String> problems) {
+    if (modifier == null) {
+      return;
+    }
+    for (int i = 0; i < modifier.set().size(); i++) {
+      headerLineProblems(modifier.set().get(i), at + ".set[" + i + "]", problems);
+    }
+    for (int i = 0; i < modifier.add().size(); i++) {
+      headerLineProblems(modifier.add().get(i), at + ".add[" + i + "]", problems);
+    }
+    for (int i = 0; i < modifier.remove().size(); i++) {
+      nameProblem(modifier.remove().get(i), at + ".remove[" + i + "]", problems);
+    }
+  }
+
+  private static void headerLineProblems(Header header, String at, List<String> problems) {
+    nameProblem(header.name(), at + ".name", problems);
+    if (header.value() == null
+        || header.value().indexOf('\r') >= 0
+        || header.value().indexOf('\n') >= 0
+        || header.value().indexOf('\0') >= 0) {
+      problems.add(at + ".value: must be set, on one line");
+    }
+  }
+
+  private static void nameProblem(String name, String at, List<String> problems) {
+    if (name == null || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+      problems.add(at + ": \"" + name + "\" is not a header name");
+    } else if (UNCHANGEABLE.contains(name.toLowerCase(Locale.ROOT))) {
+      problems.add(
+          at + ": " + name + " frames the message or the connection; it cannot be changed");
+    }
   }
 
   private static void redirectProblems(Redirect redirect, String at, List<String> problems) {
@@ -253,6 +352,13 @@ public record HttpRule(
     }
     for (int i = 0; i < match.queryParams().size(); i++) {
       valueProblems(match.queryParams().get(i), at + ".queryParams[" + i + "]", problems);
+    }
+    for (int i = 0; i < match.sourceRanges().size(); i++) {
+      try {
+        Cidr.parse(match.sourceRanges().get(i));
+      } catch (IllegalArgumentException e) {
+        problems.add(at + ".sourceRanges[" + i + "]: " + e.getMessage());
+      }
     }
   }
 

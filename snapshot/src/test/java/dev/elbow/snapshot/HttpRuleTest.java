@@ -97,6 +97,38 @@ class HttpRuleTest {
   }
 
   @Test
+  void headerChangesAreForForwardingRulesAndLeaveFramingAlone() {
+    HttpRule.HeaderModifier bad =
+        new HttpRule.HeaderModifier(
+            List.of(new HttpRule.Header("Content-Length", "0")),
+            List.of(new HttpRule.Header("X-Ok", "a\r\nX-Injected: 1")),
+            List.of("bad name", "Transfer-Encoding"));
+    HttpRule forwarding =
+        new HttpRule(null, null, List.of(new WeightedGroup("ns/web", 1)), null, null, bad, null);
+    assertThat(HttpRule.problems(List.of(forwarding), "listeners[0].rules", GROUPS))
+        .containsExactly(
+            "listeners[0].rules[0].requestHeaders.set[0].name: Content-Length frames the message"
+                + " or the connection; it cannot be changed",
+            "listeners[0].rules[0].requestHeaders.add[0].value: must be set, on one line",
+            "listeners[0].rules[0].requestHeaders.remove[0]: \"bad name\" is not a header name",
+            "listeners[0].rules[0].requestHeaders.remove[1]: Transfer-Encoding frames the message"
+                + " or the connection; it cannot be changed");
+    HttpRule redirecting =
+        new HttpRule(
+            null,
+            null,
+            null,
+            new HttpRule.Redirect(null, "x.example.com", null, null, 302),
+            null,
+            null,
+            new HttpRule.HeaderModifier(List.of(new HttpRule.Header("X-A", "b")), null, null));
+    assertThat(HttpRule.problems(List.of(redirecting), "listeners[0].rules", GROUPS))
+        .containsExactly(
+            "listeners[0].rules[0]: header changes need forwardTo; a redirect or fixed response"
+                + " has none");
+  }
+
+  @Test
   void precedenceIsGatewayApis() {
     Match exact = Match.path(PathType.EXACT, "/a/b");
     Match longPrefix = Match.path(PathType.PREFIX, "/a/b");

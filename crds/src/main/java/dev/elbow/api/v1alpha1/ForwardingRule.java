@@ -15,6 +15,10 @@ import java.util.List;
             + " + (has(self.fixedResponse) ? 1 : 0) == 1",
     message = "give exactly one of forwardTo, redirect and fixedResponse",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "has(self.forwardTo) || !(has(self.requestHeaders) || has(self.responseHeaders))",
+    message = "header changes need forwardTo; a redirect or fixed response has none",
+    reason = "FieldValueInvalid")
 public class ForwardingRule {
 
   @Size(max = 16)
@@ -44,6 +48,28 @@ public class ForwardingRule {
 
   @JsonPropertyDescription("Instead of forwarding: an answer the load balancer gives itself.")
   private RuleFixedResponse fixedResponse;
+
+  @JsonPropertyDescription("How the request's headers change on their way to the member.")
+  private HeaderModifier requestHeaders;
+
+  @JsonPropertyDescription("How the member's response headers change on their way to the client.")
+  private HeaderModifier responseHeaders;
+
+  public HeaderModifier getRequestHeaders() {
+    return requestHeaders;
+  }
+
+  public void setRequestHeaders(HeaderModifier requestHeaders) {
+    this.requestHeaders = requestHeaders;
+  }
+
+  public HeaderModifier getResponseHeaders() {
+    return responseHeaders;
+  }
+
+  public void setResponseHeaders(HeaderModifier responseHeaders) {
+    this.responseHeaders = responseHeaders;
+  }
 
   public RuleRedirect getRedirect() {
     return redirect;

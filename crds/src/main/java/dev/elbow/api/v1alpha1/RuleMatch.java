@@ -23,7 +23,22 @@ public class RuleMatch {
   @JsonPropertyDescription("Query parameters the request must carry with these values, at most 16.")
   private List<ValueMatch> queryParams;
 
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "Client address ranges (CIDR, such as 10.0.0.0/8), at most 32: the client must be in one."
+          + " Behind a trusted load balancer (proxyProtocolFrom), the client its PROXY header"
+          + " names. Left out: any client.")
+  private List<String> sourceRanges;
+
   public RuleMatch() {}
+
+  public List<String> getSourceRanges() {
+    return sourceRanges;
+  }
+
+  public void setSourceRanges(List<String> sourceRanges) {
+    this.sourceRanges = sourceRanges;
+  }
 
   public RuleMatch(PathMatch path) {
     this.path = path;

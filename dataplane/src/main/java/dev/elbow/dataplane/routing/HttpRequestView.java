@@ -20,4 +20,9 @@ public interface HttpRequestView {
 
   /** The query string after '?', or null when there is none. */
   CharSequence query();
+
+  /** The client's address (a trusted upstream's PROXY header's, if any); null when unknown. */
+  default java.net.InetAddress client() {
+    return null;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.routing;
 
+import dev.elbow.snapshot.Cidr;
 import dev.elbow.snapshot.HttpRule;
 import dev.elbow.snapshot.HttpRule.Match;
 import dev.elbow.snapshot.HttpRule.PathType;
@@ -63,6 +64,20 @@ public final class HttpRouter<T> {
    */
   public static <T> HttpRouter<T> compile(
       List<HttpRule> rules, Function<String, T> target, Function<HttpRule, T> answer) {
+    return compile(rules, (rule, group) -> target.apply(group), answer);
+  }
+
+  /**
+   * Compiles valid rules (see {@link HttpRule#problems}).
+   *
+   * @param target what a group name stands for in a rule (its header changes, say); null takes
+   *     nothing
+   * @param answer what a rule that redirects or answers itself stands for
+   */
+  public static <T> HttpRouter<T> compile(
+      List<HttpRule> rules,
+      java.util.function.BiFunction<HttpRule, String, T> target,
+      Function<HttpRule, T> answer) {
     Map<String, List<Entry<T>>> exact = new LinkedHashMap<>();
     Map<String, List<Entry<T>>> wildcard = new HashMap<>();
     List<Entry<T>> any = new ArrayList<>();
@@ -183,11 +198,12 @@ public final class HttpRouter<T> {
       return new Targets<>(target == null ? new Object[0] : new Object[] {target}, new int[] {1});
     }
 
-    static <T> Targets<T> of(HttpRule rule, Function<String, T> target) {
+    static <T> Targets<T> of(
+        HttpRule rule, java.util.function.BiFunction<HttpRule, String, T> target) {
       List<Object> kept = new ArrayList<>();
       List<Integer> weights = new ArrayList<>();
       for (HttpRule.WeightedGroup group : rule.forwardTo()) {
-        T t = target.apply(group.group());
+        T t = target.apply(rule, group.group());
         if (t != null && group.weight() > 0) {
           kept.add(t);
           weights.add(group.weight());
@@ -240,7 +256,8 @@ public final class HttpRouter<T> {
       String[] headerNames,
       ValueTest[] headerValues,
       String[] queryNames,
-      ValueTest[] queryValues) {
+      ValueTest[] queryValues,
+      Cidr[] sourceRanges) {
 
     static CompiledMatch of(Match match) {
       String[] headerNames = new String[match.headers().size()];
@@ -264,7 +281,8 @@ public final class HttpRouter<T> {
           headerNames,
           headerValues,
           queryNames,
-          queryValues);
+          queryValues,
+          match.sourceRanges().stream().map(Cidr::parse).toArray(Cidr[]::new));
     }
 
     boolean matches(HttpRequestView request) {
@@ -283,6 +301,12 @@ public final class HttpRouter<T> {
           return false;
         }
       }
+      if (sourceRanges.length > 0 && !fromRange(request.client())) {
+        return false;
+      }
+      if (sourceRanges.length > 0 && !fromRange(request.client())) {
+        return false;
+      }
       for (int i = 0; i < queryNames.length; i++) {
         CharSequence value = Chars.queryValue(request.query(), queryNames[i], SLICES.get());
         if (!queryValues[i].test(value)) {
@@ -290,6 +314,18 @@ public final class HttpRouter<T> {
         }
       }
       return true;
+    }
+
+    private boolean fromRange(java.net.InetAddress client) {
+      if (client == null) {
+        return false;
+      }
+      for (Cidr range : sourceRanges) {
+        if (range.contains(client)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -193,18 +193,23 @@ public final class RoutingTable {
                   http && !listener.rules().isEmpty()
                       ? HttpRouter.compile(
                           listener.rules(),
-                          name ->
+                          (rule, name) ->
                               groups.get(name) == null
                                   ? null
                                   : new RouteTarget(
                                       groups.get(name),
-                                      previous.metrics.requestDuration(listener.name(), name)),
+                                      previous.metrics.requestDuration(listener.name(), name),
+                                      null,
+                                      HeaderRewrite.of(rule.requestHeaders()),
+                                      HeaderRewrite.of(rule.responseHeaders())),
                           // Answered without a group: histogram "group" label left empty.
                           rule ->
                               new RouteTarget(
                                   null,
                                   previous.metrics.requestDuration(listener.name(), ""),
-                                  DirectAnswer.of(rule)))
+                                  DirectAnswer.of(rule),
+                                  null,
+                                  null))
                       : null));
     }
     return new RoutingTable(

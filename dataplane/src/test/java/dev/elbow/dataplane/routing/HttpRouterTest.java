@@ -20,7 +20,12 @@ class HttpRouterTest {
   private static final Function<String, String> SAME = name -> name;
 
   private record Request(
-      String host, String path, String method, Map<String, String> headers, String query)
+      String host,
+      String path,
+      String method,
+      Map<String, String> headers,
+      String query,
+      java.net.InetAddress client)
       implements HttpRequestView {
     static Request get(String host, String path) {
       int q = path.indexOf('?');
@@ -29,11 +34,12 @@ class HttpRouterTest {
           q < 0 ? path : path.substring(0, q),
           "GET",
           Map.of(),
-          q < 0 ? null : path.substring(q + 1));
+          q < 0 ? null : path.substring(q + 1),
+          java.net.InetAddress.getLoopbackAddress());
     }
 
     Request with(String method, Map<String, String> headers) {
-      return new Request(host, path, method, headers, query);
+      return new Request(host, path, method, headers, query, client);
     }
 
     @Override
@@ -150,6 +156,27 @@ class HttpRouterTest {
     assertThat(router.route(Request.get("h", "/x?a=b&debug=1"))).isEqualTo("query");
     assertThat(router.route(Request.get("h", "/x?debug=10"))).isEqualTo("first");
     assertThat(router.route(Request.get("h", "/x?debug"))).as("no value: empty").isEqualTo("first");
+  }
+
+  @Test
+  void sourceRangesTakeOnlyTheirClients() throws Exception {
+    HttpRouter<String> router =
+        HttpRouter.compile(
+            List.of(
+                rule(
+                    List.of(),
+                    new Match(PathType.PREFIX, "/admin", null, null, null, List.of("10.0.0.0/8")),
+                    "office"),
+                rule(List.of(), prefix("/admin"), "everyone")),
+            SAME);
+    Request loopback = Request.get("h", "/admin");
+    assertThat(router.route(loopback)).isEqualTo("everyone");
+    Request office =
+        new Request(
+            "h", "/admin", "GET", Map.of(), null, java.net.InetAddress.getByName("10.1.2.3"));
+    assertThat(router.route(office)).isEqualTo("office");
+    Request unknown = new Request("h", "/admin", "GET", Map.of(), null, null);
+    assertThat(router.route(unknown)).as("no address: no range holds it").isEqualTo("everyone");
   }
 
   @Test

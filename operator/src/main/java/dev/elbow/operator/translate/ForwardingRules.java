@@ -1,6 +1,8 @@
 package dev.elbow.operator.translate;
 
 import dev.elbow.api.v1alpha1.ForwardingRule;
+import dev.elbow.api.v1alpha1.HeaderModifier;
+import dev.elbow.api.v1alpha1.HeaderValue;
 import dev.elbow.api.v1alpha1.PathMatch;
 import dev.elbow.api.v1alpha1.PathMatchType;
 import dev.elbow.api.v1alpha1.RuleFixedResponse;
@@ -34,8 +36,23 @@ final class ForwardingRules {
                         ? null
                         : rule.getForwardTo().stream().map(t -> target(namespace, t)).toList(),
                     redirect(rule.getRedirect()),
-                    fixedResponse(rule.getFixedResponse())))
+                    fixedResponse(rule.getFixedResponse()),
+                    headers(rule.getRequestHeaders()),
+                    headers(rule.getResponseHeaders())))
         .toList();
+  }
+
+  private static HttpRule.HeaderModifier headers(HeaderModifier modifier) {
+    return modifier == null
+        ? null
+        : new HttpRule.HeaderModifier(
+            lines(modifier.getSet()), lines(modifier.getAdd()), modifier.getRemove());
+  }
+
+  private static List<HttpRule.Header> lines(List<HeaderValue> values) {
+    return values == null
+        ? null
+        : values.stream().map(v -> new HttpRule.Header(v.getName(), v.getValue())).toList();
   }
 
   private static HttpRule.Redirect redirect(RuleRedirect redirect) {
@@ -65,7 +82,8 @@ final class ForwardingRules {
         path == null ? null : path.getValue(),
         match.getMethod(),
         values(match.getHeaders()),
-        values(match.getQueryParams()));
+        values(match.getQueryParams()),
+        match.getSourceRanges());
   }
 
   private static HttpRule.PathType pathType(PathMatchType type) {

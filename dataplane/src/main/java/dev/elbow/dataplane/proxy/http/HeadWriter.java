@@ -1,5 +1,6 @@
 package dev.elbow.dataplane.proxy.http;
 
+import dev.elbow.dataplane.routing.HeaderRewrite;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -52,7 +53,8 @@ final class HeadWriter {
       byte[] port,
       byte[] host,
       boolean secure,
-      boolean webSocket) {
+      boolean webSocket,
+      HeaderRewrite rewrite) {
     out.writeBytes(in, h.methodStart, h.targetEnd - h.methodStart);
     out.writeBytes(h.http10 ? HTTP10 : HTTP11);
     for (int i = 0; i < h.headerCount; i++) {
@@ -67,11 +69,14 @@ final class HeadWriter {
             KnownHeaders.X_FORWARDED_PROTO,
             KnownHeaders.X_FORWARDED_PORT -> {}
         default -> {
-          if (!dropped(in, h, i)) {
+          if (!dropped(in, h, i) && !rewritten(rewrite, in, h, i)) {
             header(out, in, h, i);
           }
         }
       }
+    }
+    if (rewrite != null) {
+      out.writeBytes(rewrite.appended());
     }
     // Every X-Forwarded-For line the client sent is one list (RFC 9110 5.3); the client's own
     // address goes last. Proto and port are the proxy's to say.
@@ -104,6 +109,7 @@ final class HeadWriter {
    * @param http10Client the client spoke HTTP/1.0
    * @param rechunk the member delimits the body by closing and the proxy sends it as chunks
    * @param extraLine a whole header line the proxy adds (a sticky-session Set-Cookie), or null
+   * @param rewrite a forwarding rule's changes to the response headers, or null
    */
   static void response(
       ByteBuf out,
@@ -112,7 +118,8 @@ final class HeadWriter {
       boolean keepAlive,
       boolean http10Client,
       boolean rechunk,
-      byte[] extraLine) {
+      byte[] extraLine,
+      HeaderRewrite rewrite) {
     out.writeBytes(STATUS_HTTP11);
     out.writeByte('0' + h.status / 100)
         .writeByte('0' + h.status / 10 % 10)
@@ -129,11 +136,14 @@ final class HeadWriter {
             KnownHeaders.TRAILER,
             KnownHeaders.UPGRADE -> {}
         default -> {
-          if (!dropped(in, h, i)) {
+          if (!dropped(in, h, i) && !rewritten(rewrite, in, h, i)) {
             header(out, in, h, i);
           }
         }
       }
+    }
+    if (rewrite != null) {
+      out.writeBytes(rewrite.appended());
     }
     if (extraLine != null) {
       out.writeBytes(extraLine);
@@ -151,7 +161,12 @@ final class HeadWriter {
 
   /** An interim (1xx) response, passed on as it is but for its hop-by-hop headers. */
   static void interim(ByteBuf out, ByteBuf in, Http1Head h) {
-    response(out, in, h, true, false, false, null);
+    response(out, in, h, true, false, false, null, null);
+  }
+
+  /** Whether a forwarding rule removes or replaces this header. */
+  private static boolean rewritten(HeaderRewrite rewrite, ByteBuf in, Http1Head h, int i) {
+    return rewrite != null && rewrite.drops(in, h.nameStart[i], h.nameEnd[i]);
   }
 
   private static void header(ByteBuf out, ByteBuf in, Http1Head h, int i) {

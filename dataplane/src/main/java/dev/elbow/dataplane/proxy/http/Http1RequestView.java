@@ -18,6 +18,18 @@ final class Http1RequestView implements HttpRequestView {
   private Http1Head head;
   private boolean hasQuery;
   private boolean hasHost;
+  private java.net.InetAddress client;
+
+  /** The connection's client, for rules that match source ranges. */
+  Http1RequestView client(java.net.InetAddress address) {
+    client = address;
+    return this;
+  }
+
+  @Override
+  public java.net.InetAddress client() {
+    return client;
+  }
 
   /** Points the view at a request head; valid until the buffer moves on. */
   Http1RequestView of(ByteBuf buf, Http1Head request) {

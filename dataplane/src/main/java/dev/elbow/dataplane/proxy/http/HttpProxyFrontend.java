@@ -9,6 +9,7 @@ import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.proxy.http2.Http1Streams;
 import dev.elbow.dataplane.routing.DirectAnswer;
 import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.HeaderRewrite;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
@@ -74,6 +75,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private int tunnelIdleSeconds;
   private final Http1Head request = new Http1Head();
   private final Http1RequestView requestView = new Http1RequestView();
+  // The forwarding rule's changes to this exchange's response headers, or null.
+  private HeaderRewrite responseRewrite;
   private final BodyFramer requestBody = new BodyFramer();
   private ChannelHandlerContext ctx;
   private ByteBuf in;
@@ -163,6 +166,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     InetSocketAddress remote = ClientAddress.of(ctx.channel()); // a PROXY header's, if read
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
     choice = new MemberChoice(remote.getAddress(), secure);
+    requestView.client(remote.getAddress());
     recorder.client(remote);
     clientAddress = ascii(NetUtil.toAddressString(remote.getAddress()));
     portText = ascii(Integer.toString(port));
@@ -314,7 +318,16 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     forwardedHead = ctx.alloc().buffer(end - in.readerIndex() + 256);
     HeadWriter.request(
-        forwardedHead, in, request, clientAddress, portText, hostText, secure, webSocket);
+        forwardedHead,
+        in,
+        request,
+        clientAddress,
+        portText,
+        hostText,
+        secure,
+        webSocket,
+        target.requestHeaders());
+    responseRewrite = target.responseHeaders();
     // Only a request without a body can be sent again after a failure, and only an idempotent one.
     replayable = !request.hasBody() && RequestTraits.mayBeSentTwice(in, request);
     in.readerIndex(end);
@@ -471,7 +484,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     ByteBuf out =
         ctx.alloc()
             .buffer(head.end - bytes.readerIndex() + 64 + (cookie == null ? 0 : cookie.length));
-    HeadWriter.response(out, bytes, head, clientKeepAlive, clientHttp10, rechunk, cookie);
+    HeadWriter.response(
+        out, bytes, head, clientKeepAlive, clientHttp10, rechunk, cookie, responseRewrite);
     recorder.status(head.status);
     recorder.responseBytes(out.readableBytes());
     ctx.write(out, ctx.voidPromise());
@@ -500,7 +514,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
           HeadWriter.UPGRADE_WEBSOCKET.length);
     }
     ByteBuf out = ctx.alloc().buffer(head.end - bytes.readerIndex() + 64 + extra.length);
-    HeadWriter.response(out, bytes, head, true, false, false, extra);
+    HeadWriter.response(out, bytes, head, true, false, false, extra, responseRewrite);
     recorder.status(head.status);
     recorder.responseBytes(out.readableBytes());
     ctx.write(out, ctx.voidPromise());

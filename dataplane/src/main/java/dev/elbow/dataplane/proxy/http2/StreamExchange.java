@@ -5,6 +5,7 @@ import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ClientAddress;
 import dev.elbow.dataplane.routing.DirectAnswer;
 import dev.elbow.dataplane.routing.GroupRuntime;
+import dev.elbow.dataplane.routing.HeaderRewrite;
 import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
@@ -56,6 +57,8 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private Channel backend;
   private MemberEnd link;
   private HttpRequest forwarded;
+  // The forwarding rule's changes to the response headers, or null.
+  private HeaderRewrite responseRewrite;
   private Deadline requestIdle;
   private Deadline responseIdle;
   private int responseSeconds;
@@ -156,7 +159,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
       answer(503, "this listener was removed");
       return;
     }
-    StreamRequestView view = StreamRequestView.of(request);
+    StreamRequestView view = StreamRequestView.of(request, client.getAddress());
     RouteTarget target = route.target(view);
     record.route(target);
     if (target.answer() != null) {
@@ -180,6 +183,10 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
             HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
     StreamHeaders.forwarded(
         forwarded, whole, client.getAddress(), listener, group.config().speaksHttp2());
+    if (target.requestHeaders() != null) {
+      target.requestHeaders().apply(forwarded.headers());
+    }
+    responseRewrite = target.responseHeaders();
     replayable = whole && StreamHeaders.idempotent(request.method());
     if (!whole) {
       requestIdle.start(listener.timeouts().requestSeconds());
@@ -311,6 +318,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     int status = response.status().code();
     group.answered(member, status);
     StreamHeaders.response(response.headers());
+    if (responseRewrite != null) {
+      responseRewrite.apply(response.headers());
+    }
     stickiness.onResponse(member, response.headers(), listener.secure());
     record.status(status);
     if (http1 != null) {

@@ -4,6 +4,7 @@ import dev.elbow.dataplane.routing.HttpRequestView;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.net.InetAddress;
 import java.util.function.Function;
 
 /**
@@ -16,30 +17,34 @@ record StreamRequestView(
     CharSequence path,
     CharSequence query,
     CharSequence method,
-    Function<String, CharSequence> headers)
+    Function<String, CharSequence> headers,
+    InetAddress client)
     implements HttpRequestView {
 
-  static StreamRequestView of(HttpRequest request) {
+  static StreamRequestView of(HttpRequest request, InetAddress client) {
     return of(
         request.headers().get(HttpHeaderNames.HOST),
         request.uri(),
         request.method().name(),
-        name -> request.headers().get(name));
+        name -> request.headers().get(name),
+        client);
   }
 
-  static StreamRequestView of(Http2Headers headers) {
+  static StreamRequestView of(Http2Headers headers, InetAddress client) {
     return of(
         headers.authority(),
         headers.path() == null ? "/" : headers.path(),
         headers.method(),
-        name -> headers.get(name));
+        name -> headers.get(name),
+        client);
   }
 
   private static StreamRequestView of(
       CharSequence authority,
       CharSequence target,
       CharSequence method,
-      Function<String, CharSequence> headers) {
+      Function<String, CharSequence> headers,
+      InetAddress client) {
     String uri = target.toString();
     int q = uri.indexOf('?');
     return new StreamRequestView(
@@ -47,7 +52,8 @@ record StreamRequestView(
         q < 0 ? uri : uri.substring(0, q),
         q < 0 ? null : uri.substring(q + 1),
         method,
-        headers);
+        headers,
+        client);
   }
 
   /** "example.com:8443" and "[::1]:8443" without the port. */

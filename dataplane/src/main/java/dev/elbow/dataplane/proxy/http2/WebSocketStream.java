@@ -124,7 +124,7 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
       refuse(503);
       return;
     }
-    RouteTarget target = route.target(StreamRequestView.of(headers));
+    RouteTarget target = route.target(StreamRequestView.of(headers, client.getAddress()));
     if (target.answer() != null) {
       refuse(target.answer().status()); // a rule that redirects or answers: no WebSocket here
       return;

@@ -19,7 +19,7 @@ class HeadWriterTest {
     try {
       Http1Head parsed = new Http1Head();
       assertThat(Http1HeadParser.parse(in, true, parsed)).isPositive();
-      HeadWriter.request(out, in, parsed, CLIENT, PORT, HOST, false, false);
+      HeadWriter.request(out, in, parsed, CLIENT, PORT, HOST, false, false, null);
       return out.toString(StandardCharsets.ISO_8859_1);
     } finally {
       in.release();
@@ -33,7 +33,7 @@ class HeadWriterTest {
     try {
       Http1Head parsed = new Http1Head();
       assertThat(Http1HeadParser.parse(in, false, parsed)).isPositive();
-      HeadWriter.response(out, in, parsed, keepAlive, http10, rechunk, null);
+      HeadWriter.response(out, in, parsed, keepAlive, http10, rechunk, null, null);
       return out.toString(StandardCharsets.ISO_8859_1);
     } finally {
       in.release();

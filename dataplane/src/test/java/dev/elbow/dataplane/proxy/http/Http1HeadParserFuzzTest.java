@@ -156,7 +156,15 @@ class Http1HeadParserFuzzTest {
             .isFalse();
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer();
         HeadWriter.request(
-            out, buf, head, new byte[] {'1'}, new byte[] {'2'}, new byte[] {'3'}, false, false);
+            out,
+            buf,
+            head,
+            new byte[] {'1'},
+            new byte[] {'2'},
+            new byte[] {'3'},
+            false,
+            false,
+            null);
         assertThat(out.release()).isTrue();
       }
       // One byte less is not a whole head: the head ends exactly where the parser said.
