@@ -243,6 +243,11 @@ public record HttpRule(
           problems.add(
               here + ".fixedResponse.statusCode: must be 200-599, was " + fixed.statusCode());
         }
+        if ((fixed.statusCode() == 204 || fixed.statusCode() == 304)
+            && fixed.body() != null
+            && !fixed.body().isEmpty()) {
+          problems.add(here + ".fixedResponse.body: a " + fixed.statusCode() + " has no body");
+        }
         if (fixed.body() != null && fixed.body().length() > 4096) {
           problems.add(here + ".fixedResponse.body: at most 4096 characters");
         }
@@ -270,9 +275,17 @@ public record HttpRule(
     return problems;
   }
 
-  /** Headers a rule may not change: the message's framing and the connection's own. */
+  /**
+   * Headers a rule may not change: the message's framing, the connection's own, Host (members and
+   * routing read it; the two HTTP versions carry it differently) and the X-Forwarded-* headers the
+   * proxy writes itself.
+   */
   private static final Set<String> UNCHANGEABLE =
       Set.of(
+          "host",
+          "x-forwarded-for",
+          "x-forwarded-proto",
+          "x-forwarded-port",
           "content-length",
           "transfer-encoding",
           "connection",
@@ -312,7 +325,7 @@ public record HttpRule(
       problems.add(at + ": \"" + name + "\" is not a header name");
     } else if (UNCHANGEABLE.contains(name.toLowerCase(Locale.ROOT))) {
       problems.add(
-          at + ": " + name + " frames the message or the connection; it cannot be changed");
+          at + ": " + name + " is the proxy's or frames the message; a rule cannot change it");
     }
   }
 

@@ -65,6 +65,10 @@ class HttpRuleTest {
             "listeners[0].rules[0].matches[2].queryParams[0].value: must be set",
             "listeners[0].rules[0].forwardTo[0].group: no group \"ns/missing\" in the snapshot",
             "listeners[0].rules[0].forwardTo[1].weight: must be 0-1000000, was -1");
+    HttpRule noContentWithABody =
+        new HttpRule(null, null, null, null, new HttpRule.FixedResponse(204, null, "x"));
+    assertThat(HttpRule.problems(List.of(noContentWithABody), "listeners[0].rules", GROUPS))
+        .containsExactly("listeners[0].rules[0].fixedResponse.body: a 204 has no body");
     HttpRule allZero = new HttpRule(null, null, List.of(new WeightedGroup("ns/web", 0)));
     assertThat(HttpRule.problems(List.of(allZero), "listeners[0].rules", GROUPS))
         .containsExactly(
@@ -102,17 +106,19 @@ class HttpRuleTest {
         new HttpRule.HeaderModifier(
             List.of(new HttpRule.Header("Content-Length", "0")),
             List.of(new HttpRule.Header("X-Ok", "a\r\nX-Injected: 1")),
-            List.of("bad name", "Transfer-Encoding"));
+            List.of("bad name", "Transfer-Encoding", "Host"));
     HttpRule forwarding =
         new HttpRule(null, null, List.of(new WeightedGroup("ns/web", 1)), null, null, bad, null);
     assertThat(HttpRule.problems(List.of(forwarding), "listeners[0].rules", GROUPS))
         .containsExactly(
-            "listeners[0].rules[0].requestHeaders.set[0].name: Content-Length frames the message"
-                + " or the connection; it cannot be changed",
+            "listeners[0].rules[0].requestHeaders.set[0].name: Content-Length is the proxy's or"
+                + " frames the message; a rule cannot change it",
             "listeners[0].rules[0].requestHeaders.add[0].value: must be set, on one line",
             "listeners[0].rules[0].requestHeaders.remove[0]: \"bad name\" is not a header name",
-            "listeners[0].rules[0].requestHeaders.remove[1]: Transfer-Encoding frames the message"
-                + " or the connection; it cannot be changed");
+            "listeners[0].rules[0].requestHeaders.remove[1]: Transfer-Encoding is the proxy's or"
+                + " frames the message; a rule cannot change it",
+            "listeners[0].rules[0].requestHeaders.remove[2]: Host is the proxy's or frames the"
+                + " message; a rule cannot change it");
     HttpRule redirecting =
         new HttpRule(
             null,

@@ -39,13 +39,19 @@ public record DirectAnswer(
    *
    * @param secure the request came over TLS
    * @param listenerPort the port the request came to
+   * @param fallbackHost the host when the request names none (an HTTP/1.0 request without Host):
+   *     the listener's address, so a scheme change does not redirect to itself; or null
    */
-  public String location(HttpRequestView request, boolean secure, int listenerPort) {
+  public String location(
+      HttpRequestView request, boolean secure, int listenerPort, CharSequence fallbackHost) {
     if (redirect == null) {
       return null;
     }
     String scheme = redirect.scheme() != null ? redirect.scheme() : secure ? "https" : "http";
-    CharSequence host = redirect.hostname() != null ? redirect.hostname() : request.host();
+    CharSequence host =
+        redirect.hostname() != null
+            ? redirect.hostname()
+            : request.host() != null ? request.host() : fallbackHost;
     StringBuilder location = new StringBuilder(64);
     if (host != null) {
       int port =
@@ -62,6 +68,11 @@ public record DirectAnswer(
       location.append('?').append(request.query());
     }
     return location.toString();
+  }
+
+  /** Statuses whose responses carry no body and no Content-Length (RFC 9110 6.4.1, 8.6). */
+  public static boolean bodiless(int status) {
+    return status == 204 || status == 304;
   }
 
   private static int wellKnown(String scheme) {

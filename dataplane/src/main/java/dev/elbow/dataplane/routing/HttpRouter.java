@@ -304,9 +304,6 @@ public final class HttpRouter<T> {
       if (sourceRanges.length > 0 && !fromRange(request.client())) {
         return false;
       }
-      if (sourceRanges.length > 0 && !fromRange(request.client())) {
-        return false;
-      }
       for (int i = 0; i < queryNames.length; i++) {
         CharSequence value = Chars.queryValue(request.query(), queryNames[i], SLICES.get());
         if (!queryValues[i].test(value)) {

@@ -179,6 +179,46 @@ class ForwardingRulesTest {
   }
 
   @Test
+  void anAbsoluteFormTargetIsRoutedByItsOwnHostAndPath() {
+    // The member serves the target's path; rules must see it, not "http://..." nor Host.
+    String answer =
+        RawHttp.exchange(
+            httpPort,
+            "GET http://shop.example.com/static/x HTTP/1.1\r\nHost: other.org\r\n"
+                + "Connection: close\r\n\r\n",
+            2_000);
+    assertThat(answer).startsWith("HTTP/1.1 200").contains("x-backend: static");
+    String health =
+        RawHttp.exchange(
+            httpPort,
+            "GET HTTP://SHOP.example.com:80/health HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n",
+            2_000);
+    assertThat(health).startsWith("HTTP/1.1 200").endsWith("shop is up");
+  }
+
+  @Test
+  void aHeadGetsAFixedResponsesHeadAloneAndTheConnectionGoesOn() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort)) {
+      socket.setSoTimeout(5_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("HEAD /health HTTP/1.1\r\nHost: shop.example.com\r\n\r\n"
+                      + "GET /health HTTP/1.1\r\nHost: shop.example.com\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String both =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      // The HEAD's head (Content-Length of the body it does not carry), then the GET's answer.
+      assertThat(both)
+          .startsWith("HTTP/1.1 200 OK")
+          .contains("content-length: 10\r\n\r\nHTTP/1.1 200 OK")
+          .endsWith("\r\n\r\nshop is up");
+    }
+  }
+
+  @Test
   void ninetyTenSplitOver2000Requests() {
     Map<String, Integer> seen = new TreeMap<>();
     for (int i = 0; i < 2_000; i++) {

@@ -106,4 +106,49 @@ class Http1ToHttp2MemberTest {
           .contains("get /b 0");
     }
   }
+
+  /**
+   * A weighted rule between an HTTP/1.1 group and an HTTP/2 one, from HTTP/1.1 clients: the turn
+   * the frontend picks is the one served. (The stream path once picked again after the hand-over,
+   * so the HTTP/2 group's turns went to the other group.)
+   */
+  @Test
+  void aWeightedRuleSplitsEvenlyWhenOneGroupSpeaksHttp2() {
+    try (dev.elbow.dataplane.demo.DemoBackend h1 =
+        dev.elbow.dataplane.demo.DemoBackend.http("h1", 0)) {
+      dataPlane.apply(
+          new Snapshot(
+              2,
+              List.of(
+                  new ListenerConfig(
+                      "ns/web",
+                      ListenerProtocol.HTTP,
+                      port,
+                      "ns/h2",
+                      null,
+                      null,
+                      null,
+                      List.of(
+                          new dev.elbow.snapshot.HttpRule(
+                              null,
+                              null,
+                              List.of(
+                                  new dev.elbow.snapshot.HttpRule.WeightedGroup("ns/h1", 1),
+                                  new dev.elbow.snapshot.HttpRule.WeightedGroup("ns/h2", 1)))))),
+              List.of(
+                  http2Group(
+                      "ns/h2", Algorithm.ROUND_ROBIN, HealthCheckConfig.DISABLED, member.port()),
+                  dev.elbow.dataplane.testing.Snapshots.uncheckedGroup(
+                      "ns/h1", dev.elbow.snapshot.BackendProtocol.HTTP, h1.port()))));
+      int toHttp2 = 0;
+      for (int i = 0; i < 40; i++) {
+        String answer =
+            dev.elbow.dataplane.testing.RawHttp.exchange(
+                port, "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2_000);
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        toHttp2 += answer.contains("x-backend: h1") ? 0 : 1;
+      }
+      assertThat(toHttp2).as("of 40, to the HTTP/2 group").isEqualTo(20);
+    }
+  }
 }

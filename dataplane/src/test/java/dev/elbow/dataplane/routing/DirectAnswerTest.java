@@ -33,20 +33,20 @@ class DirectAnswerTest {
 
   @Test
   void whatTheRuleLeavesOutKeepsTheRequests() {
-    assertThat(redirect(null, "new.example.com", null, null).location(REQUEST, false, 80))
+    assertThat(redirect(null, "new.example.com", null, null).location(REQUEST, false, 80, null))
         .isEqualTo("http://new.example.com/a/b?x=1");
-    assertThat(redirect(null, null, null, "/c").location(REQUEST, true, 443))
+    assertThat(redirect(null, null, null, "/c").location(REQUEST, true, 443, null))
         .isEqualTo("https://old.example.com/c?x=1");
-    assertThat(redirect(null, null, null, null).location(REQUEST, false, 8080))
+    assertThat(redirect(null, null, null, null).location(REQUEST, false, 8080, null))
         .as("the listener's port, not a well-known one")
         .isEqualTo("http://old.example.com:8080/a/b?x=1");
   }
 
   @Test
   void aNewSchemeTakesItsWellKnownPortUnlessThePortIsGiven() {
-    assertThat(redirect("https", null, null, null).location(REQUEST, false, 8080))
+    assertThat(redirect("https", null, null, null).location(REQUEST, false, 8080, null))
         .isEqualTo("https://old.example.com/a/b?x=1");
-    assertThat(redirect("https", null, 8443, null).location(REQUEST, false, 80))
+    assertThat(redirect("https", null, 8443, null).location(REQUEST, false, 80, null))
         .isEqualTo("https://old.example.com:8443/a/b?x=1");
     assertThat(redirect(null, null, 8443, null).status()).isEqualTo(301);
   }
@@ -54,8 +54,14 @@ class DirectAnswerTest {
   @Test
   void withoutAHostTheLocationIsAPath() {
     assertThat(
-            redirect("https", null, null, "/c").location(new Request(null, "/", null), false, 80))
+            redirect("https", null, null, "/c")
+                .location(new Request(null, "/", null), false, 80, null))
         .isEqualTo("/c");
+    assertThat(
+            redirect("https", null, null, "/c")
+                .location(new Request(null, "/", null), false, 80, "10.0.0.1"))
+        .as("an HTTP/1.0 request without Host: the listener's address")
+        .isEqualTo("https://10.0.0.1/c");
   }
 
   @Test
@@ -65,7 +71,7 @@ class DirectAnswerTest {
     assertThat(fixed.status()).isEqualTo(503);
     assertThat(fixed.contentType()).isEqualTo("text/plain; charset=utf-8");
     assertThat(new String(fixed.body(), StandardCharsets.UTF_8)).isEqualTo("é");
-    assertThat(fixed.location(REQUEST, false, 80)).isNull();
+    assertThat(fixed.location(REQUEST, false, 80, null)).isNull();
     assertThat(DirectAnswer.of(new HttpRule(null, null, null))).isNull();
   }
 }

@@ -109,9 +109,9 @@ public final class ErrorResponses {
             + "\r\n"
             + (location != null ? "location: " + location + "\r\n" : "")
             + (answer.contentType() != null ? "content-type: " + answer.contentType() + "\r\n" : "")
-            + "content-length: "
-            + answer.body().length
-            + "\r\n"
+            + (DirectAnswer.bodiless(answer.status())
+                ? ""
+                : "content-length: " + answer.body().length + "\r\n")
             + (!keepAlive
                 ? "connection: close\r\n"
                 : http10Client ? "connection: keep-alive\r\n" : "")

@@ -9,6 +9,8 @@ import io.netty.buffer.ByteBuf;
  */
 final class Http1RequestView implements HttpRequestView {
 
+  private static final String[] SCHEMES = {"http://", "https://"};
+
   private final ByteSlice host = new ByteSlice();
   private final ByteSlice path = new ByteSlice();
   private final ByteSlice method = new ByteSlice();
@@ -37,25 +39,55 @@ final class Http1RequestView implements HttpRequestView {
     head = request;
     method.of(buf, request.methodStart, request.methodEnd);
     int q = buf.indexOf(request.targetStart, request.targetEnd, (byte) '?');
-    path.of(buf, request.targetStart, q < 0 ? request.targetEnd : q);
+    int targetEnd = q < 0 ? request.targetEnd : q;
     hasQuery = q >= 0;
     if (hasQuery) {
       query.of(buf, q + 1, request.targetEnd);
     }
     hasHost = false;
+    int authority = absoluteFormAuthority(buf, request.targetStart, targetEnd);
+    if (authority >= 0) {
+      // "GET http://shop.example.com/admin": the target's host and path are the request's (RFC
+      // 9112 3.2.2), whatever Host says; rules must see the path the member will serve.
+      int slash = buf.indexOf(authority, targetEnd, (byte) '/');
+      int authorityEnd = slash < 0 ? targetEnd : slash;
+      hostWithoutPort(buf, authority, authorityEnd);
+      path.of(buf, slash < 0 ? -1 : slash, slash < 0 ? -1 : targetEnd);
+      return this;
+    }
+    path.of(buf, request.targetStart, targetEnd);
     int i = find("host");
     if (i >= 0) {
-      int start = request.valueStart[i];
-      int end = request.valueEnd[i];
-      // "example.com:8080" and "[::1]:8080" without the port
-      int colon = buf.indexOf(end, start, (byte) ':'); // the last one
-      if (colon > start && buf.getByte(end - 1) != ']' && buf.getByte(colon - 1) != ':') {
-        end = colon;
-      }
-      host.of(buf, start, end);
-      hasHost = true;
+      hostWithoutPort(buf, request.valueStart[i], request.valueEnd[i]);
     }
     return this;
+  }
+
+  /** Where the authority of an absolute-form target ("http://host...") begins, or -1. */
+  private static int absoluteFormAuthority(ByteBuf buf, int start, int end) {
+    for (String scheme : SCHEMES) {
+      if (end - start >= scheme.length()) {
+        boolean same = true;
+        for (int j = 0; j < scheme.length() && same; j++) {
+          int b = buf.getByte(start + j);
+          same = (b >= 'A' && b <= 'Z' ? b + 32 : b) == scheme.charAt(j);
+        }
+        if (same) {
+          return start + scheme.length();
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** "example.com:8080" and "[::1]:8080" without the port. */
+  private void hostWithoutPort(ByteBuf buf, int start, int end) {
+    int colon = buf.indexOf(end, start, (byte) ':'); // the last one
+    if (colon > start && buf.getByte(end - 1) != ']' && buf.getByte(colon - 1) != ':') {
+      end = colon;
+    }
+    host.of(buf, start, end);
+    hasHost = end > start;
   }
 
   @Override
@@ -65,7 +97,7 @@ final class Http1RequestView implements HttpRequestView {
 
   @Override
   public CharSequence path() {
-    return path;
+    return path.length() == 0 ? "/" : path; // "http://host" names no path: "/"
   }
 
   @Override
@@ -111,8 +143,8 @@ final class Http1RequestView implements HttpRequestView {
 
     ByteSlice of(ByteBuf buf, int start, int end) {
       this.buf = buf;
-      this.start = start;
-      this.end = end;
+      this.start = Math.max(start, 0);
+      this.end = Math.max(end, 0);
       return this;
     }
 

@@ -16,6 +16,7 @@ import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RouteTarget;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -48,6 +49,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private static final byte[] HEAD = KnownHeaders.ascii("HEAD");
   private static final byte[] CONNECT = KnownHeaders.ascii("CONNECT");
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final ByteBuf HEAD_END =
+      Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n', '\r', '\n'}));
   private static final byte[] LAST_CHUNK = KnownHeaders.ascii("0\r\n\r\n");
 
   // Where the exchange is.
@@ -83,6 +86,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private byte[] clientAddress;
   private byte[] portText;
   private byte[] hostText;
+  // The listener's address as a URL host: a redirect's when the request names no host.
+  private String localHost;
 
   // The exchange in progress; touched only on this connection's event loop, which is also the
   // event loop of its backend connections.
@@ -171,6 +176,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     clientAddress = ascii(NetUtil.toAddressString(remote.getAddress()));
     portText = ascii(Integer.toString(port));
     hostText = ascii(NetUtil.toSocketAddressString(local));
+    String address = NetUtil.toAddressString(local.getAddress());
+    localHost = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
     headDeadline.start(ctx);
     ctx.read();
   }
@@ -223,6 +230,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   private void refuse(int error) {
     clientKeepAlive = false; // the rest of what the client sent cannot be trusted
+    headRequest = false; // the last request's; this one's method is unknown
     browser = false; // nothing of this request can be read
     recorder.error(ErrorKind.BAD_REQUEST);
     if (error == Http1HeadParser.NOT_HTTP) {
@@ -290,7 +298,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
     RouteTarget target = route.target(requestView.of(in, request));
     if (target.answer() != null) {
-      String location = target.answer().location(requestView, secure, port);
+      String location = target.answer().location(requestView, secure, port, localHost);
       in.readerIndex(end);
       recorder.route(target);
       answerDirectly(target.answer(), location);
@@ -303,7 +311,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       headDeadline.stop();
       ByteBuf bytes = in;
       in = null;
-      Http1Streams.takeOver(ctx, bytes, proxy, port, timeouts, recorder.listener(), secure);
+      Http1Streams.takeOver(ctx, bytes, proxy, port, timeouts, recorder.listener(), secure, target);
       return;
     }
     recorder.route(target);
@@ -783,6 +791,12 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private void answer(int status, ByteBuf response) {
+    if (headRequest) {
+      // A HEAD gets the head alone (Content-Length and all); a body would be read as the next
+      // response on this connection.
+      int end = ByteBufUtil.indexOf(HEAD_END, response);
+      response.writerIndex(end + HEAD_END.readableBytes());
+    }
     recorder.status(status);
     recorder.responseBytes(response.readableBytes());
     ctx.write(response, ctx.voidPromise());

@@ -3,6 +3,7 @@ package dev.elbow.dataplane.proxy.http2;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.DrainRequested;
 import dev.elbow.dataplane.proxy.ProxyContext;
+import dev.elbow.dataplane.routing.RouteTarget;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -42,8 +43,13 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
   private boolean draining;
   private Deadline idle;
 
-  private Http1Streams(StreamListener listener) {
+  // The target the HTTP/1.1 frontend chose for the first request (a weighted pick must not be
+  // made twice), or null once that request has its exchange.
+  private RouteTarget firstTarget;
+
+  private Http1Streams(StreamListener listener, RouteTarget firstTarget) {
     this.listener = listener;
+    this.firstTarget = firstTarget;
   }
 
   /**
@@ -57,7 +63,8 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
       int port,
       ListenerTimeouts timeouts,
       ListenerMetrics metrics,
-      boolean secure) {
+      boolean secure,
+      RouteTarget firstTarget) {
     StreamListener listener = new StreamListener(proxy, port, timeouts, metrics, secure);
     from.pipeline()
         .addAfter(
@@ -67,7 +74,7 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
                 new HttpDecoderConfig()
                     .setMaxInitialLineLength(MAX_INITIAL_LINE)
                     .setMaxHeaderSize(MAX_HEAD)));
-    from.pipeline().addLast(new Http1Streams(listener));
+    from.pipeline().addLast(new Http1Streams(listener, firstTarget));
     from.fireChannelRead(bytes);
     from.fireChannelReadComplete();
     from.pipeline().remove(from.handler());
@@ -108,7 +115,8 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
               && listener.timeouts().httpKeepAliveSeconds() > 0
               && HttpUtil.isKeepAlive(request)
               && request.decoderResult().isSuccess();
-      current = new StreamExchange(listener, this);
+      current = new StreamExchange(listener, this, firstTarget);
+      firstTarget = null;
       current.handlerAdded(ctx);
     }
     current.channelRead(ctx, msg);

@@ -55,7 +55,9 @@ final class StreamErrors {
     if (answer.contentType() != null) {
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
     }
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+    if (!DirectAnswer.bodiless(answer.status())) {
+      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+    }
     return response;
   }
 

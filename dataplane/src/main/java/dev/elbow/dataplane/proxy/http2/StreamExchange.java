@@ -69,6 +69,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   // The client sent its END_STREAM (whatever has gone to the member): an early answer needs no
   // reset to stop the rest of the request, and a reset could cut the answer's own DATA.
   private boolean clientEnded;
+  private boolean headRequest;
   private boolean requestSent;
   // The request's last piece went to the member (or waits in `pending`) with data or trailers.
   private boolean lastQueued;
@@ -85,14 +86,24 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   // Set when the client is an HTTP/1.1 connection whose group speaks HTTP/2 ({@link
   // Http1Streams}): one exchange per request, and no stream of its own to reset.
   private final Http1Streams http1;
+  private final RouteTarget presetTarget;
 
   StreamExchange(StreamListener listener) {
     this(listener, null);
   }
 
   StreamExchange(StreamListener listener, Http1Streams http1) {
+    this(listener, http1, null);
+  }
+
+  /**
+   * @param presetTarget where the request goes, already chosen by the HTTP/1.1 frontend that handed
+   *     its connection over; null to route the request here
+   */
+  StreamExchange(StreamListener listener, Http1Streams http1, RouteTarget presetTarget) {
     this.listener = listener;
     this.http1 = http1;
+    this.presetTarget = presetTarget;
   }
 
   StreamListener listener() {
@@ -143,6 +154,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   private void requestHead(HttpRequest request, boolean whole) {
+    headRequest = io.netty.handler.codec.http.HttpMethod.HEAD.equals(request.method());
     InetSocketAddress client =
         ClientAddress.of(http1 != null ? ctx.channel() : ctx.channel().parent());
     record =
@@ -160,13 +172,14 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
       return;
     }
     StreamRequestView view = StreamRequestView.of(request, client.getAddress());
-    RouteTarget target = route.target(view);
+    RouteTarget target = presetTarget != null ? presetTarget : route.target(view);
     record.route(target);
     if (target.answer() != null) {
       DirectAnswer direct = target.answer();
       answerWith(
           direct.status(),
-          StreamErrors.direct(direct, direct.location(view, listener.secure(), listener.port())));
+          StreamErrors.direct(
+              direct, direct.location(view, listener.secure(), listener.port(), null)));
       return;
     }
     group = target.group();
@@ -467,6 +480,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
 
   /** Answers the stream without a member (an error, a redirect, a fixed response). */
   private void answerWith(int status, FullHttpResponse response) {
+    if (headRequest) {
+      response.content().clear(); // the head alone, Content-Length and all
+    }
     over = true;
     dropMember();
     pending.forEach(HttpContent::release);

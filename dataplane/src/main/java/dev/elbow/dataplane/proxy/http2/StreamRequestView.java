@@ -46,6 +46,22 @@ record StreamRequestView(
       Function<String, CharSequence> headers,
       InetAddress client) {
     String uri = target.toString();
+    String lower = uri.length() > 8 ? uri.substring(0, 8).toLowerCase(java.util.Locale.ROOT) : "";
+    int scheme = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+    if (scheme > 0) {
+      // Absolute form (an HTTP/1.1 client): the target's host and path are the request's.
+      int slash = uri.indexOf('/', scheme);
+      int end = slash < 0 ? uri.length() : slash;
+      int queryMark = uri.indexOf('?', scheme);
+      if (queryMark >= 0 && queryMark < end) {
+        end = queryMark;
+      }
+      authority = uri.substring(scheme, end);
+      uri =
+          end < uri.length() && uri.charAt(end) == '/'
+              ? uri.substring(end)
+              : "/" + uri.substring(end);
+    }
     int q = uri.indexOf('?');
     return new StreamRequestView(
         authority == null ? null : withoutPort(authority.toString()),
