@@ -314,6 +314,35 @@ class HelmInstallNodeIT {
     }
   }
 
+  @Test
+  @Order(9)
+  void theExampleAUserAppliesServesFromItsPods() throws Exception {
+    // What the README tells a user to apply, as it is, in a namespace of its own; its listener
+    // takes port 8080 once the scenarios' own listener has gone.
+    kube.resources(dev.elbow.api.v1alpha1.Listener.class)
+        .inNamespace(APPS)
+        .withName("web")
+        .delete();
+    Chart.restrictedNamespace(kube, "demo");
+    try (var example =
+        Files.newInputStream(RealNode.repository().resolve("examples/web-pods.yaml"))) {
+      kube.load(example).inNamespace("demo").serverSideApply();
+    }
+    cluster.awaitAvailable("demo", "web", 3);
+    int port = cluster.nodePort(SYSTEM, "elbow-dataplane", 8080);
+    // The example's pods, not the scenarios' (whose names begin with "web-" too).
+    List<String> examplePods =
+        kube.pods().inNamespace("demo").withLabel("app", "web").list().getItems().stream()
+            .map(p -> p.getMetadata().getName())
+            .toList();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .until(() -> examplePods.containsAll(NodeCluster.count(port, 12).keySet()));
+    Map<String, Integer> seen = NodeCluster.count(port, 60);
+    assertThat(seen.keySet()).as("%s", seen).containsExactlyInAnyOrderElementsOf(examplePods);
+  }
+
   private static List<CustomResourceColumnDefinition> printerColumns(String crd) {
     List<CustomResourceColumnDefinition> columns =
         kube.apiextensions()
