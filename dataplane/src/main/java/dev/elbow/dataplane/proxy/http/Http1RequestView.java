@@ -9,7 +9,9 @@ import io.netty.buffer.ByteBuf;
  */
 final class Http1RequestView implements HttpRequestView {
 
-  private static final String[] SCHEMES = {"http://", "https://"};
+  private static final byte[][] SCHEMES = {
+    KnownHeaders.ascii("http://"), KnownHeaders.ascii("https://")
+  };
 
   private final ByteSlice host = new ByteSlice();
   private final ByteSlice path = new ByteSlice();
@@ -56,25 +58,21 @@ final class Http1RequestView implements HttpRequestView {
       return this;
     }
     path.of(buf, request.targetStart, targetEnd);
-    int i = find("host");
-    if (i >= 0) {
-      hostWithoutPort(buf, request.valueStart[i], request.valueEnd[i]);
+    for (int i = 0; i < request.headerCount; i++) {
+      if (request.kind[i] == KnownHeaders.HOST) { // the parser named it already
+        hostWithoutPort(buf, request.valueStart[i], request.valueEnd[i]);
+        break;
+      }
     }
     return this;
   }
 
   /** Where the authority of an absolute-form target ("http://host...") begins, or -1. */
   private static int absoluteFormAuthority(ByteBuf buf, int start, int end) {
-    for (String scheme : SCHEMES) {
-      if (end - start >= scheme.length()) {
-        boolean same = true;
-        for (int j = 0; j < scheme.length() && same; j++) {
-          int b = buf.getByte(start + j);
-          same = (b >= 'A' && b <= 'Z' ? b + 32 : b) == scheme.charAt(j);
-        }
-        if (same) {
-          return start + scheme.length();
-        }
+    for (byte[] scheme : SCHEMES) {
+      if (end - start >= scheme.length
+          && KnownHeaders.tokenIs(buf, start, start + scheme.length, scheme)) {
+        return start + scheme.length;
       }
     }
     return -1;
