@@ -3,6 +3,7 @@ package dev.elbow.dataplane.routing;
 import dev.elbow.snapshot.HttpRule;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -80,6 +81,19 @@ public final class HeaderRewrite {
     }
     for (HttpRule.Header header : modifier.add()) {
       headers.add(header.name(), header.value());
+    }
+  }
+
+  /** The same changes on HTTP/2 headers, whose names are lower case. */
+  public void apply(Http2Headers headers) {
+    for (String name : drop) {
+      headers.remove(name);
+    }
+    for (HttpRule.Header header : modifier.set()) {
+      headers.add(header.name().toLowerCase(Locale.ROOT), header.value());
+    }
+    for (HttpRule.Header header : modifier.add()) {
+      headers.add(header.name().toLowerCase(Locale.ROOT), header.value());
     }
   }
 }

@@ -34,12 +34,41 @@ final class BodyFramer {
   /** Bytes of trailer fields accepted. */
   private static final int MAX_TRAILER = 8 * 1024;
 
+  /**
+   * Told where the data of a chunked body lies and what its trailer section holds, for a reader
+   * that takes the chunks apart rather than forwarding them as they came.
+   */
+  interface Chunks {
+    /** Chunk data at [index, index + length) of the buffer scanned. */
+    void data(int index, int length);
+
+    /** The next byte of the trailer section: its field lines, each ended by one LF. */
+    void trailer(byte b);
+  }
+
+  private Chunks chunks;
   private int mode;
   private long remaining;
   private int state;
   private int digits;
   private int lineBytes;
   private boolean malformed;
+
+  /**
+   * A response body, framed as its head says (RFC 9112 6.3): none for the answer to a HEAD, for 204
+   * and 304; chunked; of its Content-Length; else until the member closes.
+   */
+  void response(Http1Head head, boolean headRequest) {
+    if (headRequest || head.status == 204 || head.status == 304) {
+      none();
+    } else if (head.chunked) {
+      chunked();
+    } else if (head.contentLength >= 0 && !head.otherCoding) {
+      length(head.contentLength);
+    } else {
+      untilClose();
+    }
+  }
 
   /** A message without a body. */
   void none() {
@@ -86,6 +115,15 @@ final class BodyFramer {
    * moves no index. Once {@link #done()}, the bytes after those counted belong to the next message.
    */
   int scan(ByteBuf buf) {
+    return scan(buf, null);
+  }
+
+  /**
+   * As {@link #scan(ByteBuf)}, telling {@code chunks} (when not null) where the data of a chunked
+   * body lies and what its trailers are.
+   */
+  int scan(ByteBuf buf, Chunks chunks) {
+    this.chunks = chunks;
     int readable = buf.readableBytes();
     return switch (mode) {
       case NONE -> 0;
@@ -104,6 +142,9 @@ final class BodyFramer {
     while (i < readable && state != DONE && !malformed) {
       if (state == DATA) {
         int n = (int) Math.min(remaining, readable - i);
+        if (chunks != null && n > 0) {
+          chunks.data(start + i, n);
+        }
         i += n;
         remaining -= n;
         if (remaining == 0) {
@@ -173,6 +214,9 @@ final class BodyFramer {
       }
       case TRAILER -> {
         if (b == '\r') {
+          if (chunks != null) {
+            chunks.trailer((byte) '\n'); // one LF per field line for the reader
+          }
           state = TRAILER_LF;
         } else {
           trailerByte(b);
@@ -191,6 +235,9 @@ final class BodyFramer {
   }
 
   private void trailerByte(byte b) {
+    if (chunks != null) {
+      chunks.trailer(b);
+    }
     if (++lineBytes > MAX_TRAILER || b == '\n' || (b >= 0 && b < 0x20 && b != '\t')) {
       malformed = true;
     }

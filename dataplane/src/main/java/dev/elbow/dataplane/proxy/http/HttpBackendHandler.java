@@ -213,16 +213,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       exchange.onInterimResponse(in, response); // 100 Continue and the like; the answer follows
       return true;
     }
-    boolean bodiless = noBody || status == 204 || status == 304;
-    if (bodiless) {
-      body.none();
-    } else if (response.chunked) {
-      body.chunked();
-    } else if (response.contentLength >= 0 && !response.otherCoding) {
-      body.length(response.contentLength);
-    } else {
-      body.untilClose();
-    }
+    body.response(response, noBody);
     reusable = response.keepAlive() && !body.isUntilClose();
     exchange.onResponseHead(in, response, body.isUntilClose());
     state = BODY;

@@ -10,30 +10,56 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpScheme;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.Map;
 
 /**
  * HTTP/1.1 clients of a group whose members speak HTTP/2: the connection leaves the HTTP/1 byte
  * proxy for Netty's HTTP codec, and each request becomes a {@link StreamExchange} on a stream of a
  * pooled HTTP/2 member connection, one request at a time (a pipelined request waits for the one
- * before it). Responses without a length are sent chunked, so trailers reach HTTP/1.1 clients too;
- * the connection stays open between requests for the listener's keep-alive time.
+ * before it). Requests become HTTP/2 frames here and responses come back from frames, so the
+ * exchange is written once, in HTTP/2's shape. Responses without a length are sent chunked, so
+ * trailers reach HTTP/1.1 clients too; the connection stays open between requests for the
+ * listener's keep-alive time.
  */
 public final class Http1Streams extends ChannelInboundHandlerAdapter {
 
   private static final int MAX_INITIAL_LINE = 8 * 1024;
   private static final int MAX_HEAD = 64 * 1024;
+
+  // Response heads are copied from HTTP/2 header lists the codec already validated.
+  private static final HttpHeadersFactory RESPONSE_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   private final StreamListener listener;
   private final ArrayDeque<Object> waiting = new ArrayDeque<>(2);
@@ -41,6 +67,10 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
   private StreamExchange current;
   private boolean keepAlive;
   private boolean draining;
+  private boolean headRequest;
+  private boolean responseStarted;
+  // The request's head said it has no body: the codec's empty last piece after it is dropped.
+  private boolean dropEmptyLast;
   private Deadline idle;
 
   // The target the HTTP/1.1 frontend chose for the first request (a weighted pick must not be
@@ -88,6 +118,11 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (dropEmptyLast && msg instanceof HttpContent content) {
+      dropEmptyLast = !(msg instanceof LastHttpContent);
+      content.release();
+      return;
+    }
     if (current != null && current.requestEnded()) {
       waiting.add(msg); // a pipelined request: after the response before it
       return;
@@ -104,9 +139,16 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
       if (request.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
         keepAlive = false;
-        FullHttpResponse refused = StreamErrors.answer(400, "malformed request", false);
-        frame(refused);
-        ctx.writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
+        StreamErrors.Answer refused = StreamErrors.answer(400, "malformed request", false);
+        FullHttpResponse response =
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.BAD_REQUEST,
+                refused.body(),
+                copy(refused.headers(), RESPONSE_HEADERS.newHeaders()),
+                RESPONSE_HEADERS.newEmptyHeaders());
+        frame(response);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         return;
       }
       idle.stop();
@@ -115,15 +157,101 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
               && listener.timeouts().httpKeepAliveSeconds() > 0
               && HttpUtil.isKeepAlive(request)
               && request.decoderResult().isSuccess();
+      headRequest = HttpMethod.HEAD.equals(request.method());
+      responseStarted = false;
       current = new StreamExchange(listener, this, firstTarget);
       firstTarget = null;
       current.handlerAdded(ctx);
+      boolean bodiless =
+          !HttpUtil.isTransferEncodingChunked(request)
+              && HttpUtil.getContentLength(request, 0L) == 0;
+      dropEmptyLast = bodiless;
+      // The conversion takes :scheme from here (an origin-form target names none).
+      request
+          .headers()
+          .set(
+              HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
+              listener.secure() ? HttpScheme.HTTPS.name() : HttpScheme.HTTP.name());
+      current.channelRead(
+          ctx,
+          new DefaultHttp2HeadersFrame(
+              HttpConversionUtil.toHttp2Headers(request, false), bodiless));
+      return;
     }
-    current.channelRead(ctx, msg);
+    if (!(msg instanceof HttpContent content)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (!(msg instanceof LastHttpContent last)) {
+      current.channelRead(ctx, new DefaultHttp2DataFrame(content.content(), false));
+    } else if (last.trailingHeaders().isEmpty()) {
+      current.channelRead(ctx, new DefaultHttp2DataFrame(last.content(), true));
+    } else {
+      // The body's trailers: their own HEADERS frame, after what data came with them.
+      StreamExchange exchange = current;
+      Http2Headers trailers = HttpConversionUtil.toHttp2Headers(last.trailingHeaders(), false);
+      if (last.content().isReadable()) {
+        exchange.channelRead(ctx, new DefaultHttp2DataFrame(last.content(), false));
+      } else {
+        last.release();
+      }
+      exchange.channelRead(ctx, new DefaultHttp2HeadersFrame(trailers, true));
+    }
+  }
+
+  /** A frame of the exchange's response, written to the client as HTTP/1.1. */
+  void send(Http2StreamFrame frame) {
+    Object out;
+    if (frame instanceof Http2DataFrame data) {
+      out =
+          data.isEndStream()
+              ? new DefaultLastHttpContent(data.content())
+              : new DefaultHttpContent(data.content());
+    } else if (responseStarted) {
+      LastHttpContent last = new DefaultLastHttpContent();
+      copy(((Http2HeadersFrame) frame).headers(), last.trailingHeaders());
+      out = last;
+    } else {
+      responseStarted = true;
+      Http2HeadersFrame head = (Http2HeadersFrame) frame;
+      HttpResponseStatus status = HttpResponseStatus.valueOf(StreamHeaders.status(head.headers()));
+      HttpHeaders headers = copy(head.headers(), RESPONSE_HEADERS.newHeaders());
+      HttpResponse response =
+          head.isEndStream()
+              ? new DefaultFullHttpResponse(
+                  HttpVersion.HTTP_1_1,
+                  status,
+                  Unpooled.EMPTY_BUFFER,
+                  headers,
+                  RESPONSE_HEADERS.newEmptyHeaders())
+              : new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers);
+      if (head.isEndStream() && !headRequest && bodyAllowed(status.code())) {
+        // No body and no length: without one, the client would read until the close.
+        headers.add(HttpHeaderNames.CONTENT_LENGTH, 0);
+      }
+      frame(response);
+      out = response;
+    }
+    ctx.write(out, ctx.voidPromise());
+  }
+
+  private static boolean bodyAllowed(int code) {
+    return code >= 200 && code != 204 && code != 304;
+  }
+
+  /** The HTTP/2 fields (pseudo-headers aside) into HTTP/1.1 headers. */
+  private static HttpHeaders copy(Http2Headers from, HttpHeaders to) {
+    for (Map.Entry<CharSequence, CharSequence> field : from) {
+      CharSequence name = field.getKey();
+      if (name.length() == 0 || name.charAt(0) != ':') {
+        to.add(name, field.getValue());
+      }
+    }
+    return to;
   }
 
   /** Frames a response for an HTTP/1.1 client: a length or chunks, and whether it stays open. */
-  void frame(HttpResponse response) {
+  private void frame(HttpResponse response) {
     int code = response.status().code();
     if (!(response instanceof FullHttpResponse)
         && !HttpUtil.isContentLengthSet(response)

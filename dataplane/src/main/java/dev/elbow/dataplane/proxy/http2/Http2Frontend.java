@@ -15,13 +15,12 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * HTTP/2 from clients (over TLS by ALPN, or cleartext with prior knowledge), each stream proxied to
- * a member as one HTTP/1.1 exchange by a {@link StreamExchange}, streamed both ways.
+ * a member by a {@link StreamExchange}, as frames, streamed both ways.
  *
  * <p>HTTP/2 has flow control of its own, so the connection reads on its own (auto-read on) and the
  * windows hold a fast sender back: each stream reads (and so opens the client's window) only as
@@ -75,12 +74,7 @@ public final class Http2Frontend {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
               stream.config().setAutoRead(false);
-              stream
-                  .pipeline()
-                  .addLast(
-                      new RequestHeadCheck(),
-                      new Http2StreamFrameToHttpObjectCodec(true),
-                      new StreamExchange(listener));
+              stream.pipeline().addLast(new RequestHeadCheck(), new StreamExchange(listener));
             }
           }),
       new DrainRequested.ClosesHttp2(),

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -128,10 +127,7 @@ final class Http2MemberConnections {
               @Override
               protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false);
-                stream
-                    .pipeline()
-                    .addLast(
-                        new Http2StreamFrameToHttpObjectCodec(false), new MemberStream(reused));
+                stream.pipeline().addLast(new MemberStream(reused));
               }
             })
         .open()

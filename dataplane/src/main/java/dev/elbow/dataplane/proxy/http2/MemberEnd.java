@@ -4,9 +4,8 @@ import io.netty.channel.ChannelHandler;
 
 /**
  * The member's end of one {@link StreamExchange}, whatever carries it: an HTTP/1.1 connection
- * ({@link MemberLink}) or a stream of a multiplexed HTTP/2 connection ({@link MemberStream}). Each
- * hands the response on as {@code HttpResponse}, {@code HttpContent} and a last piece, and reports
- * to the exchange on its event loop.
+ * ({@link MemberLink}) or a stream of a multiplexed HTTP/2 connection ({@link MemberStream}). Both
+ * take and give HTTP/2 frames, and report to the exchange on its event loop.
  */
 interface MemberEnd extends ChannelHandler {
 

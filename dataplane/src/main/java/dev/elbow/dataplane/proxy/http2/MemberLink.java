@@ -2,14 +2,9 @@ package dev.elbow.dataplane.proxy.http2;
 
 import dev.elbow.dataplane.health.FailureReasons;
 import dev.elbow.dataplane.proxy.http.BackendPool;
+import dev.elbow.dataplane.proxy.http.Http1MemberCodec;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -17,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The end of an HTTP/1.1 connection to a member that carries one {@link StreamExchange} at a time,
- * behind Netty's HTTP client codec: it hands the response on as it is decoded, head, body pieces
- * and trailers, and says when the connection may go back to the pool. Between exchanges it sits in
- * {@link BackendPool#forStreams()} with a read pending, so a member closing it is noticed, and
- * closes itself after {@link BackendPool#IDLE_SECONDS}.
+ * behind an {@link Http1MemberCodec}: it hands the response frames on as they are decoded, and says
+ * when the connection may go back to the pool. Between exchanges it sits in {@link
+ * BackendPool#forStreams()} with a read pending, so a member closing it is noticed, and closes
+ * itself after {@link BackendPool#IDLE_SECONDS}.
  */
 final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd {
 
@@ -28,11 +23,9 @@ final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd
   private final InetSocketAddress address;
   private ChannelHandlerContext ctx;
   private StreamExchange owner;
+  private Http1MemberCodec codec;
   private boolean reused;
-  private boolean keepAlive;
   private boolean answered;
-  // An interim response's head came: the codec's empty last piece after it ends nothing.
-  private boolean interim;
   private ScheduledFuture<?> idleClose;
 
   /**
@@ -46,6 +39,7 @@ final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.codec = ctx.pipeline().get(Http1MemberCodec.class);
   }
 
   /** The connection was taken from the pool rather than opened for this exchange. */
@@ -61,8 +55,6 @@ final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd
     }
     owner = exchange;
     answered = false;
-    interim = false;
-    keepAlive = false;
   }
 
   @Override
@@ -79,7 +71,7 @@ final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd
   @Override
   public void release(boolean reusable) {
     owner = null;
-    if (!reusable || !keepAlive || !ctx.channel().isActive()) {
+    if (!reusable || !codec.reusable() || !ctx.channel().isActive()) {
       ctx.close();
       return;
     }
@@ -107,45 +99,8 @@ final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd
       ctx.close();
       return;
     }
-    HttpObject object = (HttpObject) msg;
-    if (object.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(msg);
-      owner = null;
-      ctx.close();
-      current.memberFailed(this, "sent a malformed response", true);
-      return;
-    }
     answered = true;
-    if (interim) {
-      interim = false;
-      ReferenceCountUtil.release(msg); // the empty last piece after an interim head
-      return;
-    }
-    if (msg instanceof HttpResponse response) {
-      if (response.status().code() == 101) {
-        owner = null;
-        ctx.close();
-        current.memberFailed(this, "switched protocols unasked", true);
-        return;
-      }
-      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-        // 100 Continue and the like: the codec goes on to the real response.
-        interim = true;
-        return;
-      }
-      keepAlive = HttpUtil.isKeepAlive(response);
-      current.responseHead(response);
-    }
-    if (msg instanceof HttpContent content) {
-      if (owner == current) {
-        current.responseContent(content);
-      } else {
-        content.release(); // the exchange ended on the head (the client went away)
-      }
-    }
-    if (msg instanceof LastHttpContent && owner == current) {
-      current.responseDone(this);
-    }
+    current.fromMember(this, msg);
   }
 
   @Override
@@ -184,7 +139,11 @@ final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd
     owner = null;
     ctx.close();
     if (current != null) {
-      current.memberFailed(this, FailureReasons.ofTraffic(cause), answered);
+      if (cause instanceof Http1MemberCodec.MalformedResponse malformed) {
+        current.memberFailed(this, malformed.getMessage(), true);
+      } else {
+        current.memberFailed(this, FailureReasons.ofTraffic(cause), answered);
+      }
     }
   }
 }

@@ -4,13 +4,12 @@ import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.proxy.http.BackendPool;
+import dev.elbow.dataplane.proxy.http.Http1MemberCodec;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 
 /**
  * HTTP/1.1 connections to members for HTTP/2 streams: a pooled keep-alive connection of the event
@@ -18,14 +17,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
  * on another member), opened on the stream's event loop with auto-read off.
  */
 final class MemberLinks {
-
-  /** The longest status line and head a member may send, as on the HTTP/1 path. */
-  private static final int MAX_INITIAL_LINE = 8 * 1024;
-
-  private static final int MAX_HEAD = 64 * 1024;
-
-  /** Body pieces are handed on in pieces of at most this size, as they arrive. */
-  private static final int MAX_CHUNK = 64 * 1024;
 
   private MemberLinks() {}
 
@@ -63,15 +54,7 @@ final class MemberLinks {
           ch.pipeline().addLast(group.tls().newHandler(ch.alloc(), target.socketAddress()));
         }
         ch.pipeline()
-            .addLast(
-                new HttpClientCodec(
-                    new HttpDecoderConfig()
-                        .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                        .setMaxHeaderSize(MAX_HEAD)
-                        .setMaxChunkSize(MAX_CHUNK),
-                    false,
-                    true),
-                new MemberLink(group.tls(), target.socketAddress()));
+            .addLast(new Http1MemberCodec(), new MemberLink(group.tls(), target.socketAddress()));
       }
     };
   }

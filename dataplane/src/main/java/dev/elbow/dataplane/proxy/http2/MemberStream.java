@@ -3,19 +3,13 @@ package dev.elbow.dataplane.proxy.http2;
 import dev.elbow.dataplane.health.FailureReasons;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The end of one stream on a multiplexed HTTP/2 connection to a member, behind Netty's HTTP/2 to
- * HTTP object conversion: the response goes to its {@link StreamExchange} as head, body pieces and
- * trailers, as from an HTTP/1.1 member. The stream closes when both sides have ended it; a stream
- * ended early is reset (CANCEL) and its connection goes on carrying the others.
+ * The end of one stream on a multiplexed HTTP/2 connection to a member: the exchange's frames go
+ * out as they are, and the response's frames go to its {@link StreamExchange} as they come. The
+ * stream closes when both sides have ended it; a stream ended early is reset (CANCEL) and its
+ * connection goes on carrying the others.
  */
 final class MemberStream extends ChannelInboundHandlerAdapter implements MemberEnd {
 
@@ -61,41 +55,8 @@ final class MemberStream extends ChannelInboundHandlerAdapter implements MemberE
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (!(msg instanceof HttpObject object) || object.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(msg);
-      owner = null;
-      ctx.close();
-      current.memberFailed(this, "sent a malformed response", true);
-      return;
-    }
     answered = true;
-    if (msg instanceof HttpResponse response) {
-      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-        ReferenceCountUtil.release(msg); // 100 Continue and the like: the answer follows
-        return;
-      }
-      if (msg instanceof FullHttpResponse) {
-        // A response in one HEADERS frame (gRPC's trailers-only answer) goes on as one, so its
-        // status stays in the frame that ends the stream.
-        current.responseHead(response);
-        if (owner == current) {
-          current.responseDone(this);
-        }
-        return;
-      }
-      current.responseHead(response);
-      return;
-    }
-    if (msg instanceof HttpContent content) {
-      if (owner != current) {
-        content.release();
-        return;
-      }
-      current.responseContent(content);
-      if (msg instanceof LastHttpContent) {
-        current.responseDone(this);
-      }
-    }
+    current.fromMember(this, msg);
   }
 
   @Override

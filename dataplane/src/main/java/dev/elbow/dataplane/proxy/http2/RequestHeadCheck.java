@@ -7,15 +7,14 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Refuses a malformed request head before it is converted (RFC 9113 8.3.1): a request without
- * {@code :method}, or without {@code :scheme} or a non-empty {@code :path} (CONNECT aside), or
- * trailers carrying pseudo-headers. The stream is reset with PROTOCOL_ERROR, as the RFC says; the
- * connection and its other streams go on. An extended CONNECT for a WebSocket (RFC 8441) makes the
- * stream a {@link WebSocketStream} instead.
+ * Refuses a malformed request head before it is proxied (RFC 9113 8.3.1): a request without {@code
+ * :method}, or without {@code :scheme} or a non-empty {@code :path} (CONNECT aside), or trailers
+ * carrying pseudo-headers. The stream is reset with PROTOCOL_ERROR, as the RFC says; the connection
+ * and its other streams go on. An extended CONNECT for a WebSocket (RFC 8441) makes the stream a
+ * {@link WebSocketStream} instead.
  */
 final class RequestHeadCheck extends ChannelInboundHandlerAdapter {
 
@@ -29,7 +28,6 @@ final class RequestHeadCheck extends ChannelInboundHandlerAdapter {
       // RFC 8441: this stream is a WebSocket, not an HTTP exchange.
       headSeen = true;
       StreamExchange exchange = ctx.pipeline().get(StreamExchange.class);
-      ctx.pipeline().remove(Http2StreamFrameToHttpObjectCodec.class);
       ctx.pipeline().replace(exchange, null, new WebSocketStream(exchange.listener()));
       ctx.pipeline().remove(this);
       ctx.fireChannelRead(msg);

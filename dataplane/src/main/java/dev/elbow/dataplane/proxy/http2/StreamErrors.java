@@ -2,12 +2,12 @@ package dev.elbow.dataplane.proxy.http2;
 
 import dev.elbow.dataplane.proxy.http.ErrorResponses;
 import dev.elbow.dataplane.routing.DirectAnswer;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +17,9 @@ final class StreamErrors {
   // Every error answered with its request ID, and what the client is not told (member, cause).
   private static final Logger errors = LoggerFactory.getLogger("elbow.errors");
 
+  /** An answer made here: its head and body. */
+  record Answer(Http2Headers headers, ByteBuf body) {}
+
   private StreamErrors() {}
 
   /**
@@ -24,41 +27,38 @@ final class StreamErrors {
    *
    * @param detail what happened, for the log; never sent
    */
-  static FullHttpResponse answer(int status, String detail, boolean browser) {
+  static Answer answer(int status, String detail, boolean browser) {
     String id = ErrorResponses.newRequestId();
     if (status >= 500) {
       errors.warn("request {}: {} on stream exchange: {}", id, status, detail);
     } else {
       errors.debug("request {}: {} on stream exchange: {}", id, status, detail);
     }
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(status),
-            Unpooled.wrappedBuffer(ErrorResponses.body(status, id, browser)));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, ErrorResponses.contentType(browser));
-    response.headers().set(ErrorResponses.REQUEST_ID_HEADER, id);
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-    return response;
+    ByteBuf body = Unpooled.wrappedBuffer(ErrorResponses.body(status, id, browser));
+    Http2Headers headers = head(status);
+    headers.set(HttpHeaderNames.CONTENT_TYPE, ErrorResponses.contentType(browser));
+    headers.set(ErrorResponses.REQUEST_ID_HEADER, id);
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    return new Answer(headers, body);
   }
 
   /** A forwarding rule's redirect or fixed response; {@code location} null for the latter. */
-  static FullHttpResponse direct(DirectAnswer answer, String location) {
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(answer.status()),
-            Unpooled.wrappedBuffer(answer.body()));
+  static Answer direct(DirectAnswer answer, String location) {
+    Http2Headers headers = head(answer.status());
     if (location != null) {
-      response.headers().set(HttpHeaderNames.LOCATION, location);
+      headers.set(HttpHeaderNames.LOCATION, location);
     }
     if (answer.contentType() != null) {
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+      headers.set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
     }
     if (!DirectAnswer.bodiless(answer.status())) {
-      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+      headers.setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
     }
-    return response;
+    return new Answer(headers, Unpooled.wrappedBuffer(answer.body()));
+  }
+
+  private static Http2Headers head(int status) {
+    return new DefaultHttp2Headers(false).status(HttpResponseStatus.valueOf(status).codeAsText());
   }
 
   /** A failure after part of a response went out, which the client only sees as a reset. */

@@ -10,33 +10,36 @@ import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RouteTarget;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
- * One HTTP/2 stream, proxied as one HTTP/1.1 exchange with a member and streamed both ways: the
- * request body goes to the member as the client sends it, the response to the client as the member
- * sends it (a server-sent event the moment it is written), trailers included. Neither side is read
- * faster than the other drains: the stream is read only while the member connection is writable,
- * and the member only while the stream's flow-control window is open, so a stream holds at most a
- * window's worth of each direction.
+ * One HTTP/2 stream, proxied to a member and streamed both ways: the request body goes to the
+ * member as the client sends it, the response to the client as the member sends it (a server-sent
+ * event the moment it is written), trailers included. The exchange is HTTP/2 frames from end to
+ * end, one shape whatever the two sides speak: an HTTP/1.1 member connection turns them into bytes
+ * and back ({@code Http1MemberCodec}), an HTTP/2 member stream carries them as they are, and an
+ * HTTP/1.1 client's requests come as frames from {@link Http1Streams}. Neither side is read faster
+ * than the other drains: the stream is read only while the member connection is writable, and the
+ * member only while the stream's flow-control window is open, so a stream holds at most a window's
+ * worth of each direction.
  *
  * <p>Errors are answered as on the HTTP/1 path: 502 (malformed or failed member), 503 (no member),
  * 504 (member silent for the response timeout), 408 (request body stopped for the request timeout);
@@ -48,7 +51,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
 
   private final StreamListener listener;
   private final InFlight inFlight = new InFlight();
-  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
+  private final ArrayDeque<Http2StreamFrame> pending = new ArrayDeque<>(2);
   private ChannelHandlerContext ctx;
   private StreamRecord record;
   private StreamStickiness stickiness;
@@ -56,7 +59,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private Member member;
   private Channel backend;
   private MemberEnd link;
-  private HttpRequest forwarded;
+  private Http2Headers forwarded;
+  // The request's HEADERS carried END_STREAM: it has no body.
+  private boolean headEnds;
   // The forwarding rule's changes to the response headers, or null.
   private HeaderRewrite responseRewrite;
   private Deadline requestIdle;
@@ -71,8 +76,6 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private boolean clientEnded;
   private boolean headRequest;
   private boolean requestSent;
-  // The request's last piece went to the member (or waits in `pending`) with data or trailers.
-  private boolean lastQueued;
   private boolean responseStarted;
   // The exchange is over: the response went out whole, an error was answered, or it was cut.
   private boolean over;
@@ -130,31 +133,28 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (over || !(msg instanceof HttpContent || msg instanceof HttpRequest)) {
+    if (over || !(msg instanceof Http2HeadersFrame || msg instanceof Http2DataFrame)) {
       ReferenceCountUtil.release(msg); // body after an early answer; frames of no interest
       return;
     }
-    if (msg instanceof LastHttpContent) {
-      clientEnded = true; // a FullHttpRequest too: the head carried END_STREAM
+    Http2StreamFrame frame = (Http2StreamFrame) msg;
+    boolean end =
+        frame instanceof Http2HeadersFrame headers
+            ? headers.isEndStream()
+            : ((Http2DataFrame) frame).isEndStream();
+    if (end) {
+      clientEnded = true;
     }
-    if (msg instanceof HttpRequest request && !headSeen) {
+    if (frame instanceof Http2HeadersFrame headers && !headSeen) {
       headSeen = true;
-      if (msg instanceof FullHttpRequest full) {
-        // The head carried END_STREAM (or the body came with it): one last piece of body.
-        LastHttpContent last = new DefaultLastHttpContent(full.content());
-        last.trailingHeaders().set(full.trailingHeaders());
-        requestHead(request, true);
-        body(last);
-      } else {
-        requestHead(request, false);
-      }
+      requestHead(headers.headers(), end);
       return;
     }
-    body((HttpContent) msg);
+    body(frame, end);
   }
 
-  private void requestHead(HttpRequest request, boolean whole) {
-    headRequest = io.netty.handler.codec.http.HttpMethod.HEAD.equals(request.method());
+  private void requestHead(Http2Headers request, boolean whole) {
+    headRequest = HttpMethod.HEAD.asciiName().contentEquals(request.method());
     InetSocketAddress client =
         ClientAddress.of(http1 != null ? ctx.channel() : ctx.channel().parent());
     record =
@@ -164,15 +164,17 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
             client,
             request,
             http1 != null ? "HTTP/1.1" : "HTTP/2");
-    String accept = request.headers().get(HttpHeaderNames.ACCEPT);
-    browser = accept != null && accept.contains("text/html");
+    CharSequence accept = request.get(HttpHeaderNames.ACCEPT);
+    browser = accept != null && AsciiString.contains(accept, "text/html");
     ListenerRoute route = listener.proxy().routes().get().route(listener.port());
     if (route == null) {
       answer(503, "this listener was removed");
       return;
     }
-    StreamRequestView view = StreamRequestView.of(request, client.getAddress());
-    RouteTarget target = presetTarget != null ? presetTarget : route.target(view);
+    StreamRequestView view =
+        route.rules() == null ? null : StreamRequestView.of(request, client.getAddress());
+    RouteTarget target =
+        presetTarget != null ? presetTarget : view == null ? route.own() : route.target(view);
     record.route(target);
     if (target.answer() != null) {
       DirectAnswer direct = target.answer();
@@ -185,23 +187,28 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     group = target.group();
     responseSeconds = route.config().timeouts().responseSeconds();
     stickiness = new StreamStickiness(group);
-    Member chosen = stickiness.choose(group, request.headers(), client.getAddress());
+    Member chosen = stickiness.choose(group, request, client.getAddress());
     if (chosen == null) {
       record.error(ErrorKind.NO_HEALTHY_MEMBER);
       answer(503, "no member of group " + group.name() + " may take traffic");
       return;
     }
-    forwarded =
-        new DefaultHttpRequest(
-            HttpVersion.HTTP_1_1, request.method(), request.uri(), request.headers());
+    forwarded = request;
+    headEnds = whole;
     StreamHeaders.forwarded(
-        forwarded, whole, client.getAddress(), listener, group.config().speaksHttp2());
+        forwarded,
+        client.getAddress(),
+        listener,
+        group.config().speaksHttp2(),
+        group.tls() != null);
     if (target.requestHeaders() != null) {
-      target.requestHeaders().apply(forwarded.headers());
+      target.requestHeaders().apply(forwarded);
     }
     responseRewrite = target.responseHeaders();
     replayable = whole && StreamHeaders.idempotent(request.method());
-    if (!whole) {
+    if (whole) {
+      requestEnded = true;
+    } else {
       requestIdle.start(listener.timeouts().requestSeconds());
     }
     member = chosen;
@@ -257,49 +264,42 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     link = channel.pipeline().get(MemberEnd.class);
     link.attach(this);
     channel.read(); // the response may start before the request body ends
-    channel.write(forwarded, channel.voidPromise());
-    HttpContent piece;
+    channel.write(new DefaultHttp2HeadersFrame(forwarded, headEnds), channel.voidPromise());
+    Http2StreamFrame piece;
     while ((piece = pending.poll()) != null) {
       channel.write(piece, channel.voidPromise());
     }
     afterBodyWritten();
   }
 
-  private void body(HttpContent piece) {
-    int n = piece.content().readableBytes();
-    record.requestBytes(n);
+  /** A piece of the request body, or its trailers. */
+  private void body(Http2StreamFrame frame, boolean last) {
+    Http2StreamFrame piece;
+    if (frame instanceof Http2DataFrame data) {
+      record.requestBytes(data.content().readableBytes());
+      // A frame of the client's stream cannot be written to another: a new one, same content.
+      piece = new DefaultHttp2DataFrame(data.content(), last);
+    } else {
+      piece = new DefaultHttp2HeadersFrame(((Http2HeadersFrame) frame).headers(), true);
+    }
     requestIdle.activity();
-    boolean last = piece instanceof LastHttpContent;
     if (last) {
       requestEnded = true;
       requestIdle.stop();
-      if (n == 0 && ((LastHttpContent) piece).trailingHeaders().isEmpty()) {
-        piece.release(); // END_STREAM alone: the codec's own empty last piece says it
-        piece = null;
-      } else {
-        lastQueued = true;
-      }
     }
-    if (piece != null) {
-      if (backend == null) {
-        pending.add(piece); // connecting: nothing more is read until the member is there
-        return;
-      }
-      backend.write(piece, backend.voidPromise());
+    if (backend == null) {
+      pending.add(piece); // connecting: nothing more is read until the member is there
+      return;
     }
-    if (backend != null) {
-      afterBodyWritten();
-    }
+    backend.write(piece, backend.voidPromise());
+    afterBodyWritten();
   }
 
-  /** Ends the request toward the member when the client has, and asks the client for more. */
+  /** Starts the response timer once the member has the whole request, and asks for more. */
   private void afterBodyWritten() {
     if (requestEnded) {
       if (!requestSent) {
         requestSent = true;
-        if (!lastQueued) {
-          backend.write(LastHttpContent.EMPTY_LAST_CONTENT, backend.voidPromise());
-        }
         if (!waitingForClient) {
           responseIdle.start(responseSeconds); // the member has it all: its time starts
         }
@@ -325,30 +325,65 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     }
   }
 
-  void responseHead(HttpResponse response) {
-    responseStarted = true;
-    responseIdle.activity();
-    int status = response.status().code();
-    group.answered(member, status);
-    StreamHeaders.response(response.headers());
-    if (responseRewrite != null) {
-      responseRewrite.apply(response.headers());
+  /** A frame of the member's response: its head, a piece of body, or trailers. */
+  void fromMember(MemberEnd from, Object msg) {
+    if (from != link || over) {
+      ReferenceCountUtil.release(msg); // the exchange ended first (the client went away)
+      return;
     }
-    stickiness.onResponse(member, response.headers(), listener.secure());
-    record.status(status);
-    if (http1 != null) {
-      http1.frame(response);
+    if (msg instanceof Http2HeadersFrame frame) {
+      if (responseStarted) {
+        responseIdle.activity();
+        toClient(new DefaultHttp2HeadersFrame(frame.headers(), true)); // trailers
+        responseDone(from);
+        return;
+      }
+      int status = StreamHeaders.status(frame.headers());
+      if (status < 0) {
+        memberFailed(from, "sent a response without a valid :status", true);
+      } else if (status >= 200) {
+        responseHead(frame.headers(), status, frame.isEndStream());
+      } // else 100 Continue and the like: the answer follows
+    } else if (msg instanceof Http2DataFrame frame) {
+      if (!responseStarted) {
+        frame.release();
+        memberFailed(from, "sent a body before a response head", true);
+        return;
+      }
+      responseIdle.activity();
+      ByteBuf content = frame.content();
+      record.responseBytes(content.readableBytes());
+      toClient(new DefaultHttp2DataFrame(content, frame.isEndStream()));
+      if (frame.isEndStream()) {
+        responseDone(from);
+      }
+    } else {
+      ReferenceCountUtil.release(msg);
     }
-    if (response instanceof FullHttpResponse whole) {
-      record.responseBytes(whole.content().readableBytes());
-    }
-    ctx.write(response, ctx.voidPromise());
   }
 
-  void responseContent(HttpContent piece) {
+  private void responseHead(Http2Headers response, int status, boolean end) {
+    responseStarted = true;
     responseIdle.activity();
-    record.responseBytes(piece.content().readableBytes());
-    ctx.write(piece, ctx.voidPromise());
+    group.answered(member, status);
+    if (responseRewrite != null) {
+      responseRewrite.apply(response);
+    }
+    stickiness.onResponse(member, response, listener.secure());
+    record.status(status);
+    toClient(new DefaultHttp2HeadersFrame(response, end));
+    if (end) {
+      responseDone(link);
+    }
+  }
+
+  /** Writes to the client: a frame of its stream, or to HTTP/1.1 through {@link Http1Streams}. */
+  private void toClient(Http2StreamFrame frame) {
+    if (http1 != null) {
+      http1.send(frame);
+    } else {
+      ctx.write(frame, ctx.voidPromise());
+    }
   }
 
   void responseDone(MemberEnd from) {
@@ -479,20 +514,22 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   /** Answers the stream without a member (an error, a redirect, a fixed response). */
-  private void answerWith(int status, FullHttpResponse response) {
-    if (headRequest) {
-      response.content().clear(); // the head alone, Content-Length and all
-    }
+  private void answerWith(int status, StreamErrors.Answer answer) {
+    ByteBuf body = answer.body();
+    boolean bodiless = headRequest || !body.isReadable();
     over = true;
     dropMember();
-    pending.forEach(HttpContent::release);
+    pending.forEach(ReferenceCountUtil::release);
     pending.clear();
     record.status(status);
-    record.responseBytes(response.content().readableBytes());
-    if (http1 != null) {
-      http1.frame(response);
+    record.responseBytes(bodiless ? 0 : body.readableBytes());
+    toClient(new DefaultHttp2HeadersFrame(answer.headers(), bodiless));
+    if (bodiless) {
+      body.release(); // a HEAD gets the head alone, Content-Length and all
+    } else {
+      toClient(new DefaultHttp2DataFrame(body, true));
     }
-    ctx.writeAndFlush(response);
+    ctx.flush();
     end();
     if (!requestEnded && !clientEnded) {
       endEarly();
@@ -544,7 +581,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
       dropMember();
       end();
     }
-    pending.forEach(HttpContent::release);
+    pending.forEach(ReferenceCountUtil::release);
     pending.clear();
     ctx.fireChannelInactive();
   }

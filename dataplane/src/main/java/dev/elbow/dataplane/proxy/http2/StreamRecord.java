@@ -3,8 +3,7 @@ package dev.elbow.dataplane.proxy.http2;
 import dev.elbow.dataplane.metrics.AccessLog;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.RequestRecord;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.net.SocketAddress;
 
 /**
@@ -20,15 +19,15 @@ final class StreamRecord extends RequestRecord {
       ListenerMetrics metrics,
       AccessLog accessLog,
       SocketAddress client,
-      HttpRequest request,
+      Http2Headers request,
       String protocol) {
     super(metrics, accessLog);
     start = System.nanoTime();
     if (accessLog != null) {
       this.client = AccessLog.address(client);
-      this.method = request.method().name();
-      this.host = request.headers().get(HttpHeaderNames.HOST);
-      this.path = request.uri();
+      this.method = String.valueOf(request.method());
+      this.host = request.authority() == null ? null : request.authority().toString();
+      this.path = String.valueOf(request.path() != null ? request.path() : request.authority());
       this.protocol = protocol;
     }
   }

@@ -1,16 +1,13 @@
 package dev.elbow.dataplane.proxy.http2;
 
 import dev.elbow.dataplane.routing.HttpRequestView;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
 import java.util.function.Function;
 
 /**
- * A stream's request as forwarding rules read it: from the request converted for the member, or
- * from the HEADERS of an extended CONNECT. Unlike the HTTP/1 view, this one makes strings (the
- * stream path converts every head anyway).
+ * A stream's request as forwarding rules read it, from its HEADERS. Unlike the HTTP/1 view, this
+ * one makes strings (HPACK decoding made objects of the head already).
  */
 record StreamRequestView(
     CharSequence host,
@@ -20,15 +17,6 @@ record StreamRequestView(
     Function<String, CharSequence> headers,
     InetAddress client)
     implements HttpRequestView {
-
-  static StreamRequestView of(HttpRequest request, InetAddress client) {
-    return of(
-        request.headers().get(HttpHeaderNames.HOST),
-        request.uri(),
-        request.method().name(),
-        name -> request.headers().get(name),
-        client);
-  }
 
   static StreamRequestView of(Http2Headers headers, InetAddress client) {
     return of(

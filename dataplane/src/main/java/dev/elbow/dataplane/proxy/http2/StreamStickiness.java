@@ -7,6 +7,7 @@ import dev.elbow.snapshot.StickySession;
 import dev.elbow.snapshot.StickySessionType;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -28,8 +29,16 @@ final class StreamStickiness {
 
   /** The member for this request, or null when none may take traffic. */
   Member choose(GroupRuntime group, HttpHeaders request, InetAddress client) {
+    return choose(group, cookies == null ? null : request.getAll(HttpHeaderNames.COOKIE), client);
+  }
+
+  /** The member for this HTTP/2 request, or null when none may take traffic. */
+  Member choose(GroupRuntime group, Http2Headers request, InetAddress client) {
+    return choose(group, cookies == null ? null : strings(request, HttpHeaderNames.COOKIE), client);
+  }
+
+  private Member choose(GroupRuntime group, List<String> sent, InetAddress client) {
     if (cookies != null) {
-      List<String> sent = request.getAll(HttpHeaderNames.COOKIE);
       StickySession sticky = cookies.config();
       appCookieSent =
           sticky.type() == StickySessionType.APP_COOKIE
@@ -47,17 +56,26 @@ final class StreamStickiness {
 
   /** Adds the route cookie to the member's response when it is due. */
   void onResponse(Member member, HttpHeaders response, boolean secure) {
-    if (cookies == null) {
-      return;
-    }
-    boolean due =
-        cookies.type() == StickySessionType.LB_COOKIE
-            || (appCookieSent && member != fromCookie)
-            || (cookies.type() == StickySessionType.APP_COOKIE
-                && StickyCookies.setsCookie(
-                    response.getAll(HttpHeaderNames.SET_COOKIE), cookies.config().appCookieName()));
-    if (due) {
+    if (cookies != null && due(member, response.getAll(HttpHeaderNames.SET_COOKIE))) {
       response.add(HttpHeaderNames.SET_COOKIE, cookies.setCookieValue(member, secure));
     }
+  }
+
+  /** Adds the route cookie to the member's HTTP/2 response when it is due. */
+  void onResponse(Member member, Http2Headers response, boolean secure) {
+    if (cookies != null && due(member, strings(response, HttpHeaderNames.SET_COOKIE))) {
+      response.add(HttpHeaderNames.SET_COOKIE, cookies.setCookieValue(member, secure));
+    }
+  }
+
+  private boolean due(Member member, List<String> setCookies) {
+    return cookies.type() == StickySessionType.LB_COOKIE
+        || (appCookieSent && member != fromCookie)
+        || (cookies.type() == StickySessionType.APP_COOKIE
+            && StickyCookies.setsCookie(setCookies, cookies.config().appCookieName()));
+  }
+
+  private static List<String> strings(Http2Headers headers, CharSequence name) {
+    return headers.getAll(name).stream().map(CharSequence::toString).toList();
   }
 }
