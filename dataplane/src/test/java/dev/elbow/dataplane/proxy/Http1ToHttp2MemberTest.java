@@ -120,21 +120,13 @@ class Http1ToHttp2MemberTest {
           new Snapshot(
               2,
               List.of(
-                  new ListenerConfig(
-                      "ns/web",
-                      ListenerProtocol.HTTP,
-                      port,
-                      "ns/h2",
-                      null,
-                      null,
-                      null,
-                      List.of(
-                          new dev.elbow.snapshot.HttpRule(
-                              null,
-                              null,
-                              List.of(
-                                  new dev.elbow.snapshot.HttpRule.WeightedGroup("ns/h1", 1),
-                                  new dev.elbow.snapshot.HttpRule.WeightedGroup("ns/h2", 1)))))),
+                  withRule(
+                      new dev.elbow.snapshot.HttpRule(
+                          null,
+                          null,
+                          List.of(
+                              new dev.elbow.snapshot.HttpRule.WeightedGroup("ns/h1", 1),
+                              new dev.elbow.snapshot.HttpRule.WeightedGroup("ns/h2", 1))))),
               List.of(
                   http2Group(
                       "ns/h2", Algorithm.ROUND_ROBIN, HealthCheckConfig.DISABLED, member.port()),
@@ -150,5 +142,89 @@ class Http1ToHttp2MemberTest {
       }
       assertThat(toHttp2).as("of 40, to the HTTP/2 group").isEqualTo(20);
     }
+  }
+
+  /**
+   * An answer made without a member on a connection handed to HTTP/2 streams: one Content-Length,
+   * and the connection stays open for the next request. (The answers once got a second
+   * Content-Length, which clients refuse, and closed the connection without saying so.)
+   */
+  @Test
+  void aRedirectOnAnHttp2GroupsConnectionHasOneLengthAndKeepsTheConnection() throws Exception {
+    dataPlane.apply(
+        new Snapshot(
+            2,
+            List.of(
+                withRule(
+                    new dev.elbow.snapshot.HttpRule(
+                        null,
+                        List.of(
+                            dev.elbow.snapshot.HttpRule.Match.path(
+                                dev.elbow.snapshot.HttpRule.PathType.EXACT, "/old")),
+                        List.of(),
+                        new dev.elbow.snapshot.HttpRule.Redirect(null, null, null, "/new", 301),
+                        null))),
+            List.of(
+                http2Group(
+                    "ns/h2", Algorithm.ROUND_ROBIN, HealthCheckConfig.DISABLED, member.port()))));
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write("GET /a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(in)).startsWith("HTTP/1.1 200").contains("GET /a 0");
+      out.write("GET /old HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String redirect = readResponse(in).toLowerCase();
+      assertThat(redirect)
+          .startsWith("http/1.1 301")
+          .contains("location: http://x:" + port + "/new");
+      assertThat(redirect.split("content-length:", -1)).as("one Content-Length").hasSize(2);
+      out.write("GET /b HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(in))
+          .as("after the redirect, on the same connection")
+          .startsWith("HTTP/1.1 200")
+          .contains("GET /b 0");
+    }
+  }
+
+  /**
+   * The test's HTTP listener, forwarding to the HTTP/2 group unless {@code rule} takes a request.
+   */
+  private ListenerConfig withRule(dev.elbow.snapshot.HttpRule rule) {
+    return new ListenerConfig(
+        "ns/web", ListenerProtocol.HTTP, port, "ns/h2", null, null, null, List.of(rule));
+  }
+
+  /** One response: its head, and a body of stated length or chunked to its last chunk. */
+  private static String readResponse(InputStream in) throws java.io.IOException {
+    StringBuilder text = new StringBuilder();
+    while (!text.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        return text.toString();
+      }
+      text.append((char) b);
+    }
+    String head = text.toString().toLowerCase();
+    java.util.regex.Matcher length =
+        java.util.regex.Pattern.compile("content-length: *(\\d+)").matcher(head);
+    if (length.find()) {
+      text.append(
+          new String(
+              in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.ISO_8859_1));
+    } else if (head.contains("transfer-encoding: chunked")) {
+      while (!text.toString().endsWith("\r\n0\r\n\r\n")
+          && !text.toString().matches("(?s).*\r\n0\r\n.*\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        text.append((char) b);
+      }
+    }
+    return text.toString();
   }
 }

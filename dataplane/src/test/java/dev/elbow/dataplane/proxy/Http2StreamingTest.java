@@ -10,8 +10,10 @@ import dev.elbow.dataplane.testing.StreamingMember;
 import dev.elbow.dataplane.testing.TestDataPlane;
 import dev.elbow.snapshot.BackendProtocol;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,6 +147,37 @@ class Http2StreamingTest {
           .as("bytes the member could write while the client read none")
           .isLessThan(16L * MIB);
       stream.cancel();
+    }
+  }
+
+  /**
+   * A head whose method, path or authority would split the request line an HTTP/1.1 member reads (a
+   * method "GET /admin" and path "/public" made "GET /admin /public HTTP/1.1") resets its stream
+   * with PROTOCOL_ERROR (RFC 9113 8.3.1); the connection goes on.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void aHeadThatWouldSplitTheMembersRequestLineIsRefused(String listener) throws Exception {
+    // A method that is no token: Netty's HPACK decoder refuses it before the stream sees it.
+    try (H2TestClient client = client(listener)) {
+      var stream = client.open(H2TestClient.request("GET /admin", "/public"), true, true);
+      stream.await(10);
+      assertThat(stream.status()).as("never answered").isNull();
+    }
+    try (H2TestClient client = client(listener)) {
+      for (Http2Headers head :
+          List.of(
+              H2TestClient.request("GET", "/a b"),
+              H2TestClient.request("GET", "/a").authority("localhost\tx"))) {
+        var stream = client.open(head, true, true);
+        stream.await(10);
+        assertThat(stream.resetCode())
+            .as(head + " answered " + stream.status() + " " + stream.text())
+            .isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+      }
+      var fine = client.open(H2TestClient.request("GET", "/download/10"), true, true);
+      fine.await(10);
+      assertThat(fine.status()).as("the connection goes on").isEqualTo("200");
     }
   }
 }

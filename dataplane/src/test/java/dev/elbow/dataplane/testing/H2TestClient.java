@@ -228,6 +228,17 @@ public final class H2TestClient implements AutoCloseable {
       }
     }
 
+    /** A RST_STREAM from the server reaches the stream as an event, not as a read. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof Http2ResetFrame reset) {
+        resetCode = reset.errorCode();
+        head.complete(new DefaultHttp2Headers());
+        done.complete(this);
+      }
+      ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       head.complete(new DefaultHttp2Headers());

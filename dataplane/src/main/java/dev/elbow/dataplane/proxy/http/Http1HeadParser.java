@@ -72,6 +72,11 @@ final class Http1HeadParser {
 
   private Http1HeadParser() {}
 
+  /** Whether [start, end) is a non-empty token (RFC 9110 5.6.2). */
+  static boolean isToken(ByteBuf buf, int start, int end) {
+    return start < end && buf.forEachByte(start, end - start, TOKEN_CHAR) < 0;
+  }
+
   /**
    * Parses the head that starts at the buffer's reader index.
    *

@@ -85,7 +85,7 @@ public final class Http1MemberCodec extends ChannelDuplexHandler {
 
   /** Whether the connection may carry another exchange: the last response ended cleanly. */
   public boolean reusable() {
-    return reusable && state == IDLE && (in == null || !in.isReadable());
+    return reusable && state == IDLE && !requestOpen && (in == null || !in.isReadable());
   }
 
   // ---- the request, from frames to bytes
@@ -311,17 +311,27 @@ public final class Http1MemberCodec extends ChannelDuplexHandler {
             KnownHeaders.TRAILER,
             KnownHeaders.TRANSFER_ENCODING,
             KnownHeaders.UPGRADE -> {}
+        case KnownHeaders.CONTENT_LENGTH -> {
+          if (!response.chunked && !response.otherCoding) {
+            // With Transfer-Encoding the length says nothing true (RFC 9112 6.3); passed on, it
+            // would make the client's stream malformed.
+            add(headers, i);
+          }
+        }
         default -> {
-          int ns = response.nameStart[i];
-          int ne = response.nameEnd[i];
-          if (!namedByConnection(ns, ne)) {
-            headers.add(
-                lowerCase(in, ns, ne), copy(in, response.valueStart[i], response.valueEnd[i]));
+          if (!namedByConnection(response.nameStart[i], response.nameEnd[i])) {
+            add(headers, i);
           }
         }
       }
     }
     return headers;
+  }
+
+  private void add(Http2Headers headers, int i) {
+    headers.add(
+        name(in, response.nameStart[i], response.nameEnd[i]),
+        copy(in, response.valueStart[i], response.valueEnd[i]));
   }
 
   private boolean namedByConnection(int start, int end) {
@@ -421,7 +431,7 @@ public final class Http1MemberCodec extends ChannelDuplexHandler {
           continue;
         }
         int colon = trailer.indexOf(lineStart, i, (byte) ':');
-        if (colon > lineStart) {
+        if (colon > lineStart && passes(trailer, lineStart, colon)) {
           int valueStart = colon + 1;
           while (valueStart < i && isBlank(trailer.getByte(valueStart))) {
             valueStart++;
@@ -435,7 +445,16 @@ public final class Http1MemberCodec extends ChannelDuplexHandler {
         lineStart = i + 1;
       }
       release();
-      return headers;
+      return headers.isEmpty() ? null : headers;
+    }
+
+    /**
+     * Whether a trailer field may reach an HTTP/2 client: a token name, and not one that frames or
+     * routes a message (RFC 9110 6.5.1), which would make the client's stream malformed.
+     */
+    private static boolean passes(ByteBuf buf, int start, int end) {
+      return Http1HeadParser.isToken(buf, start, end)
+          && KnownHeaders.kindOf(buf, start, end) == KnownHeaders.OTHER;
     }
 
     private static boolean isBlank(byte b) {

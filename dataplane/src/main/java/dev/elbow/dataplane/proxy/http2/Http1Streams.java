@@ -7,6 +7,7 @@ import dev.elbow.dataplane.routing.RouteTarget;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -52,7 +53,7 @@ import java.util.Map;
  * trailers reach HTTP/1.1 clients too; the connection stays open between requests for the
  * listener's keep-alive time.
  */
-public final class Http1Streams extends ChannelInboundHandlerAdapter {
+public final class Http1Streams extends ChannelInboundHandlerAdapter implements ClientEnd {
 
   private static final int MAX_INITIAL_LINE = 8 * 1024;
   private static final int MAX_HEAD = 64 * 1024;
@@ -137,18 +138,20 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
         return;
       }
       if (request.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(msg);
-        keepAlive = false;
-        StreamErrors.Answer refused = StreamErrors.answer(400, "malformed request", false);
-        FullHttpResponse response =
-            new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1,
-                HttpResponseStatus.BAD_REQUEST,
-                refused.body(),
-                copy(refused.headers(), RESPONSE_HEADERS.newHeaders()),
-                RESPONSE_HEADERS.newEmptyHeaders());
-        frame(response);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        refuse(request);
+        return;
+      }
+      // The conversion takes :scheme from here (an origin-form target names none).
+      request
+          .headers()
+          .set(
+              HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
+              listener.secure() ? HttpScheme.HTTPS.name() : HttpScheme.HTTP.name());
+      Http2Headers head;
+      try {
+        head = HttpConversionUtil.toHttp2Headers(request, false);
+      } catch (IllegalArgumentException e) {
+        refuse(request); // an absolute-form target the HTTP/1 decoder let through, but no URI
         return;
       }
       idle.stop();
@@ -166,20 +169,17 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
           !HttpUtil.isTransferEncodingChunked(request)
               && HttpUtil.getContentLength(request, 0L) == 0;
       dropEmptyLast = bodiless;
-      // The conversion takes :scheme from here (an origin-form target names none).
-      request
-          .headers()
-          .set(
-              HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
-              listener.secure() ? HttpScheme.HTTPS.name() : HttpScheme.HTTP.name());
-      current.channelRead(
-          ctx,
-          new DefaultHttp2HeadersFrame(
-              HttpConversionUtil.toHttp2Headers(request, false), bodiless));
+      current.channelRead(ctx, new DefaultHttp2HeadersFrame(head, bodiless));
       return;
     }
     if (!(msg instanceof HttpContent content)) {
       ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (content.decoderResult().isFailure()) {
+      // A body that broke its chunked framing: the member must not take it as all there was.
+      content.release();
+      ctx.close();
       return;
     }
     if (!(msg instanceof LastHttpContent last)) {
@@ -199,8 +199,47 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Answers a request that cannot be proxied with 400, and closes the connection. */
+  private void refuse(HttpRequest request) {
+    ReferenceCountUtil.release(request);
+    keepAlive = false;
+    StreamErrors.Answer refused = StreamErrors.answer(400, "malformed request", false);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.BAD_REQUEST,
+            refused.body(),
+            copy(refused.headers(), RESPONSE_HEADERS.newHeaders()),
+            RESPONSE_HEADERS.newEmptyHeaders());
+    frame(response);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public String protocol() {
+    return "HTTP/1.1";
+  }
+
+  @Override
+  public Channel connection() {
+    return ctx.channel();
+  }
+
+  /** The rest of the request body would be read as the next request: the connection closes. */
+  @Override
+  public void refuseRest() {
+    closeAfterResponse();
+  }
+
+  /** An HTTP/1.1 response cut short: the close tells the client. */
+  @Override
+  public void cut() {
+    ctx.close();
+  }
+
   /** A frame of the exchange's response, written to the client as HTTP/1.1. */
-  void send(Http2StreamFrame frame) {
+  @Override
+  public void send(Http2StreamFrame frame) {
     Object out;
     if (frame instanceof Http2DataFrame data) {
       out =
@@ -225,7 +264,10 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
                   headers,
                   RESPONSE_HEADERS.newEmptyHeaders())
               : new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers);
-      if (head.isEndStream() && !headRequest && bodyAllowed(status.code())) {
+      if (head.isEndStream()
+          && !headRequest
+          && bodyAllowed(status.code())
+          && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
         // No body and no length: without one, the client would read until the close.
         headers.add(HttpHeaderNames.CONTENT_LENGTH, 0);
       }
@@ -266,7 +308,8 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter {
   }
 
   /** The response went out whole (or the exchange ended otherwise): the next request, or close. */
-  void exchangeOver(StreamExchange exchange) {
+  @Override
+  public void exchangeOver(StreamExchange exchange) {
     if (exchange != current) {
       return;
     }

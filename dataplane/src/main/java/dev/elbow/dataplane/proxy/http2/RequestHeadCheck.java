@@ -53,12 +53,51 @@ final class RequestHeadCheck extends ChannelInboundHandlerAdapter {
     }
     headSeen = true;
     CharSequence method = headers.method();
-    if (method == null) {
+    if (method == null || !isToken(method) || !fitsRequestLine(headers.authority())) {
       return true;
     }
     if (HttpMethod.CONNECT.asciiName().contentEquals(method)) {
       return false;
     }
-    return headers.scheme() == null || headers.path() == null || headers.path().length() == 0;
+    return headers.scheme() == null
+        || headers.path() == null
+        || headers.path().length() == 0
+        || !fitsRequestLine(headers.path());
+  }
+
+  /** A method is a token (RFC 9110 9.1): it is written into an HTTP/1.1 request line as it is. */
+  private static boolean isToken(CharSequence text) {
+    if (text.length() == 0) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean token =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!token) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A path or authority with no space or control character (RFC 9113 8.3.1 allows neither), which
+   * would split the request line an HTTP/1.1 member reads (GET /admin /public HTTP/1.1).
+   */
+  private static boolean fitsRequestLine(CharSequence text) {
+    if (text == null) {
+      return true;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c <= ' ' || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -89,6 +89,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   // Set when the client is an HTTP/1.1 connection whose group speaks HTTP/2 ({@link
   // Http1Streams}): one exchange per request, and no stream of its own to reset.
   private final Http1Streams http1;
+  private ClientEnd clientEnd;
   private final RouteTarget presetTarget;
 
   StreamExchange(StreamListener listener) {
@@ -121,6 +122,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    clientEnd = http1 != null ? http1 : new Http2ClientEnd(ctx);
     requestIdle = new Deadline(ctx.executor(), this::requestBodyStalled);
     responseIdle = new Deadline(ctx.executor(), this::memberSilent);
   }
@@ -155,15 +157,17 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
 
   private void requestHead(Http2Headers request, boolean whole) {
     headRequest = HttpMethod.HEAD.asciiName().contentEquals(request.method());
-    InetSocketAddress client =
-        ClientAddress.of(http1 != null ? ctx.channel() : ctx.channel().parent());
+    // Before any answer below: an HTTP/1.1 client's connection stays open after an answer only
+    // when the request was whole.
+    requestEnded = whole;
+    InetSocketAddress client = ClientAddress.of(clientEnd.connection());
     record =
         new StreamRecord(
             listener.metrics(),
             listener.proxy().accessLog(),
             client,
             request,
-            http1 != null ? "HTTP/1.1" : "HTTP/2");
+            clientEnd.protocol());
     CharSequence accept = request.get(HttpHeaderNames.ACCEPT);
     browser = accept != null && AsciiString.contains(accept, "text/html");
     ListenerRoute route = listener.proxy().routes().get().route(listener.port());
@@ -206,9 +210,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     }
     responseRewrite = target.responseHeaders();
     replayable = whole && StreamHeaders.idempotent(request.method());
-    if (whole) {
-      requestEnded = true;
-    } else {
+    if (!whole) {
       requestIdle.start(listener.timeouts().requestSeconds());
     }
     member = chosen;
@@ -379,11 +381,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
 
   /** Writes to the client: a frame of its stream, or to HTTP/1.1 through {@link Http1Streams}. */
   private void toClient(Http2StreamFrame frame) {
-    if (http1 != null) {
-      http1.send(frame);
-    } else {
-      ctx.write(frame, ctx.voidPromise());
-    }
+    clientEnd.send(frame);
   }
 
   void responseDone(MemberEnd from) {
@@ -403,11 +401,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
 
   /** The response is whole but the request is not: the rest of the request is refused. */
   private void endEarly() {
-    if (http1 != null) {
-      http1.closeAfterResponse(); // the rest of the body would be read as the next request
-    } else {
-      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
-    }
+    clientEnd.refuseRest();
   }
 
   void memberReadComplete() {
@@ -540,11 +534,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private void reset() {
     over = true;
     end();
-    if (http1 != null) {
-      ctx.close(); // an HTTP/1.1 response cut short: the close tells the client
-    } else {
-      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
-    }
+    clientEnd.cut();
   }
 
   /** Closes the member connection of this exchange; it is never reused. */
@@ -568,9 +558,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     if (record != null) {
       record.end();
     }
-    if (http1 != null) {
-      http1.exchangeOver(this);
-    }
+    clientEnd.exchangeOver(this);
   }
 
   @Override

@@ -26,7 +26,9 @@ final class StreamRecord extends RequestRecord {
     if (accessLog != null) {
       this.client = AccessLog.address(client);
       this.method = String.valueOf(request.method());
-      this.host = request.authority() == null ? null : request.authority().toString();
+      CharSequence authority =
+          request.authority() != null ? request.authority() : request.get("host");
+      this.host = authority == null ? null : authority.toString();
       this.path = String.valueOf(request.path() != null ? request.path() : request.authority());
       this.protocol = protocol;
     }

@@ -20,7 +20,7 @@ record StreamRequestView(
 
   static StreamRequestView of(Http2Headers headers, InetAddress client) {
     return of(
-        headers.authority(),
+        headers.authority() != null ? headers.authority() : headers.get("host"),
         headers.path() == null ? "/" : headers.path(),
         headers.method(),
         name -> headers.get(name),

@@ -144,10 +144,11 @@ class Http1MemberCodecTest {
         "HTTP/1.1 100 Continue\r\n\r\n"
             + "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: keep-alive, X-Private\r\n"
             + "X-Private: secret\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n"
+            + "Content-Length: 100\r\n"
             + "X-Custom: Kept\r\n\r\n"
             + "3\r\nabc\r\n4;ext=1\r\ndefg\r\n");
     List<Object> first = frames();
-    answer("0\r\nGrpc-Status: 0\r\n\r\n");
+    answer("0\r\nGrpc-Status: 0\r\nContent-Length: 7\r\nBad Name: x\r\n\r\n");
     List<Object> rest = frames();
 
     Http2Headers head = ((Http2HeadersFrame) first.get(0)).headers();
@@ -157,15 +158,29 @@ class Http1MemberCodecTest {
     assertThat(head.contains("connection")).isFalse();
     assertThat(head.contains("keep-alive")).isFalse();
     assertThat(head.contains("transfer-encoding")).isFalse();
+    assertThat(head.contains("content-length")).as("said nothing true beside chunked").isFalse();
     assertThat(head.contains("x-private")).as("named by Connection").isFalse();
     assertThat(((Http2HeadersFrame) first.get(0)).isEndStream()).isFalse();
     assertThat(text(first.get(1)) + text(first.get(2))).isEqualTo("abcdefg");
     Http2HeadersFrame trailers = (Http2HeadersFrame) rest.get(rest.size() - 1);
     assertThat(trailers.isEndStream()).isTrue();
     assertThat(trailers.headers().get("grpc-status").toString()).isEqualTo("0");
+    assertThat(trailers.headers().names()).as("framing and malformed fields dropped").hasSize(1);
     rest.subList(0, rest.size() - 1).forEach(Http1MemberCodecTest::text);
     assertThat(reusableAtEnd).isTrue();
     assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void aTrailerSectionWithNothingToPassEndsTheBodyWithItsData() {
+    member.writeOutbound(new DefaultHttp2HeadersFrame(request("GET", "/"), true));
+    written();
+    answer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nHost: a\r\n\r\n");
+    List<Object> frames = frames();
+
+    assertThat(frames).hasSize(2);
+    assertThat(((Http2DataFrame) frames.get(1)).isEndStream()).isTrue();
+    assertThat(text(frames.get(1))).isEqualTo("ok");
   }
 
   @Test
