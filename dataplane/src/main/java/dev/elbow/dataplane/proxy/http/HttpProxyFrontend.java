@@ -16,7 +16,6 @@ import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RouteTarget;
 import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -48,10 +47,6 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private static final Logger errors = LoggerFactory.getLogger("elbow.errors");
   private static final byte[] HEAD = KnownHeaders.ascii("HEAD");
   private static final byte[] CONNECT = KnownHeaders.ascii("CONNECT");
-  private static final byte[] CRLF = {'\r', '\n'};
-  private static final ByteBuf HEAD_END =
-      Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n', '\r', '\n'}));
-  private static final byte[] LAST_CHUNK = KnownHeaders.ascii("0\r\n\r\n");
 
   // Where the exchange is.
   private static final int WAIT_HEAD = 0;
@@ -82,6 +77,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private HeaderRewrite responseRewrite;
   private final BodyFramer requestBody = new BodyFramer();
   private ChannelHandlerContext ctx;
+  private ResponseRelay relay;
   private ByteBuf in;
   private byte[] clientAddress;
   private byte[] portText;
@@ -103,7 +99,6 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private boolean replayable;
   private boolean requestDone;
   private boolean responseStarted;
-  private boolean rechunk;
   private boolean clientKeepAlive;
   // The data plane is stopping: no exchange after the one in progress.
   private boolean draining;
@@ -151,6 +146,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.relay = new ResponseRelay(ctx, recorder);
     if (ctx.channel().isActive()) {
       begin(ctx); // added after a TLS handshake, when channelActive has passed
     }
@@ -474,29 +470,24 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   /** A 1xx response: passed on to HTTP/1.1 clients; the real response follows. */
   void onInterimResponse(ByteBuf bytes, Http1Head head) {
-    ByteBuf out = ctx.alloc().buffer(head.end - bytes.readerIndex() + 16);
-    HeadWriter.interim(out, bytes, head);
-    recorder.responseBytes(out.readableBytes());
-    ctx.write(out, ctx.voidPromise());
+    relay.interim(bytes, head);
   }
 
   void onResponseHead(ByteBuf bytes, Http1Head head, boolean untilClose) {
     responseStarted = true;
     forwardedHead = Cumulation.release(forwardedHead); // no retry once a response has begun
-    rechunk = untilClose && !clientHttp10;
     if (untilClose && clientHttp10) {
       clientKeepAlive = false; // the body ends where this connection does
     }
     group.answered(member, head.status);
-    byte[] cookie = choice.stickyCookieFor(member, bytes, head);
-    ByteBuf out =
-        ctx.alloc()
-            .buffer(head.end - bytes.readerIndex() + 64 + (cookie == null ? 0 : cookie.length));
-    HeadWriter.response(
-        out, bytes, head, clientKeepAlive, clientHttp10, rechunk, cookie, responseRewrite);
-    recorder.status(head.status);
-    recorder.responseBytes(out.readableBytes());
-    ctx.write(out, ctx.voidPromise());
+    relay.head(
+        bytes,
+        head,
+        clientKeepAlive,
+        clientHttp10,
+        untilClose && !clientHttp10,
+        choice.stickyCookieFor(member, bytes, head),
+        responseRewrite);
   }
 
   /**
@@ -510,22 +501,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   void onSwitchingProtocols(Channel member, ByteBuf bytes, Http1Head head) {
     responseStarted = true;
     group.answered(this.member, head.status);
-    byte[] cookie = choice.stickyCookieFor(this.member, bytes, head);
-    byte[] extra = HeadWriter.UPGRADE_WEBSOCKET;
-    if (cookie != null) {
-      extra = java.util.Arrays.copyOf(cookie, cookie.length + extra.length);
-      System.arraycopy(
-          HeadWriter.UPGRADE_WEBSOCKET,
-          0,
-          extra,
-          cookie.length,
-          HeadWriter.UPGRADE_WEBSOCKET.length);
-    }
-    ByteBuf out = ctx.alloc().buffer(head.end - bytes.readerIndex() + 64 + extra.length);
-    HeadWriter.response(out, bytes, head, true, false, false, extra, responseRewrite);
-    recorder.status(head.status);
-    recorder.responseBytes(out.readableBytes());
-    ctx.write(out, ctx.voidPromise());
+    relay.switchingProtocols(
+        bytes, head, choice.stickyCookieFor(this.member, bytes, head), responseRewrite);
     bytes.readerIndex(head.end);
     ByteBuf fromMember = Cumulation.releaseIfEmpty(bytes);
     ByteBuf fromClient = Cumulation.releaseIfEmpty(in);
@@ -542,23 +519,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   void onResponseBody(ByteBuf slice) {
-    recorder.responseBytes(slice.readableBytes()); // the body, without chunk framing
-    if (!rechunk) {
-      ctx.write(slice, ctx.voidPromise());
-      return;
-    }
-    ByteBuf size = ctx.alloc().buffer(12);
-    ByteBufHex.write(size, slice.readableBytes());
-    size.writeBytes(CRLF);
-    ctx.write(size, ctx.voidPromise());
-    ctx.write(slice, ctx.voidPromise());
-    ctx.write(Unpooled.wrappedBuffer(CRLF), ctx.voidPromise());
+    relay.body(slice);
   }
 
   void onResponseComplete(boolean backendReusable) {
-    if (rechunk) {
-      ctx.write(Unpooled.wrappedBuffer(LAST_CHUNK), ctx.voidPromise());
-    }
+    relay.end();
     if (!requestDone) {
       // The member answered before the request body ended (a 413, say). The rest of the body is
       // still on both connections, so neither can carry another request.
@@ -791,15 +756,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private void answer(int status, ByteBuf response) {
-    if (headRequest) {
-      // A HEAD gets the head alone (Content-Length and all); a body would be read as the next
-      // response on this connection.
-      int end = ByteBufUtil.indexOf(HEAD_END, response);
-      response.writerIndex(end + HEAD_END.readableBytes());
-    }
-    recorder.status(status);
-    recorder.responseBytes(response.readableBytes());
-    ctx.write(response, ctx.voidPromise());
+    relay.answer(status, response, headRequest);
     endExchange();
   }
 
