@@ -86,27 +86,24 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private boolean waitingForMember;
   private boolean waitingForClient;
 
-  // Set when the client is an HTTP/1.1 connection whose group speaks HTTP/2 ({@link
-  // Http1Streams}): one exchange per request, and no stream of its own to reset.
-  private final Http1Streams http1;
+  // The client's end: its HTTP/2 stream (made when the handler is added), or the HTTP/1.1
+  // connection of Http1Streams, one exchange per request.
   private ClientEnd clientEnd;
   private final RouteTarget presetTarget;
 
   StreamExchange(StreamListener listener) {
-    this(listener, null);
-  }
-
-  StreamExchange(StreamListener listener, Http1Streams http1) {
-    this(listener, http1, null);
+    this(listener, null, null);
   }
 
   /**
+   * @param clientEnd an HTTP/1.1 client's connection, or null for the HTTP/2 stream this handler is
+   *     added to
    * @param presetTarget where the request goes, already chosen by the HTTP/1.1 frontend that handed
    *     its connection over; null to route the request here
    */
-  StreamExchange(StreamListener listener, Http1Streams http1, RouteTarget presetTarget) {
+  StreamExchange(StreamListener listener, ClientEnd clientEnd, RouteTarget presetTarget) {
     this.listener = listener;
-    this.http1 = http1;
+    this.clientEnd = clientEnd;
     this.presetTarget = presetTarget;
   }
 
@@ -122,7 +119,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    clientEnd = http1 != null ? http1 : new Http2ClientEnd(ctx);
+    if (clientEnd == null) {
+      clientEnd = new Http2ClientEnd(ctx);
+    }
     requestIdle = new Deadline(ctx.executor(), this::requestBodyStalled);
     responseIdle = new Deadline(ctx.executor(), this::memberSilent);
   }
@@ -336,7 +335,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     if (msg instanceof Http2HeadersFrame frame) {
       if (responseStarted) {
         responseIdle.activity();
-        toClient(new DefaultHttp2HeadersFrame(frame.headers(), true)); // trailers
+        clientEnd.send(new DefaultHttp2HeadersFrame(frame.headers(), true)); // trailers
         responseDone(from);
         return;
       }
@@ -355,7 +354,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
       responseIdle.activity();
       ByteBuf content = frame.content();
       record.responseBytes(content.readableBytes());
-      toClient(new DefaultHttp2DataFrame(content, frame.isEndStream()));
+      clientEnd.send(new DefaultHttp2DataFrame(content, frame.isEndStream()));
       if (frame.isEndStream()) {
         responseDone(from);
       }
@@ -373,15 +372,10 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     }
     stickiness.onResponse(member, response, listener.secure());
     record.status(status);
-    toClient(new DefaultHttp2HeadersFrame(response, end));
+    clientEnd.send(new DefaultHttp2HeadersFrame(response, end));
     if (end) {
       responseDone(link);
     }
-  }
-
-  /** Writes to the client: a frame of its stream, or to HTTP/1.1 through {@link Http1Streams}. */
-  private void toClient(Http2StreamFrame frame) {
-    clientEnd.send(frame);
   }
 
   void responseDone(MemberEnd from) {
@@ -395,13 +389,8 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     end();
     if (!requestEnded) {
       // The response is whole; the body the client still sends goes nowhere (RFC 9113 8.1).
-      endEarly();
+      clientEnd.refuseRest();
     }
-  }
-
-  /** The response is whole but the request is not: the rest of the request is refused. */
-  private void endEarly() {
-    clientEnd.refuseRest();
   }
 
   void memberReadComplete() {
@@ -517,16 +506,16 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     pending.clear();
     record.status(status);
     record.responseBytes(bodiless ? 0 : body.readableBytes());
-    toClient(new DefaultHttp2HeadersFrame(answer.headers(), bodiless));
+    clientEnd.send(new DefaultHttp2HeadersFrame(answer.headers(), bodiless));
     if (bodiless) {
       body.release(); // a HEAD gets the head alone, Content-Length and all
     } else {
-      toClient(new DefaultHttp2DataFrame(body, true));
+      clientEnd.send(new DefaultHttp2DataFrame(body, true));
     }
     ctx.flush();
     end();
     if (!requestEnded && !clientEnded) {
-      endEarly();
+      clientEnd.refuseRest();
     }
   }
 
