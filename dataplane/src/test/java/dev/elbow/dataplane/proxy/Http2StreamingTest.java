@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,22 +133,61 @@ class Http2StreamingTest {
       assertThat(stream.head(10).status()).hasToString("200");
       // The member writes until the sockets and windows between it and the client are full,
       // then blocks: the proxy reads it only while the client's window is open.
-      long[] last = {-1};
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                long now = member.sent();
-                boolean still = now == last[0];
-                last[0] = now;
-                return still;
-              });
+      awaitStill(member::sent);
       assertThat(member.sent())
           .as("bytes the member could write while the client read none")
           .isLessThan(16L * MIB);
       stream.cancel();
     }
+  }
+
+  /**
+   * The other way: a member that reads none of the body stops the client, through the stream's
+   * flow-control window, which opens only as the member takes what came before.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void aMemberThatStopsReadingStopsTheClient(String listener) throws Exception {
+    try (H2TestClient client = client(listener)) {
+      var stream = client.open(H2TestClient.request("POST", "/stalled-upload"), false, false);
+      AtomicLong accepted = new AtomicLong();
+      byte[] piece = new byte[64 * 1024];
+      Thread sender =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 1024; i++) {
+                    stream.send(piece, false);
+                    accepted.addAndGet(piece.length);
+                  }
+                } catch (Exception e) {
+                  // the stream was cancelled: the test is over
+                }
+              },
+              "stalled-upload-sender");
+      sender.setDaemon(true);
+      sender.start();
+      awaitStill(accepted::get);
+      assertThat(accepted.get())
+          .as("bytes the client could send while the member read none")
+          .isLessThan(16L * MIB);
+      stream.cancel();
+    }
+  }
+
+  /** Waits until a count of bytes stops moving: whatever was blocking has blocked. */
+  private static void awaitStill(java.util.function.LongSupplier bytes) {
+    long[] last = {-1};
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              long now = bytes.getAsLong();
+              boolean still = now == last[0];
+              last[0] = now;
+              return still;
+            });
   }
 
   /**

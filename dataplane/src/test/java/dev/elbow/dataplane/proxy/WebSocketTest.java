@@ -204,6 +204,43 @@ class WebSocketTest {
   }
 
   /**
+   * A WebSocket the proxy refuses (here no member accepts a connection) ends the stream from the
+   * proxy's side only; what the client still sends on it is given back to the connection's window
+   * at once, or a client that sends on regardless would stall every other stream of its connection.
+   */
+  @org.junit.jupiter.api.Test
+  void aRefusedWebSocketStreamDoesNotHoldTheConnectionsWindow() throws Exception {
+    dataPlane.apply(
+        new Snapshot(
+            2,
+            List.of(new ListenerConfig("ns/ws", ListenerProtocol.HTTP, httpPort, "ns/echo")),
+            List.of(uncheckedGroup("ns/echo", BackendProtocol.HTTP, FreePorts.next()))));
+    try (H2TestClient client = H2TestClient.cleartext(httpPort)) {
+      Http2Headers connect =
+          new DefaultHttp2Headers()
+              .method("CONNECT")
+              .scheme("http")
+              .path("/ws")
+              .authority("localhost")
+              .set(":protocol", "websocket")
+              .set("sec-websocket-version", "13");
+      H2TestClient.Stream stream = client.open(connect, false, false);
+      assertThat(stream.head(10).status()).hasToString("502");
+      // Four times the connection's initial window (65,535 bytes).
+      CompletableFuture<Void> sent =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  stream.send(new byte[256 * 1024], true);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      sent.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
    * A member that drains keeps its open WebSockets for the group's deregistration delay, then Elbow
    * closes them, as it does TCP connections.
    */

@@ -112,6 +112,10 @@ public final class StreamingMember implements AutoCloseable {
           }
         }
         lastRequestHead = head.toString();
+        if (path.equals("/stalled-upload")) {
+          stallUntilClosed(); // reads none of the body: the proxy must stop the client
+          return;
+        }
         Map<String, String> trailers = new LinkedHashMap<>();
         long body = chunked ? readChunked(in, trailers) : read(in, length);
         if (body < 0) {
@@ -191,6 +195,16 @@ public final class StreamingMember implements AutoCloseable {
     String text = "ok from the streaming member\n".repeat(4);
     write(out, "HTTP/1.1 200 OK\r\ncontent-length: " + text.length() + "\r\n\r\n" + text);
     return true;
+  }
+
+  private void stallUntilClosed() {
+    try {
+      while (!server.isClosed()) {
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void write(OutputStream out, String text) throws IOException {

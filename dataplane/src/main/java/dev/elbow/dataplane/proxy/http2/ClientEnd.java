@@ -5,7 +5,7 @@ import io.netty.handler.codec.http2.Http2StreamFrame;
 
 /**
  * The client's end of one {@link StreamExchange}, whatever carries it: a stream of an HTTP/2
- * connection ({@link Http2ClientEnd}) or an HTTP/1.1 connection handed over to streams ({@link
+ * connection ({@link ClientStream}) or an HTTP/1.1 connection handed over to streams ({@link
  * Http1Streams}). The exchange writes HTTP/2 frames to either, as it does to a {@link MemberEnd}.
  */
 interface ClientEnd {
@@ -18,6 +18,18 @@ interface ClientEnd {
 
   /** Writes a frame of the response, without flushing. */
   void send(Http2StreamFrame frame);
+
+  /** Sends what was written. */
+  void flush();
+
+  /**
+   * The body read so far went on: the client may send more (an HTTP/2 stream's window opens by what
+   * was read; an HTTP/1.1 connection is read again).
+   */
+  void read();
+
+  /** Whether the client takes more of the response now (its window is open, its socket drains). */
+  boolean isWritable();
 
   /** The response went out whole before the request ended: the rest of the request is refused. */
   void refuseRest();

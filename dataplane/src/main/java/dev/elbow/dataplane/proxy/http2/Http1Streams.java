@@ -164,12 +164,11 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter implements 
       responseStarted = false;
       current = new StreamExchange(listener, this, firstTarget);
       firstTarget = null;
-      current.handlerAdded(ctx);
       boolean bodiless =
           !HttpUtil.isTransferEncodingChunked(request)
               && HttpUtil.getContentLength(request, 0L) == 0;
       dropEmptyLast = bodiless;
-      current.channelRead(ctx, new DefaultHttp2HeadersFrame(head, bodiless));
+      current.frame(new DefaultHttp2HeadersFrame(head, bodiless));
       return;
     }
     if (!(msg instanceof HttpContent content)) {
@@ -183,19 +182,19 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter implements 
       return;
     }
     if (!(msg instanceof LastHttpContent last)) {
-      current.channelRead(ctx, new DefaultHttp2DataFrame(content.content(), false));
+      current.frame(new DefaultHttp2DataFrame(content.content(), false));
     } else if (last.trailingHeaders().isEmpty()) {
-      current.channelRead(ctx, new DefaultHttp2DataFrame(last.content(), true));
+      current.frame(new DefaultHttp2DataFrame(last.content(), true));
     } else {
       // The body's trailers: their own HEADERS frame, after what data came with them.
       StreamExchange exchange = current;
       Http2Headers trailers = HttpConversionUtil.toHttp2Headers(last.trailingHeaders(), false);
       if (last.content().isReadable()) {
-        exchange.channelRead(ctx, new DefaultHttp2DataFrame(last.content(), false));
+        exchange.frame(new DefaultHttp2DataFrame(last.content(), false));
       } else {
         last.release();
       }
-      exchange.channelRead(ctx, new DefaultHttp2HeadersFrame(trailers, true));
+      exchange.frame(new DefaultHttp2HeadersFrame(trailers, true));
     }
   }
 
@@ -235,6 +234,22 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter implements 
   @Override
   public void cut() {
     ctx.close();
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  /** The exchange took the body so far: the connection is read again. */
+  @Override
+  public void read() {
+    ctx.read();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
   }
 
   /** A frame of the exchange's response, written to the client as HTTP/1.1. */
@@ -353,10 +368,9 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter implements 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (current != null) {
-      current.channelWritabilityChanged(ctx); // passes the event on
-    } else {
-      ctx.fireChannelWritabilityChanged();
+      current.clientWritable();
     }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
@@ -379,10 +393,9 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter implements 
     if (current != null) {
       StreamExchange exchange = current;
       current = null;
-      exchange.channelInactive(ctx); // passes the event on
-    } else {
-      ctx.fireChannelInactive();
+      exchange.clientClosed();
     }
+    ctx.fireChannelInactive();
   }
 
   private void releaseWaiting() {

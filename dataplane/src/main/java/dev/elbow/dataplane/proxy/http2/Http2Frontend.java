@@ -7,14 +7,11 @@ import dev.elbow.snapshot.ListenerTimeouts;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
@@ -23,8 +20,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  * a member by a {@link StreamExchange}, as frames, streamed both ways.
  *
  * <p>HTTP/2 has flow control of its own, so the connection reads on its own (auto-read on) and the
- * windows hold a fast sender back: each stream reads (and so opens the client's window) only as
- * fast as its member takes the body, and reads its member only while the client's window is open.
+ * windows hold a fast sender back: each stream opens the client's window only as fast as its member
+ * takes the body, and reads its member only while the client's window is open. The streams are
+ * served from the connection's pipeline ({@link Http2Streams}), without a channel each.
  */
 public final class Http2Frontend {
 
@@ -69,14 +67,7 @@ public final class Http2Frontend {
                   // RFC 8441: clients may open WebSockets with an extended CONNECT.
                   .connectProtocolEnabled(true))
           .build(),
-      new Http2MultiplexHandler(
-          new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel stream) {
-              stream.config().setAutoRead(false);
-              stream.pipeline().addLast(new RequestHeadCheck(), new StreamExchange(listener));
-            }
-          }),
+      new Http2Streams(listener),
       new DrainRequested.ClosesHttp2(),
       new AutoRead()
     };

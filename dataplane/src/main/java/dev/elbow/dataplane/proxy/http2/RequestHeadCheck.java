@@ -1,57 +1,20 @@
 package dev.elbow.dataplane.proxy.http2;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.util.ReferenceCountUtil;
 
 /**
- * Refuses a malformed request head before it is proxied (RFC 9113 8.3.1): a request without {@code
- * :method}, or without {@code :scheme} or a non-empty {@code :path} (CONNECT aside), or trailers
- * carrying pseudo-headers. The stream is reset with PROTOCOL_ERROR, as the RFC says; the connection
- * and its other streams go on. An extended CONNECT for a WebSocket (RFC 8441) makes the stream a
- * {@link WebSocketStream} instead.
+ * Tells a malformed request head from one that may be proxied (RFC 9113 8.3.1): a request without
+ * {@code :method}, or without {@code :scheme} or a non-empty {@code :path} (CONNECT aside), or
+ * trailers carrying pseudo-headers. {@link Http2Streams} resets such a stream with PROTOCOL_ERROR,
+ * as the RFC says; the connection and its other streams go on.
  */
-final class RequestHeadCheck extends ChannelInboundHandlerAdapter {
+final class RequestHeadCheck {
 
-  private boolean headSeen;
+  private RequestHeadCheck() {}
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!headSeen
-        && msg instanceof Http2HeadersFrame frame
-        && WebSocketStream.asksForWebSocket(frame.headers())) {
-      // RFC 8441: this stream is a WebSocket, not an HTTP exchange.
-      headSeen = true;
-      StreamExchange exchange = ctx.pipeline().get(StreamExchange.class);
-      ctx.pipeline().replace(exchange, null, new WebSocketStream(exchange.listener()));
-      ctx.pipeline().remove(this);
-      ctx.fireChannelRead(msg);
-      return;
-    }
-    if (msg instanceof Http2HeadersFrame frame && malformed(frame.headers())) {
-      ReferenceCountUtil.release(msg);
-      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR))
-          .addListener(f -> ctx.close());
-      return;
-    }
-    ctx.fireChannelRead(msg);
-  }
-
-  private boolean malformed(Http2Headers headers) {
-    if (headSeen) {
-      for (var header : headers) {
-        if (Http2Headers.PseudoHeaderName.hasPseudoHeaderFormat(header.getKey())) {
-          return true; // trailers carry no pseudo-headers
-        }
-      }
-      return false;
-    }
-    headSeen = true;
+  /** Whether a stream's first HEADERS cannot be proxied. */
+  static boolean malformedHead(Http2Headers headers) {
     CharSequence method = headers.method();
     if (method == null || !isToken(method) || !fitsRequestLine(headers.authority())) {
       return true;
@@ -63,6 +26,16 @@ final class RequestHeadCheck extends ChannelInboundHandlerAdapter {
         || headers.path() == null
         || headers.path().length() == 0
         || !fitsRequestLine(headers.path());
+  }
+
+  /** Whether a later HEADERS (trailers) carries pseudo-headers, which trailers never do. */
+  static boolean malformedTrailers(Http2Headers headers) {
+    for (var header : headers) {
+      if (Http2Headers.PseudoHeaderName.hasPseudoHeaderFormat(header.getKey())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A method is a token (RFC 9110 9.1): it is written into an HTTP/1.1 request line as it is. */

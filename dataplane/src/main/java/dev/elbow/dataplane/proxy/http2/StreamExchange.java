@@ -12,16 +12,12 @@ import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RouteTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
-import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamFrame;
@@ -37,9 +33,9 @@ import java.util.ArrayDeque;
  * end, one shape whatever the two sides speak: an HTTP/1.1 member connection turns them into bytes
  * and back ({@code Http1MemberCodec}), an HTTP/2 member stream carries them as they are, and an
  * HTTP/1.1 client's requests come as frames from {@link Http1Streams}. Neither side is read faster
- * than the other drains: the stream is read only while the member connection is writable, and the
- * member only while the stream's flow-control window is open, so a stream holds at most a window's
- * worth of each direction.
+ * than the other drains: the client is asked for more ({@link ClientEnd#read}: its window opens, or
+ * its connection is read) only while the member connection is writable, and the member is read only
+ * while the client takes more, so a stream holds at most a window's worth of each direction.
  *
  * <p>Errors are answered as on the HTTP/1 path: 502 (malformed or failed member), 503 (no member),
  * 504 (member silent for the response timeout), 408 (request body stopped for the request timeout);
@@ -47,12 +43,11 @@ import java.util.ArrayDeque;
  * member failed before answering is sent once more to another member, within the group's retry
  * budget.
  */
-final class StreamExchange extends ChannelInboundHandlerAdapter {
+final class StreamExchange implements ClientStreamHandler {
 
   private final StreamListener listener;
   private final InFlight inFlight = new InFlight();
   private final ArrayDeque<Http2StreamFrame> pending = new ArrayDeque<>(2);
-  private ChannelHandlerContext ctx;
   private StreamRecord record;
   private StreamStickiness stickiness;
   private GroupRuntime group;
@@ -64,8 +59,8 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private boolean headEnds;
   // The forwarding rule's changes to the response headers, or null.
   private HeaderRewrite responseRewrite;
-  private Deadline requestIdle;
-  private Deadline responseIdle;
+  private final Deadline requestIdle;
+  private final Deadline responseIdle;
   private int responseSeconds;
 
   private boolean headSeen;
@@ -86,18 +81,13 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   private boolean waitingForMember;
   private boolean waitingForClient;
 
-  // The client's end: its HTTP/2 stream (made when the handler is added), or the HTTP/1.1
-  // connection of Http1Streams, one exchange per request.
-  private ClientEnd clientEnd;
+  // The client's end: its HTTP/2 stream, or the HTTP/1.1 connection of Http1Streams, one exchange
+  // per request.
+  private final ClientEnd clientEnd;
   private final RouteTarget presetTarget;
 
-  StreamExchange(StreamListener listener) {
-    this(listener, null, null);
-  }
-
   /**
-   * @param clientEnd an HTTP/1.1 client's connection, or null for the HTTP/2 stream this handler is
-   *     added to
+   * @param clientEnd the client's HTTP/2 stream, or an HTTP/1.1 client's connection
    * @param presetTarget where the request goes, already chosen by the HTTP/1.1 frontend that handed
    *     its connection over; null to route the request here
    */
@@ -105,6 +95,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     this.listener = listener;
     this.clientEnd = clientEnd;
     this.presetTarget = presetTarget;
+    EventLoop loop = clientEnd.connection().eventLoop();
+    requestIdle = new Deadline(loop, this::requestBodyStalled);
+    responseIdle = new Deadline(loop, this::memberSilent);
   }
 
   StreamListener listener() {
@@ -117,28 +110,11 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
-    if (clientEnd == null) {
-      clientEnd = new Http2ClientEnd(ctx);
-    }
-    requestIdle = new Deadline(ctx.executor(), this::requestBodyStalled);
-    responseIdle = new Deadline(ctx.executor(), this::memberSilent);
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    ctx.read(); // auto-read is off: the head first
-    ctx.fireChannelActive();
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (over || !(msg instanceof Http2HeadersFrame || msg instanceof Http2DataFrame)) {
-      ReferenceCountUtil.release(msg); // body after an early answer; frames of no interest
+  public void frame(Http2StreamFrame frame) {
+    if (over || !(frame instanceof Http2HeadersFrame || frame instanceof Http2DataFrame)) {
+      ReferenceCountUtil.release(frame); // body after an early answer; frames of no interest
       return;
     }
-    Http2StreamFrame frame = (Http2StreamFrame) msg;
     boolean end =
         frame instanceof Http2HeadersFrame headers
             ? headers.isEndStream()
@@ -222,7 +198,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
         group.config().speaksHttp2() ? Http2MemberConnections::acquire : MemberLinks::acquire;
     members.acquire(
         listener.proxy(),
-        ctx.channel().eventLoop(),
+        clientEnd.connection().eventLoop(),
         group,
         chosen,
         fresh,
@@ -310,7 +286,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     }
     backend.flush();
     if (backend.isWritable()) {
-      ctx.read();
+      clientEnd.read();
     } else {
       // The member is not taking the body: its delay, not the client's.
       waitingForMember = true;
@@ -322,7 +298,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     if (waitingForMember && !over) {
       waitingForMember = false;
       requestIdle.start(listener.timeouts().requestSeconds());
-      ctx.read();
+      clientEnd.read();
     }
   }
 
@@ -380,7 +356,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
 
   void responseDone(MemberEnd from) {
     over = true;
-    ctx.flush();
+    clientEnd.flush();
     // A member that answered before the request body ended (a 413, say) has the rest of it
     // pending on its connection: that connection carries nothing more.
     link = null;
@@ -394,11 +370,11 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   void memberReadComplete() {
-    ctx.flush();
+    clientEnd.flush();
     if (backend == null) {
       return;
     }
-    if (ctx.channel().isWritable()) {
+    if (clientEnd.isWritable()) {
       backend.read();
     } else {
       // The client's window is shut: its delay, not the member's.
@@ -408,15 +384,14 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (waitingForClient && ctx.channel().isWritable() && backend != null) {
+  public void clientWritable() {
+    if (waitingForClient && clientEnd.isWritable() && backend != null) {
       waitingForClient = false;
       if (requestSent) {
         responseIdle.start(responseSeconds);
       }
       backend.read();
     }
-    ctx.fireChannelWritabilityChanged();
   }
 
   /**
@@ -512,7 +487,7 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     } else {
       clientEnd.send(new DefaultHttp2DataFrame(body, true));
     }
-    ctx.flush();
+    clientEnd.flush();
     end();
     if (!requestEnded && !clientEnded) {
       clientEnd.refuseRest();
@@ -551,8 +526,9 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    // The stream closed: whole, or reset by the client (its exchange is cut short).
+  public void clientClosed() {
+    // The stream closed: whole, or reset by the client (its exchange is cut short), or the
+    // connection went.
     if (!over) {
       over = true;
       dropMember();
@@ -560,29 +536,5 @@ final class StreamExchange extends ChannelInboundHandlerAdapter {
     }
     pending.forEach(ReferenceCountUtil::release);
     pending.clear();
-    ctx.fireChannelInactive();
-  }
-
-  /**
-   * A stream error. From the connection's codec (a frame that breaks the protocol on this stream)
-   * it comes as an {@link Http2Exception}, and the codec then resets the stream with the RFC's
-   * error code: closing here first would send CANCEL instead. From this stream's own conversion (a
-   * head without {@code :method}, say) it is wrapped, and the reset is sent here, with its code.
-   */
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!over) {
-      over = true;
-      dropMember();
-      end();
-    }
-    if (cause instanceof Http2Exception) {
-      return;
-    }
-    Http2Error code =
-        cause.getCause() instanceof Http2Exception http2
-            ? http2.error()
-            : Http2Error.INTERNAL_ERROR;
-    ctx.writeAndFlush(new DefaultHttp2ResetFrame(code)).addListener(f -> ctx.close());
   }
 }

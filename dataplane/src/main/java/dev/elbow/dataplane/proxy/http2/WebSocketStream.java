@@ -29,11 +29,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -50,7 +50,7 @@ import java.util.Map;
  * as permessage-deflate stay between the client and the member. Each side is read only while the
  * other can take more; a side that goes quiet for the listener's TCP idle timeout ends both.
  */
-final class WebSocketStream extends ChannelInboundHandlerAdapter {
+final class WebSocketStream implements ClientStreamHandler {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,17 +67,19 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
   private final StreamListener listener;
   private final InFlight inFlight = new InFlight();
   private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
-  private ChannelHandlerContext ctx;
+  private final ClientStream stream;
+  private final Deadline idle;
   private Channel member;
-  private Deadline idle;
   private boolean open;
   private boolean clientEnded;
   private boolean over;
   private StreamStickiness stickiness;
   private Member chosenMember;
 
-  WebSocketStream(StreamListener listener) {
+  WebSocketStream(StreamListener listener, ClientStream stream) {
     this.listener = listener;
+    this.stream = stream;
+    idle = new Deadline(stream.connection().eventLoop(), () -> finish(false));
   }
 
   /** Whether a request head asks for a WebSocket over this stream (RFC 8441 4). */
@@ -90,13 +92,7 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
-    idle = new Deadline(ctx.executor(), () -> finish(false));
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  public void frame(Http2StreamFrame msg) {
     if (over) {
       ReferenceCountUtil.release(msg);
     } else if (msg instanceof Http2HeadersFrame head && member == null && !open) {
@@ -119,7 +115,7 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
 
   private void connect(Http2Headers headers) {
     ListenerRoute route = listener.proxy().routes().get().route(listener.port());
-    InetSocketAddress client = ClientAddress.of(ctx.channel().parent());
+    InetSocketAddress client = ClientAddress.of(stream.connection());
     if (route == null) {
       refuse(503);
       return;
@@ -147,7 +143,7 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
         .proxy()
         .connector()
         .connect(
-            ctx.channel().eventLoop(),
+            stream.connection().eventLoop(),
             group,
             chosen,
             () -> memberPipeline(group, chosen),
@@ -274,7 +270,8 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
         headers.add(name, header.getValue());
       }
     }
-    ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
+    stream.send(new DefaultHttp2HeadersFrame(headers, false));
+    stream.flush();
     idle.start(listener.timeouts().tcpIdleSeconds());
     ByteBuf bytes;
     while ((bytes = early.poll()) != null) {
@@ -294,7 +291,7 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
       return;
     }
     if (member.isWritable()) {
-      ctx.read();
+      stream.read();
     }
   }
 
@@ -303,13 +300,13 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext memberCtx, Object msg) {
       idle.activity();
-      ctx.write(new DefaultHttp2DataFrame((ByteBuf) msg), ctx.voidPromise());
+      stream.send(new DefaultHttp2DataFrame((ByteBuf) msg));
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext memberCtx) {
-      ctx.flush();
-      if (ctx.channel().isWritable()) {
+      stream.flush();
+      if (stream.isWritable()) {
         memberCtx.read();
       }
     }
@@ -317,7 +314,7 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext memberCtx) {
       if (memberCtx.channel().isWritable() && !clientEnded && open) {
-        ctx.read();
+        stream.read();
       }
       memberCtx.fireChannelWritabilityChanged();
     }
@@ -335,11 +332,10 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (ctx.channel().isWritable() && member != null && open) {
+  public void clientWritable() {
+    if (stream.isWritable() && member != null && open) {
       member.read();
     }
-    ctx.fireChannelWritabilityChanged();
   }
 
   /** Ends the stream without a WebSocket: the member refused, or none could be reached. */
@@ -350,9 +346,11 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
     over = true;
     inFlight.finish();
     releaseEarly();
-    ctx.writeAndFlush(
+    stream.send(
         new DefaultHttp2HeadersFrame(
             new DefaultHttp2Headers().status(Integer.toString(status)), true));
+    stream.flush();
+    stream.over();
   }
 
   /**
@@ -372,9 +370,11 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
       member.close();
     }
     if (clean) {
-      ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+      stream.send(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+      stream.flush();
+      stream.over();
     } else {
-      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+      stream.reset(Http2Error.CANCEL);
     }
   }
 
@@ -386,8 +386,8 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    // The stream closed: the client reset it, or both sides ended it.
+  public void clientClosed() {
+    // The stream closed: the client reset it, or both sides ended it, or the connection went.
     over = true;
     idle.stop();
     inFlight.finish();
@@ -395,11 +395,5 @@ final class WebSocketStream extends ChannelInboundHandlerAdapter {
     if (member != null) {
       member.close();
     }
-    ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    finish(false);
   }
 }
