@@ -117,4 +117,14 @@ public final class BackendConnector {
       }
     };
   }
+
+  /** What a client's error log says when no member of {@code group} took the connection. */
+  public static String noMemberAccepted(GroupRuntime group, Member lastTried, Throwable cause) {
+    return "group "
+        + group.name()
+        + ": no member accepted a connection, the last ("
+        + lastTried
+        + "): "
+        + cause;
+  }
 }

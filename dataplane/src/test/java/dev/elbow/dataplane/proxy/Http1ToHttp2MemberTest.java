@@ -191,6 +191,28 @@ class Http1ToHttp2MemberTest {
   }
 
   /**
+   * An HTTP/1.1 client that sends {@code Expect: 100-continue} waits for the 100 before its body:
+   * the HTTP/2 member's interim 100 (Netty's aggregator sends one) reaches it as an HTTP/1.1 100
+   * Continue, unframed, and the answer follows on the same connection.
+   */
+  @Test
+  void aHundredContinueFromTheHttp2MemberReachesTheHttp1Client() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(
+          ("POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(in)).isEqualToIgnoringCase("HTTP/1.1 100 Continue\r\n\r\n");
+      out.write("hello".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(in)).startsWith("HTTP/1.1 200").contains("POST /up 5");
+    }
+  }
+
+  /**
    * The test's HTTP listener, forwarding to the HTTP/2 group unless {@code rule} takes a request.
    */
   private ListenerConfig withRule(dev.elbow.snapshot.HttpRule rule) {

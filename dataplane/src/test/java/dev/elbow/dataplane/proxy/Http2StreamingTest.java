@@ -70,6 +70,27 @@ class Http2StreamingTest {
     }
   }
 
+  /**
+   * A client that sends {@code expect: 100-continue} waits for the member's 100 before it sends the
+   * body (RFC 9110 10.1.1): the 100 reaches it as an interim HEADERS, and the answer follows.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "h2c"})
+  void aHundredContinueReachesTheClientBeforeItSendsTheBody(String listener) throws Exception {
+    try (H2TestClient client = client(listener)) {
+      Http2Headers head =
+          H2TestClient.request("POST", "/upload")
+              .add("expect", "100-continue")
+              .add("content-length", "5");
+      var stream = client.open(head, false, true);
+      assertThat(stream.interim(10).status()).hasToString("100");
+      stream.send("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true);
+      stream.await(10);
+      assertThat(stream.status()).isEqualTo("200");
+      assertThat(stream.text()).isEqualTo("bytes=5");
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"h2", "h2c"})
   void anUploadOfUnstatedLengthIsStreamedChunkedWithItsTrailers(String listener) throws Exception {

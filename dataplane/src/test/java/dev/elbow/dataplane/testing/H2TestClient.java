@@ -124,6 +124,7 @@ public final class H2TestClient implements AutoCloseable {
   public static final class Stream extends ChannelInboundHandlerAdapter {
     private Http2StreamChannel channel;
     private final CompletableFuture<Http2Headers> head = new CompletableFuture<>();
+    private final CompletableFuture<Http2Headers> interim = new CompletableFuture<>();
     private final CompletableFuture<Stream> done = new CompletableFuture<>();
     private final AtomicLong bodyBytes = new AtomicLong();
     private final List<String> pieces = new CopyOnWriteArrayList<>();
@@ -156,6 +157,11 @@ public final class H2TestClient implements AutoCloseable {
     /** Resets the stream (CANCEL), as a client that gives up does. */
     public void cancel() {
       channel.close();
+    }
+
+    /** The first interim (1xx) head, such as 100 Continue. */
+    public Http2Headers interim(long seconds) throws Exception {
+      return interim.get(seconds, TimeUnit.SECONDS);
     }
 
     public Http2Headers head(long seconds) throws Exception {
@@ -199,7 +205,10 @@ public final class H2TestClient implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof Http2HeadersFrame headers) {
-        if (!head.isDone()) {
+        CharSequence status = headers.headers().status();
+        if (!head.isDone() && status != null && status.length() == 3 && status.charAt(0) == '1') {
+          interim.complete(headers.headers()); // 100 Continue and the like: the answer follows
+        } else if (!head.isDone()) {
           head.complete(headers.headers());
         } else {
           trailers = headers.headers();

@@ -101,6 +101,7 @@ public final class StreamingMember implements AutoCloseable {
         String path = parts.length > 1 ? parts[1] : "/";
         long length = 0;
         boolean chunked = false;
+        boolean expectsContinue = false;
         String header;
         while ((header = HttpLines.read(in)) != null && !header.isEmpty()) {
           head.append(header).append('\n');
@@ -109,12 +110,17 @@ public final class StreamingMember implements AutoCloseable {
             length = Long.parseLong(lower.substring(15).trim());
           } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
             chunked = true;
+          } else if (lower.startsWith("expect:") && lower.contains("100-continue")) {
+            expectsContinue = true;
           }
         }
         lastRequestHead = head.toString();
         if (path.equals("/stalled-upload")) {
           stallUntilClosed(); // reads none of the body: the proxy must stop the client
           return;
+        }
+        if (expectsContinue) {
+          write(out, "HTTP/1.1 100 Continue\r\n\r\n"); // the client waits for it to send
         }
         Map<String, String> trailers = new LinkedHashMap<>();
         long body = chunked ? readChunked(in, trailers) : read(in, length);

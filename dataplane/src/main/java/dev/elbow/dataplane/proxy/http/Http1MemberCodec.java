@@ -27,7 +27,8 @@ import java.util.Map;
  * header list (no HTTP/1 header map between), its DATA the body (chunked when it has no length) and
  * its trailers the chunked trailer section. The response is parsed in place by the HTTP/1 path's
  * own {@link Http1HeadParser} and {@link BodyFramer} and handed on as HEADERS, DATA (slices of the
- * bytes read) and trailers; interim (1xx) answers are skipped, hop-by-hop headers dropped.
+ * bytes read) and trailers; interim (1xx) answers are HEADERS of their own, hop-by-hop headers
+ * dropped.
  *
  * <p>A response that breaks HTTP/1.1 fires {@link MalformedResponse}. {@link #reusable()} says
  * whether the connection may carry another exchange once a response ended.
@@ -260,7 +261,10 @@ public final class Http1MemberCodec extends ChannelDuplexHandler {
         fail(ctx, "switched protocols unasked"); // the request carried no Upgrade
         return false;
       }
-      in.readerIndex(end); // 100 Continue and the like: the answer follows
+      // 100 Continue, 103 Early Hints: passed on as an interim HEADERS; the answer follows.
+      Http2Headers interim = responseHeaders(status);
+      in.readerIndex(end);
+      ctx.fireChannelRead(new DefaultHttp2HeadersFrame(interim, false));
       return true;
     }
     body.response(response, headRequest);

@@ -40,7 +40,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
   private int state;
   private boolean noBody;
   private boolean reusable;
-  private HttpProxyFrontend exchange;
+  private MemberExchange exchange;
   private int exchanges;
   // The request body is still on its way from the client.
   private boolean uploading;
@@ -84,10 +84,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
    * @param responseTimeoutSeconds the listener's response timeout
    */
   void attach(
-      HttpProxyFrontend frontend,
-      boolean headRequest,
-      boolean webSocket,
-      int responseTimeoutSeconds) {
+      MemberExchange frontend, boolean headRequest, boolean webSocket, int responseTimeoutSeconds) {
     this.exchange = frontend;
     this.webSocket = webSocket;
     this.exchanges++;
@@ -198,7 +195,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
         }
         // The connection is the WebSocket's from here: this handler steps aside and the frontend
         // takes the head and whatever the member sent after it.
-        HttpProxyFrontend current = exchange;
+        MemberExchange current = exchange;
         exchange = null;
         if (timer != null) {
           timer.cancel(false);
@@ -230,12 +227,12 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       reusable = false; // bytes past the response: this connection cannot be trusted again
     }
     in = Cumulation.releaseIfEmpty(in);
-    HttpProxyFrontend current = exchange;
+    MemberExchange current = exchange;
     current.onResponseComplete(reusable);
   }
 
   private void fail(String why) {
-    HttpProxyFrontend current = exchange;
+    MemberExchange current = exchange;
     exchange = null;
     in = Cumulation.release(in);
     ctx.close();
@@ -304,7 +301,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
       scheduleCheck(limit - idle);
       return;
     }
-    HttpProxyFrontend current = exchange;
+    MemberExchange current = exchange;
     exchange = null;
     ctx.close();
     if (current != null) {

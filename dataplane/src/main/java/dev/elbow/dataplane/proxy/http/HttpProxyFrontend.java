@@ -2,15 +2,12 @@ package dev.elbow.dataplane.proxy.http;
 
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.metrics.ListenerMetrics;
-import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ClientAddress;
 import dev.elbow.dataplane.proxy.DrainRequested;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.proxy.http2.Http1Streams;
 import dev.elbow.dataplane.routing.DirectAnswer;
 import dev.elbow.dataplane.routing.GroupRuntime;
-import dev.elbow.dataplane.routing.HeaderRewrite;
-import dev.elbow.dataplane.routing.InFlight;
 import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RouteTarget;
@@ -32,13 +29,14 @@ import org.slf4j.LoggerFactory;
  * Proxies the HTTP/1.x requests of one client connection, one exchange at a time, working on the
  * bytes as they arrive: heads are parsed in place ({@link Http1HeadParser}) and written anew
  * ({@link HeadWriter}); bodies go through untouched, as slices of the buffers read ({@link
- * BodyFramer} only finds where they end). Nothing is allocated per request beyond pooled buffers.
+ * BodyFramer} only finds where they end). Per request, little is allocated beyond pooled buffers.
  *
- * <p>For each request it picks a member and takes a keep-alive connection to it ({@link
- * BackendConnections}). Both channels have auto-read off: each side reads only while the other is
- * writable, and a pipelined request waits in the buffer until the response before it is done.
- * Anything malformed on either side ends the exchange with an error response or a close, and a
- * backend connection that saw trouble is never pooled.
+ * <p>This is the client's side: reading, heads, routing, keep-alive, and answers given without a
+ * member. For each request that goes to a member it picks one, and a {@link MemberExchange} takes a
+ * keep-alive connection to it and relays the response. Both channels have auto-read off: each side
+ * reads only while the other is writable, and a pipelined request waits in the buffer until the
+ * response before it is done. Anything malformed on either side ends the exchange with an error
+ * response or a close, and a backend connection that saw trouble is never pooled.
  */
 public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
@@ -50,10 +48,11 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   // Where the exchange is.
   private static final int WAIT_HEAD = 0;
-  private static final int CONNECTING = 1;
+  // A member exchange runs: connecting, or waiting for the response once the body is sent.
+  private static final int EXCHANGE = 1;
+  // A member exchange runs and the request body goes to it as it arrives.
   private static final int BODY = 2;
-  private static final int WAIT_RESPONSE = 3;
-  private static final int CLOSING = 4;
+  private static final int CLOSING = 3;
 
   /** Bytes of pipelined requests held while an exchange runs; past this, reading pauses. */
   private static final int MAX_PENDING_BYTES = 64 * 1024;
@@ -65,16 +64,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   private final boolean keepAliveAllowed;
   private final boolean secure;
   private MemberChoice choice;
-  // Least connections counts the exchange in progress against its member.
-  private final InFlight inFlight = new InFlight();
   private final ExchangeRecorder recorder;
   private boolean begun;
-  private int responseTimeoutSeconds;
-  private int tunnelIdleSeconds;
   private final Http1Head request = new Http1Head();
   private final Http1RequestView requestView = new Http1RequestView();
-  // The forwarding rule's changes to this exchange's response headers, or null.
-  private HeaderRewrite responseRewrite;
   private final BodyFramer requestBody = new BodyFramer();
   private ChannelHandlerContext ctx;
   private ResponseRelay relay;
@@ -88,17 +81,12 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   // The exchange in progress; touched only on this connection's event loop, which is also the
   // event loop of its backend connections.
   private int state = WAIT_HEAD;
-  private GroupRuntime group;
-  private Member member;
-  private Channel backend;
-  private ByteBuf forwardedHead;
+  // The member side of the exchange in progress, or null.
+  private MemberExchange exchange;
   private boolean headRequest;
   // The request asks for a WebSocket: Upgrade goes to the member, and its 101 makes a tunnel.
   private boolean webSocket;
   private boolean clientHttp10;
-  private boolean replayable;
-  private boolean requestDone;
-  private boolean responseStarted;
   private boolean clientKeepAlive;
   // The data plane is stopping: no exchange after the one in progress.
   private boolean draining;
@@ -106,13 +94,8 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   /** How long a draining data plane leaves an idle keep-alive connection for one more request. */
   static final long DRAIN_IDLE_GRACE_MILLIS = 1_000;
 
-  private boolean retried;
-  // This exchange holds one of its group's retries (GroupRuntime#tryRetry) until it ends.
-  private boolean retryTaken;
   // The client accepts text/html: error answers are pages, not plain text.
   private boolean browser;
-  private boolean waitingForBackendWritable;
-  private boolean waitingForClientWritable;
   // Body bytes after the head that the framer has already scanned (chunks checked up front).
   private int checkedBodyBytes;
 
@@ -258,9 +241,6 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     headRequest = request.methodIs(in, HEAD);
     webSocket = RequestTraits.asksForWebSocket(in, request);
     browser = RequestTraits.acceptsHtml(in, request);
-    requestDone = false;
-    responseStarted = false;
-    retried = false;
     if (request.chunked) {
       requestBody.chunked();
       // The chunks that came with the head are checked before anything goes to a member, so a
@@ -300,7 +280,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       answerDirectly(target.answer(), location);
       return;
     }
-    group = target.group();
+    GroupRuntime group = target.group();
     if (group.config().speaksHttp2()) {
       // The members speak HTTP/2: this connection's requests become HTTP/2 streams from here.
       state = CLOSING;
@@ -311,8 +291,6 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     recorder.route(target);
-    responseTimeoutSeconds = route.config().timeouts().responseSeconds();
-    tunnelIdleSeconds = route.config().timeouts().tcpIdleSeconds();
     Member chosen = choice.pick(group, in, request);
     if (chosen == null) {
       in.readerIndex(end);
@@ -320,7 +298,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       respond(503, "no member of group " + group.name() + " may take traffic");
       return;
     }
-    forwardedHead = ctx.alloc().buffer(end - in.readerIndex() + 256);
+    ByteBuf forwardedHead = ctx.alloc().buffer(end - in.readerIndex() + 256);
     HeadWriter.request(
         forwardedHead,
         in,
@@ -331,79 +309,29 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
         secure,
         webSocket,
         target.requestHeaders());
-    responseRewrite = target.responseHeaders();
-    // Only a request without a body can be sent again after a failure, and only an idempotent one.
-    replayable = !request.hasBody() && RequestTraits.mayBeSentTwice(in, request);
+    boolean replayable = !request.hasBody() && RequestTraits.mayBeSentTwice(in, request);
     in.readerIndex(end);
-    state = CONNECTING;
-    inFlight.start(chosen);
-    sendTo(chosen, false);
+    state = EXCHANGE;
+    exchange =
+        new MemberExchange(
+            this,
+            group,
+            target.responseHeaders(),
+            route.config().timeouts().responseSeconds(),
+            route.config().timeouts().tcpIdleSeconds(),
+            forwardedHead,
+            replayable);
+    exchange.sendTo(chosen, false);
   }
 
-  /**
-   * Sends the request head to the member over a pooled or new connection.
-   *
-   * @param fresh true to skip the pool (the retry after a pooled connection failed)
-   */
-  private void sendTo(Member chosen, boolean fresh) {
-    member = chosen;
-    BackendConnections.acquire(
-        proxy,
-        ctx.channel().eventLoop(),
-        group,
-        chosen,
-        fresh,
-        recorder.listener(),
-        new BackendConnector.Callback() {
-          @Override
-          public void connected(Channel channel, Member connectedTo) {
-            member = connectedTo;
-            if (!ctx.channel().isActive()) {
-              BackendConnections.release(connectedTo, channel, false);
-              return; // the client left, and channelInactive ended the count
-            }
-            inFlight.start(connectedTo); // a retry may have changed the member
-            recorder.member(connectedTo);
-            startExchange(channel);
-          }
-
-          @Override
-          public void failed(Member lastTried, Throwable cause) {
-            recorder.member(lastTried);
-            recorder.noteError(ErrorKind.ofConnectFailure(cause)); // the connector counted it
-            respond(
-                502,
-                "group "
-                    + group.name()
-                    + ": no member accepted a connection, the last ("
-                    + lastTried
-                    + "): "
-                    + cause);
-          }
-        });
-  }
-
-  private void startExchange(Channel channel) {
-    backend = channel;
-    channel
-        .pipeline()
-        .get(HttpBackendHandler.class)
-        .attach(this, headRequest, webSocket, responseTimeoutSeconds);
-    channel.read(); // the response may start before the request body ends
-    // Keep the head while the request may have to go again; a body is never sent twice.
-    channel.write(
-        replayable ? forwardedHead.retainedDuplicate() : forwardedHead, channel.voidPromise());
-    if (!replayable) {
-      forwardedHead = null;
-    }
+  /** The member connection is open and has the head: the body follows, as far as it has come. */
+  void memberReady() {
     if (checkedBodyBytes > 0) {
-      channel.write(in.readRetainedSlice(checkedBodyBytes), channel.voidPromise());
-      recorder.requestBytes(checkedBodyBytes);
+      exchange.body(in.readRetainedSlice(checkedBodyBytes));
       checkedBodyBytes = 0;
     }
     if (requestBody.done()) {
       requestSent();
-      channel.flush();
     } else {
       state = BODY;
       headDeadline.bodyStarted();
@@ -411,149 +339,48 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /**
-   * The whole request is on its way to the member: the response timeout starts now, not while the
-   * client uploads (a long upload that keeps moving is not the member's delay), and the client's
-   * body-idle clock stops.
-   */
+  /** The whole request is on its way to the member; the client's body-idle clock stops. */
   private void requestSent() {
-    requestDone = true;
-    state = WAIT_RESPONSE;
+    state = EXCHANGE;
     headDeadline.bodyDone();
-    backend.pipeline().get(HttpBackendHandler.class).requestSent();
+    exchange.requestSent();
   }
 
+  /** Passes the body the client sent so far to the member, its framing checked as it goes. */
   private void forwardBody() {
     while (in != null && in.isReadable()) {
       int n = requestBody.scan(in);
       if (n < 0) {
-        // A broken body must not reach the member as if it had ended well.
-        abandonBackend();
-        clientKeepAlive = false;
-        recorder.error(ErrorKind.BAD_REQUEST);
-        if (responseStarted) {
-          ctx.close();
-        } else {
-          respond(400, "malformed request body");
-        }
+        exchange.bodyBroken();
         return;
       }
-      backend.write(in.readRetainedSlice(n), backend.voidPromise());
-      recorder.requestBytes(n);
+      exchange.body(in.readRetainedSlice(n));
       if (requestBody.done()) {
         requestSent();
-        backend.flush();
         return;
       }
     }
     in = Cumulation.releaseIfEmpty(in);
-    backend.flush();
-    if (backend.isWritable()) {
-      ctx.read();
-    } else {
-      // The member is not taking the body: its delay, not the client's. The client's idle clock
-      // stops and the member's starts until it takes more.
-      waitingForBackendWritable = true;
-      headDeadline.bodyPaused();
-      backend.pipeline().get(HttpBackendHandler.class).stalledOnMember(true);
-    }
-  }
-
-  void onBackendWritable() {
-    if (waitingForBackendWritable) {
-      waitingForBackendWritable = false;
-      headDeadline.bodyStarted();
-      backend.pipeline().get(HttpBackendHandler.class).stalledOnMember(false);
+    if (exchange.bodyFlushed()) {
       ctx.read();
     }
   }
 
-  /** A 1xx response: passed on to HTTP/1.1 clients; the real response follows. */
-  void onInterimResponse(ByteBuf bytes, Http1Head head) {
-    relay.interim(bytes, head);
+  /** The member is not taking the body: its delay, not the client's. */
+  void bodyPaused() {
+    headDeadline.bodyPaused();
   }
 
-  void onResponseHead(ByteBuf bytes, Http1Head head, boolean untilClose) {
-    responseStarted = true;
-    forwardedHead = Cumulation.release(forwardedHead); // no retry once a response has begun
-    if (untilClose && clientHttp10) {
-      clientKeepAlive = false; // the body ends where this connection does
-    }
-    group.answered(member, head.status);
-    relay.head(
-        bytes,
-        head,
-        clientKeepAlive,
-        clientHttp10,
-        untilClose && !clientHttp10,
-        choice.stickyCookieFor(member, bytes, head),
-        responseRewrite);
-  }
-
-  /**
-   * The member accepted the WebSocket upgrade: the 101 goes to the client, and from here both
-   * connections carry the WebSocket's bytes as they are ({@link WebSocketTunnel}). The exchange's
-   * record ends with the 101; the member still counts the connection (least connections) until the
-   * tunnel closes.
-   *
-   * @param bytes what the member sent: the 101 head, then perhaps the first frames
-   */
-  void onSwitchingProtocols(Channel member, ByteBuf bytes, Http1Head head) {
-    responseStarted = true;
-    group.answered(this.member, head.status);
-    relay.switchingProtocols(
-        bytes, head, choice.stickyCookieFor(this.member, bytes, head), responseRewrite);
-    bytes.readerIndex(head.end);
-    ByteBuf fromMember = Cumulation.releaseIfEmpty(bytes);
-    ByteBuf fromClient = Cumulation.releaseIfEmpty(in);
-    in = null;
-    backend = null;
-    state = CLOSING;
-    headDeadline.stop();
-    releaseRetry();
-    recorder.end();
-    forwardedHead = Cumulation.release(forwardedHead);
-    InFlight counted = inFlight;
-    ctx.channel().closeFuture().addListener(f -> counted.finish());
-    WebSocketTunnel.join(ctx, member, tunnelIdleSeconds, fromClient, fromMember);
-  }
-
-  void onResponseBody(ByteBuf slice) {
-    relay.body(slice);
-  }
-
-  void onResponseComplete(boolean backendReusable) {
-    relay.end();
-    if (!requestDone) {
-      // The member answered before the request body ended (a 413, say). The rest of the body is
-      // still on both connections, so neither can carry another request.
-      backendReusable = false;
-      clientKeepAlive = false;
-      requestDone = true;
-    }
-    Channel used = backend;
-    backend = null;
-    BackendConnections.release(member, used, backendReusable);
-    endExchange();
-  }
-
-  void onBackendReadComplete() {
-    ctx.flush();
-    if (backend == null) {
-      return;
-    }
-    if (ctx.channel().isWritable()) {
-      backend.read();
-    } else {
-      waitingForClientWritable = true;
-    }
+  /** The member takes the body again: the client's idle clock runs, and it is read again. */
+  void bodyResumed() {
+    headDeadline.bodyStarted();
+    ctx.read();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (waitingForClientWritable && ctx.channel().isWritable() && backend != null) {
-      waitingForClientWritable = false;
-      backend.read();
+    if (exchange != null && ctx.channel().isWritable()) {
+      exchange.onClientWritable();
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -587,13 +414,12 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   }
 
   /** The exchange is over: go on with the next request, or close. */
-  private void endExchange() {
-    inFlight.finish();
-    releaseRetry();
+  void endExchange() {
+    if (exchange != null) {
+      exchange.finish();
+      exchange = null;
+    }
     recorder.end();
-    waitingForBackendWritable = false;
-    waitingForClientWritable = false;
-    forwardedHead = Cumulation.release(forwardedHead);
     if (clientKeepAlive) {
       state = WAIT_HEAD;
       headDeadline.waitForNextHead();
@@ -606,103 +432,10 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Drops the backend connection of this exchange; it is never reused. */
-  private void abandonBackend() {
-    if (backend != null) {
-      BackendConnections.release(member, backend, false);
-      backend = null;
-    }
-  }
-
-  /**
-   * The backend connection closed, failed or sent something that is not HTTP. If the member sent
-   * nothing yet, a body-less idempotent request is tried once more, on a fresh connection to
-   * another member (or the same one if it is the only one), within the group's retry budget; else
-   * the client gets a 502, or a close when part of a response already went out.
-   *
-   * @param answered the member sent bytes for this exchange (a malformed answer is not retried: the
-   *     next member would most likely answer the same request the same way)
-   */
-  void onBackendFailed(Channel channel, String why, boolean answered) {
-    if (channel != backend) {
-      return;
-    }
-    if (answered || !channel.pipeline().get(HttpBackendHandler.class).reused()) {
-      // Passive health. A pooled connection that fails before a byte says little: the member
-      // may just have closed it as idle while it was reused.
-      group.failed(member, why);
-    }
-    abandonBackend();
-    recorder.error(ErrorKind.BACKEND_RESET);
-    if (responseStarted) {
-      errors.warn("{}: member {} failed mid-response: {}", group.name(), member, why);
-      ctx.close();
-      return;
-    }
-    if (!answered && retryElsewhere()) {
-      return;
-    }
-    respond(502, "group " + group.name() + " member " + member + " " + why);
-  }
-
-  /**
-   * Sends the request once more, over a new connection to another member (or the same one if it is
-   * the only one), if it is safe to: idempotent, without a body, not retried yet, nothing answered,
-   * and the group's retry budget allows one more.
-   */
-  private boolean retryElsewhere() {
-    if (retried || !replayable || forwardedHead == null || !group.tryRetry()) {
-      return false;
-    }
-    retried = true;
-    retryTaken = true;
-    Member other = group.pickOtherThan(member);
-    state = CONNECTING;
-    sendTo(other != null ? other : member, true);
-    return true;
-  }
-
-  /** The member sent nothing for the response timeout during an exchange. */
-  void onBackendTimeout(Channel channel) {
-    if (channel != backend) {
-      return;
-    }
-    abandonBackend();
-    recorder.error(ErrorKind.RESPONSE_TIMEOUT);
-    String why = "no response within " + responseTimeoutSeconds + "s";
-    group.failed(member, why); // passive health: counts, and one alone never ejects
-    if (responseStarted) {
-      errors.warn("{}: member {} stalled mid-response: {}", group.name(), member, why);
-      ctx.close();
-      return;
-    }
-    // Not retried: the member has the whole request and may still be working on it; a slow
-    // answer is most often the request's own cost, and sending it again doubles that.
-    respond(504, "group " + group.name() + " member " + member + ": " + why);
-  }
-
-  /**
-   * The client sent no body bytes for the request timeout while the member waited for them: 408,
-   * and the member's connection is dropped without counting against it (the client's doing).
-   */
+  /** The client sent no body bytes for the request timeout while the member waited for them. */
   private void onRequestBodyTimeout() {
-    if (state != BODY || waitingForBackendWritable) {
-      return;
-    }
-    abandonBackend();
-    clientKeepAlive = false;
-    recorder.error(ErrorKind.REQUEST_TIMEOUT);
-    if (responseStarted) {
-      ctx.close();
-      return;
-    }
-    respond(408, "the request body stopped arriving");
-  }
-
-  private void releaseRetry() {
-    if (retryTaken) {
-      retryTaken = false;
-      group.retryDone();
+    if (state == BODY) {
+      exchange.onRequestBodyTimeout();
     }
   }
 
@@ -722,7 +455,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
    *
    * @param detail what happened, for the log under the answer's request ID; never sent
    */
-  private void respond(int status, String detail) {
+  void respond(int status, String detail) {
     answeringWithoutMember();
     String id = ErrorResponses.newRequestId();
     if (status >= 500) {
@@ -748,7 +481,6 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     if (!requestBody.done()) {
       clientKeepAlive = false; // an unread body would be taken for the next request
     }
-    requestDone = true;
     if (checkedBodyBytes > 0) {
       in.skipBytes(checkedBodyBytes); // a whole body that goes nowhere is not the next request
       checkedBodyBytes = 0;
@@ -760,16 +492,71 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
     endExchange();
   }
 
+  /**
+   * The member accepted the WebSocket upgrade: from here both connections carry the WebSocket's
+   * bytes as they are ({@link WebSocketTunnel}), whatever each side sent early included.
+   */
+  void becomeTunnel(Channel member, ByteBuf fromMember, int idleSeconds) {
+    ByteBuf fromClient = Cumulation.releaseIfEmpty(in);
+    in = null;
+    exchange = null;
+    state = CLOSING;
+    headDeadline.stop();
+    recorder.end();
+    WebSocketTunnel.join(ctx, member, idleSeconds, fromClient, fromMember);
+  }
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  ProxyContext proxy() {
+    return proxy;
+  }
+
+  ExchangeRecorder recorder() {
+    return recorder;
+  }
+
+  ResponseRelay relay() {
+    return relay;
+  }
+
+  MemberChoice choice() {
+    return choice;
+  }
+
+  boolean headRequest() {
+    return headRequest;
+  }
+
+  boolean webSocket() {
+    return webSocket;
+  }
+
+  boolean http10() {
+    return clientHttp10;
+  }
+
+  boolean keepAlive() {
+    return clientKeepAlive;
+  }
+
+  /** The connection closes after this exchange. */
+  void stopKeepAlive() {
+    clientKeepAlive = false;
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     // The client left; a backend connection mid-exchange is in an unknown state.
     headDeadline.stop();
-    inFlight.finish();
-    releaseRetry();
+    if (exchange != null) {
+      exchange.finish();
+      exchange = null;
+    }
     recorder.end(); // an exchange cut short, if any: logged without a status
-    abandonBackend();
     in = Cumulation.release(in);
-    forwardedHead = Cumulation.release(forwardedHead);
     ctx.fireChannelInactive();
   }
 

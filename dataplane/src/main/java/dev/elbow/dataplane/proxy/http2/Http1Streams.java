@@ -266,10 +266,22 @@ public final class Http1Streams extends ChannelInboundHandlerAdapter implements 
       copy(((Http2HeadersFrame) frame).headers(), last.trailingHeaders());
       out = last;
     } else {
-      responseStarted = true;
       Http2HeadersFrame head = (Http2HeadersFrame) frame;
       HttpResponseStatus status = HttpResponseStatus.valueOf(StreamHeaders.status(head.headers()));
       HttpHeaders headers = copy(head.headers(), RESPONSE_HEADERS.newHeaders());
+      if (status.codeClass() == HttpStatusClass.INFORMATIONAL) {
+        // 100 Continue and the like: a head alone, neither framed nor the response's start.
+        ctx.write(
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                status,
+                Unpooled.EMPTY_BUFFER,
+                headers,
+                RESPONSE_HEADERS.newEmptyHeaders()),
+            ctx.voidPromise());
+        return;
+      }
+      responseStarted = true;
       HttpResponse response =
           head.isEndStream()
               ? new DefaultFullHttpResponse(

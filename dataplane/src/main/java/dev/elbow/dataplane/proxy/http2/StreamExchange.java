@@ -223,14 +223,7 @@ final class StreamExchange implements ClientStreamHandler {
             }
             record.member(lastTried);
             record.noteError(ErrorKind.ofConnectFailure(cause)); // the connector counted it
-            answer(
-                502,
-                "group "
-                    + group.name()
-                    + ": no member accepted a connection, the last ("
-                    + lastTried
-                    + "): "
-                    + cause);
+            answer(502, BackendConnector.noMemberAccepted(group, lastTried, cause));
           }
         });
   }
@@ -320,7 +313,13 @@ final class StreamExchange implements ClientStreamHandler {
         memberFailed(from, "sent a response without a valid :status", true);
       } else if (status >= 200) {
         responseHead(frame.headers(), status, frame.isEndStream());
-      } // else 100 Continue and the like: the answer follows
+      } else if (status != 101) {
+        // 100 Continue (a client waiting to send its body), 103 Early Hints: passed on at once;
+        // the answer follows. (HTTP/2 has no 101, RFC 9113 8.6.)
+        responseIdle.activity();
+        clientEnd.send(new DefaultHttp2HeadersFrame(frame.headers(), false));
+        clientEnd.flush();
+      }
     } else if (msg instanceof Http2DataFrame frame) {
       if (!responseStarted) {
         frame.release();

@@ -151,6 +151,9 @@ class Http1MemberCodecTest {
     answer("0\r\nGrpc-Status: 0\r\nContent-Length: 7\r\nBad Name: x\r\n\r\n");
     List<Object> rest = frames();
 
+    Http2HeadersFrame interim = (Http2HeadersFrame) first.remove(0);
+    assertThat(interim.headers().status().toString()).as("passed on before").isEqualTo("100");
+    assertThat(interim.isEndStream()).isFalse();
     Http2Headers head = ((Http2HeadersFrame) first.get(0)).headers();
     assertThat(head.status().toString()).isEqualTo("200");
     assertThat(head.get("content-type").toString()).isEqualTo("text/plain");
