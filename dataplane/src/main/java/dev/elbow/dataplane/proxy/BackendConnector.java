@@ -11,7 +11,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.TimeUnit;
@@ -108,14 +109,31 @@ public final class BackendConnector {
 
   /** The channel's handler behind a {@link ByteCounter} that counts the member's bytes. */
   public static ChannelHandler countingBytes(Member member, ChannelHandler handler) {
-    return new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        MemberTraffic traffic = member.traffic();
-        ch.pipeline()
-            .addLast(new ByteCounter(traffic.bytesReceived(), traffic.bytesSent()), handler);
-      }
-    };
+    return new CountingBytes(member.traffic(), handler);
+  }
+
+  /**
+   * Puts the counter and the handler in place once the channel is registered, and leaves. What
+   * Netty's ChannelInitializer does, without the concurrent map each of those carries: one is made
+   * per member connection, so per proxied TCP connection.
+   */
+  private static final class CountingBytes extends ChannelHandlerAdapter {
+    private final MemberTraffic traffic;
+    private final ChannelHandler handler;
+
+    CountingBytes(MemberTraffic traffic, ChannelHandler handler) {
+      this.traffic = traffic;
+      this.handler = handler;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ctx.pipeline().addAfter(ctx.name(), null, handler);
+      ctx.pipeline()
+          .addAfter(
+              ctx.name(), null, new ByteCounter(traffic.bytesReceived(), traffic.bytesSent()));
+      ctx.pipeline().remove(this);
+    }
   }
 
   /** What a client's error log says when no member of {@code group} took the connection. */

@@ -10,9 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SniHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sets up each connection accepted on a listener port according to the listener's protocol in the
@@ -81,11 +79,8 @@ public final class ListenerChannelInitializer extends ChannelInitializer<Channel
       case TCP -> {
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         BulkTransfer.configure(ch.config());
-        ch.pipeline()
-            .addLast(
-                new IdleStateHandler(
-                    0, 0, route.config().timeouts().tcpIdleSeconds(), TimeUnit.SECONDS),
-                new TcpProxyFrontend(proxy, port, metrics, bytes));
+        // The idle timeout is the relay's own (TcpProxyFrontend), not an IdleStateHandler.
+        ch.pipeline().addLast(new TcpProxyFrontend(proxy, port, metrics, bytes));
       }
       case HTTP ->
           // HTTP/1.1, or h2c when the client starts with the HTTP/2 preface.

@@ -97,11 +97,17 @@ class TcpProxyTest {
                     List.of(member(a.port(), 1))))));
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(20_000);
-      socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
       BufferedReader in =
           new BufferedReader(
               new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-      assertThat(in.readLine()).isEqualTo("a: hello");
+      // Bytes either way push the timeout back: 15 s of traffic every 5 s outlives 10 s of idle.
+      for (int i = 0; i < 4; i++) {
+        if (i > 0) {
+          Thread.sleep(5_000);
+        }
+        socket.getOutputStream().write(("hello " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(in.readLine()).as("still open after %d s", 5 * i).isEqualTo("a: hello " + i);
+      }
       long idleSince = System.nanoTime();
       assertThat(in.read()).as("closed by the proxy, not timed out by the test").isEqualTo(-1);
       assertThat(Duration.ofNanos(System.nanoTime() - idleSince))

@@ -1,11 +1,10 @@
 package dev.elbow.dataplane.proxy.http;
 
+import dev.elbow.dataplane.proxy.Deadline;
 import dev.elbow.dataplane.proxy.tcp.Relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A client connection and a member connection joined after a WebSocket upgrade (RFC 6455): the HTTP
@@ -31,11 +30,10 @@ final class WebSocketTunnel {
       ByteBuf fromClient,
       ByteBuf fromMember) {
     Channel clientChannel = client.channel();
-    client
-        .pipeline()
-        .addLast(
-            new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS), new Relay(member, null));
-    member.pipeline().addLast(new Relay(clientChannel, null));
+    Deadline idle = new Deadline(clientChannel.eventLoop(), clientChannel::close);
+    idle.start(idleSeconds);
+    client.pipeline().addLast(new Relay(member, null, idle));
+    member.pipeline().addLast(new Relay(clientChannel, null, idle));
     client.pipeline().remove(client.handler());
     if (fromMember != null) {
       clientChannel.write(fromMember, clientChannel.voidPromise());

@@ -1,6 +1,7 @@
 package dev.elbow.dataplane.proxy.http2;
 
 import dev.elbow.dataplane.metrics.ListenerMetrics;
+import dev.elbow.dataplane.proxy.Deadline;
 import dev.elbow.dataplane.proxy.DrainRequested;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.RouteTarget;

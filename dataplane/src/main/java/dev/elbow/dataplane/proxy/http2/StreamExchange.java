@@ -3,6 +3,7 @@ package dev.elbow.dataplane.proxy.http2;
 import dev.elbow.dataplane.metrics.ErrorKind;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ClientAddress;
+import dev.elbow.dataplane.proxy.Deadline;
 import dev.elbow.dataplane.routing.DirectAnswer;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.HeaderRewrite;

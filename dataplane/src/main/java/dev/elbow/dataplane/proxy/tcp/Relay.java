@@ -1,6 +1,7 @@
 package dev.elbow.dataplane.proxy.tcp;
 
 import dev.elbow.dataplane.proxy.Channels;
+import dev.elbow.dataplane.proxy.Deadline;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -8,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Copies bytes from its channel to a peer channel, one half of a TCP proxy connection.
@@ -23,17 +23,22 @@ public final class Relay extends ChannelInboundHandlerAdapter {
 
   private final Channel peer;
   private final Runnable onFailure;
+  private final Deadline idle;
 
   /**
    * @param onFailure told when this side's channel fails (a member's reset, on the backend side)
+   * @param idle the connection's idle timeout, shared by both relays: bytes either way push it back
+   *     (Netty's IdleStateHandler would cost a promise and a listener per write)
    */
-  public Relay(Channel peer, Runnable onFailure) {
+  public Relay(Channel peer, Runnable onFailure, Deadline idle) {
     this.peer = peer;
     this.onFailure = onFailure;
+    this.idle = idle;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    idle.activity();
     // Failures surface as exceptionCaught on the peer, which closes both sides.
     peer.write(msg, peer.voidPromise());
   }
@@ -70,8 +75,6 @@ public final class Relay extends ChannelInboundHandlerAdapter {
                     f -> duplexPeer.shutdownOutput().addListener(s -> closeIfDone(peer)));
       }
       closeIfDone(ctx.channel());
-    } else if (evt instanceof IdleStateEvent) {
-      ctx.close();
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -89,6 +92,7 @@ public final class Relay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    idle.stop();
     Channels.closeOnFlush(peer);
   }
 

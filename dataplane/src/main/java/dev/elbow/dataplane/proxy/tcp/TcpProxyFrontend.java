@@ -6,6 +6,7 @@ import dev.elbow.dataplane.metrics.ListenerMetrics;
 import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ByteCounter;
 import dev.elbow.dataplane.proxy.ClientAddress;
+import dev.elbow.dataplane.proxy.Deadline;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.proxy.ProxyHeaders;
 import dev.elbow.dataplane.routing.InFlight;
@@ -16,7 +17,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -45,6 +45,7 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
   private long start;
   private Member member;
   private ErrorKind error;
+  private Deadline idle;
 
   /**
    * @param metrics the listener's counters
@@ -77,6 +78,8 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
       return;
     }
     this.member = member;
+    idle = new Deadline(inbound.eventLoop(), inbound::close);
+    idle.start(route.config().timeouts().tcpIdleSeconds());
     // Open for least connections until the client side closes (the relay closes both sides).
     inFlight.start(member);
     inbound.closeFuture().addListener(f -> inFlight.finish());
@@ -86,7 +89,7 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
             inbound.eventLoop(),
             route.group(),
             member,
-            () -> new Relay(inbound, this::backendFailed),
+            () -> new Relay(inbound, this::backendFailed, idle),
             true,
             metrics,
             new BackendConnector.Callback() {
@@ -111,7 +114,8 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
                           ClientAddress.destination(inbound)),
                       backend.voidPromise());
                 }
-                ctx.pipeline().replace(TcpProxyFrontend.this, "relay", new Relay(backend, null));
+                ctx.pipeline()
+                    .replace(TcpProxyFrontend.this, "relay", new Relay(backend, null, idle));
                 handOver(inbound);
                 backend.read();
               }
@@ -174,8 +178,6 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
       clientFinished = true;
-    } else if (evt instanceof IdleStateEvent) {
-      ctx.close();
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -183,6 +185,9 @@ public final class TcpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (idle != null) {
+      idle.stop(); // closed before a member took it
+    }
     early.forEach(ReferenceCountUtil::release);
     early.clear();
     ctx.fireChannelInactive();

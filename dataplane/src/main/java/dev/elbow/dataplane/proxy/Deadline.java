@@ -1,4 +1,4 @@
-package dev.elbow.dataplane.proxy.http2;
+package dev.elbow.dataplane.proxy;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * time, and the one scheduled check, when it fires early, schedules itself for what is left (the
  * way Netty's IdleStateHandler works). Touched only on its event loop.
  */
-final class Deadline {
+public final class Deadline {
 
   private final EventExecutor loop;
   private final Runnable expired;
@@ -20,13 +20,13 @@ final class Deadline {
   /**
    * @param expired run on the loop once the time passes with no activity
    */
-  Deadline(EventExecutor loop, Runnable expired) {
+  public Deadline(EventExecutor loop, Runnable expired) {
     this.loop = loop;
     this.expired = expired;
   }
 
   /** Starts (or restarts) the clock: {@code expired} runs after this long without activity. */
-  void start(int seconds) {
+  public void start(int seconds) {
     stop();
     timeoutNanos = TimeUnit.SECONDS.toNanos(seconds);
     lastActivity = System.nanoTime();
@@ -34,18 +34,18 @@ final class Deadline {
   }
 
   /** Something happened: the clock starts over. Cheap; meant to be called per read. */
-  void activity() {
+  public void activity() {
     lastActivity = System.nanoTime();
   }
 
-  void stop() {
+  public void stop() {
     if (check != null) {
       check.cancel(false);
       check = null;
     }
   }
 
-  boolean running() {
+  public boolean running() {
     return check != null;
   }
 
