@@ -415,10 +415,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
 
   /** The exchange is over: go on with the next request, or close. */
   void endExchange() {
-    if (exchange != null) {
-      exchange.finish();
-      exchange = null;
-    }
+    dropExchange();
     recorder.end();
     if (clientKeepAlive) {
       state = WAIT_HEAD;
@@ -429,6 +426,14 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
       state = CLOSING;
       in = Cumulation.release(in);
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Ends the member side of the exchange, if one runs: nothing of it is kept. */
+  private void dropExchange() {
+    if (exchange != null) {
+      exchange.finish();
+      exchange = null;
     }
   }
 
@@ -551,10 +556,7 @@ public final class HttpProxyFrontend extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     // The client left; a backend connection mid-exchange is in an unknown state.
     headDeadline.stop();
-    if (exchange != null) {
-      exchange.finish();
-      exchange = null;
-    }
+    dropExchange();
     recorder.end(); // an exchange cut short, if any: logged without a status
     in = Cumulation.release(in);
     ctx.fireChannelInactive();

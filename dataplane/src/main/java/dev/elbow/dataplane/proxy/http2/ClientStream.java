@@ -4,9 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamFrame;
@@ -78,14 +78,31 @@ final class ClientStream implements ClientEnd {
 
   @Override
   public void read() {
-    if (unconsumed > 0 && state != null && state.state() != Http2Stream.State.CLOSED) {
+    if (unconsumed > 0) {
       int bytes = unconsumed;
       unconsumed = 0;
-      // The codec sends WINDOW_UPDATE once half the window is consumed, not for every frame; the
-      // flush is consolidated with the read batch's (FlushConsolidationHandler).
-      connection.write(new DefaultHttp2WindowUpdateFrame(bytes).stream(stream), quiet);
-      connection.flush();
+      try {
+        if (giveBack(codecConnection, state, bytes)) {
+          connection.flush(); // consolidated with the read batch's (FlushConsolidationHandler)
+        }
+      } catch (Http2Exception e) {
+        reset(e.error()); // more given back than was read: a bug, and this stream's alone
+      }
     }
+  }
+
+  /**
+   * Gives {@code bytes} the client sent on {@code stream} back to its windows (the stream's and the
+   * connection's); true when that wrote a WINDOW_UPDATE, which the flow controller does once half a
+   * window is consumed, not for every frame. Straight to the controller: a frame object and a flush
+   * per DATA frame of an upload would be work on its hot path for nothing.
+   */
+  static boolean giveBack(Http2Connection connection, Http2Stream stream, int bytes)
+      throws Http2Exception {
+    if (stream == null || stream.state() == Http2Stream.State.CLOSED) {
+      return false; // the controller gave a closed stream's bytes back as it closed
+    }
+    return connection.local().flowController().consumeBytes(stream, bytes);
   }
 
   @Override

@@ -5,10 +5,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
@@ -103,8 +103,12 @@ final class Http2Streams extends ChannelInboundHandlerAdapter {
       // A stream refused above: its window is given back, as the codec does for closed streams.
       int bytes = frame.initialFlowControlledBytes();
       frame.release();
-      if (bytes > 0) {
-        ctx.write(new DefaultHttp2WindowUpdateFrame(bytes).stream(frame.stream()), quiet);
+      try {
+        if (bytes > 0 && ClientStream.giveBack(codec, codec.stream(frame.stream().id()), bytes)) {
+          ctx.flush();
+        }
+      } catch (Http2Exception e) {
+        refuse(frame.stream());
       }
       return;
     }
