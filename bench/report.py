@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns a bench/run.sh results directory into docs/benchmarks.md and docs/benchmarks.svg.
 
-usage: report.py RESULTS_DIR DOCS_DIR "COMMAND LINE"
+usage: report.py RESULTS_DIR DOCS_DIR "COMMAND LINE" [WARM_SECONDS JVM_WARM_SECONDS]
 
 Every figure is the median of the rounds, with the min-max spread beside it; ratios compare
 medians of the same run. Nothing here is hand-edited: rerun bench/run.sh to refresh it.
@@ -17,6 +17,7 @@ import subprocess
 import sys
 
 RESULTS, DOCS, COMMAND = sys.argv[1], sys.argv[2], sys.argv[3]
+WARM, WARM_JVM = (sys.argv[4], sys.argv[5]) if len(sys.argv) > 5 else ("?", "?")
 os.makedirs(DOCS, exist_ok=True)
 
 # kind, title, unit, the peer each row is compared with, whether latency percentiles exist
@@ -111,6 +112,9 @@ lines += [
     " worker unless the target says 2), plus `bench/conf/haproxy-tcp-http.cfg`; Elbow runs the data"
     " plane with one event loop (`elbow-1t`) and the JVM options in `bench/run.sh`, and adds"
     " X-Forwarded-For/-Proto/-Port headers the peers do not.",
+    f"- warm-up: before the rounds, each target gets {WARM} s of each kind of traffic, and"
+    f" the JVM data plane {WARM_JVM} s (its JIT compiles each path meanwhile); the rounds"
+    " measure the steady state.",
     "- cpu: CPU cores the proxy process used during the measurement (from /proc); for `direct`,"
     " the backend's. per core = throughput / cpu.",
     "",

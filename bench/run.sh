@@ -6,6 +6,9 @@
 # Usage: bench/run.sh [options]
 #   -r N     rounds (default 3)               -d SECS  wrk duration per measurement (default 10)
 #   -W SECS  warm-up per target (default 5)   -i SECS  iperf3 duration (default 5)
+#   -w SECS  warm-up of the JVM data plane per kind of traffic (default 20): its JIT compiles
+#            each path (HTTP/2, gRPC, ...) over its first seconds of it; the rounds measure the
+#            steady state, as the peers, which need no warm-up, are measured
 #   -2       also the two-thread variants (haproxy-2t, nginx-2w, elbow-2t)
 #   -J       skip the JMH microbenchmarks     -C       skip the control-plane figures
 #   -A       skip the JFR allocation profile of the data plane
@@ -36,10 +39,10 @@ for f in nginx-backend1.conf nginx-backend2.conf nginx-proxy-1w.conf nginx-proxy
   haproxy-tcp-http.cfg haproxy-grpc-1t.cfg nginx-udp.conf haproxy-ws-1t.cfg nginx-ws-1w.conf; do
   [ -f "$CONF/$f" ] || { echo "bench/run.sh: missing bench/conf/$f (a peer configuration)" >&2; exit 1; }
 done
-ROUNDS=3; DUR=10; WARM=5; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; ALLOC=1; PROTO=1; OUT=""
-while getopts "r:d:W:i:2JCARPo:h" opt; do
+ROUNDS=3; DUR=10; WARM=5; WARM_JVM=20; IPERF_T=5; TWO=0; JMH=1; CONTROL=1; ROUNDS_ON=1; ALLOC=1; PROTO=1; OUT=""
+while getopts "r:d:W:w:i:2JCARPo:h" opt; do
   case $opt in
-    r) ROUNDS=$OPTARG;; d) DUR=$OPTARG;; W) WARM=$OPTARG;; i) IPERF_T=$OPTARG;; 2) TWO=1;;
+    r) ROUNDS=$OPTARG;; d) DUR=$OPTARG;; W) WARM=$OPTARG;; w) WARM_JVM=$OPTARG;; i) IPERF_T=$OPTARG;; 2) TWO=1;;
     J) JMH=0;; C) CONTROL=0;; A) ALLOC=0;; R) ROUNDS_ON=0;; P) PROTO=0;; o) OUT=$OPTARG;;
     *) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2;;
   esac
@@ -187,13 +190,17 @@ if [ $ROUNDS_ON = 1 ]; then
   done
 
   echo -e "kind\ttarget\tround\tvalue\tp50_ms\tp99_ms\tp999_ms\terrors\tcpu_cores" > "$RAW"
+  # Seconds of each kind of traffic a target gets before the rounds: the JVM data plane more, for
+  # its JIT (in runs with 5 s, Elbow's first round of HTTP/2, gRPC and large streams was its
+  # lowest in every run: still compiling).
+  warm_of() { if [[ $1 == elbow* ]]; then echo "$WARM_JVM"; else echo "$WARM"; fi; }
   # kind target port round [extra wrk args...]
   run_wrk() {
     local kind=$1 t=$2 port=$3 r=$4; shift 4
     local conns=64 d=$DUR pids c0 c1 o rps p50 p99 p999 err cores scheme=http
     [[ "$kind" == https* ]] && scheme=https
     [ "$kind" = http256 ] && conns=256
-    [ "$r" = 0 ] && d=$WARM
+    [ "$r" = 0 ] && d=$(warm_of "$t")
     pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
     o=$(taskset -c 0 wrk -t1 -c"$conns" -d"${d}s" -s "$ROOT/bench/latency.lua" "$@" "$scheme://127.0.0.1:$port/" 2>&1)
     c1=$(cpu_ticks $pids)
@@ -215,7 +222,7 @@ if [ $ROUNDS_ON = 1 ]; then
   }
   run_h2() { # target port round
     local t=$1 port=$2 r=$3 d=$DUR pids c0 c1 o rps cores
-    [ "$r" = 0 ] && d=$WARM
+    [ "$r" = 0 ] && d=$(warm_of "$t")
     pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
     o=$(taskset -c 0 h2load -c 16 -m 8 -D "$d" "https://127.0.0.1:$port/" 2>&1)
     c1=$(cpu_ticks $pids)
@@ -244,9 +251,15 @@ if [ $ROUNDS_ON = 1 ]; then
     before=${H2BIG_BASE[$t]}
     for p in $pids; do echo 5 > "/proc/$p/clear_refs" 2>/dev/null; done
     c0=$(cpu_ticks $pids)
+    if [ "$r" = 0 ]; then # warm-up: passes for the target's warm-up time, at least one
+      local until=$((SECONDS + $(warm_of "$t")))
+      while :; do
+        taskset -c 0 h2load -c 1 -m 64 -n 64 "https://127.0.0.1:$port/big" >/dev/null 2>&1
+        [ "$SECONDS" -lt "$until" ] || return 0
+      done
+    fi
     o=$(taskset -c 0 h2load -c 1 -m 64 -n 64 "https://127.0.0.1:$port/big" 2>&1)
     c1=$(cpu_ticks $pids); peak=$(rss_kib VmHWM $pids)
-    [ "$r" = 0 ] && return
     echo "$o" > "$OUT/h2load-big-$t-r$r.txt"
     mbs=$(awk '/^finished in/{gsub(",",""); v=$6; u=$6; sub(/[A-Za-z\/]+$/,"",v); sub(/^[0-9.]+/,"",u);
       if (u ~ /^GB/) v*=1000; if (u ~ /^KB/) v/=1000; print v}' <<<"$o")
@@ -259,7 +272,7 @@ if [ $ROUNDS_ON = 1 ]; then
   }
   run_grpc() { # target port round: unary gRPC calls, HTTP/2 from clients and to the member
     local t=$1 port=$2 r=$3 d=$DUR pids c0 c1 o rps err cores
-    [ "$r" = 0 ] && d=$WARM
+    [ "$r" = 0 ] && d=$(warm_of "$t")
     pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
     o=$(taskset -c 0 h2load -c 16 -m 8 -D "$d" -d "$RUN/grpc-request.bin" \
       -H 'content-type: application/grpc' -H 'te: trailers' "https://127.0.0.1:$port/bench.Echo/Unary" 2>&1)
@@ -275,7 +288,7 @@ if [ $ROUNDS_ON = 1 ]; then
   }
   run_ws() { # target port round: WebSocket echoes, 64 connections with one 64-byte message each in flight
     local t=$1 port=$2 r=$3 d=$DUR pids c0 c1 o mps err cores
-    [ "$r" = 0 ] && d=$WARM
+    [ "$r" = 0 ] && d=$(warm_of "$t")
     pids=$(pids_on_port "$port"); c0=$(cpu_ticks $pids)
     o=$(taskset -c 0 java -Xmx256m -XX:TieredStopAtLevel=1 -cp "$ROOT/bench/target/elbow-benchmarks.jar" \
       dev.elbow.bench.WebSocketLoad "$port" 64 "$d" 64 2>&1)
@@ -326,7 +339,7 @@ if [ $ROUNDS_ON = 1 ]; then
   }
 
   echo "== box: $(nproc) cpus, $(awk -F: '/model name/{print $2; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "== warm-up ${WARM}s per target"
+  echo "== warm-up ${WARM}s per target and kind of traffic, ${WARM_JVM}s for the JVM data plane"
   for t in "${HT[@]}"; do run_wrk http64 "$t" "${HTTP[$t]}" 0; done
   for t in "${TC[@]}"; do run_wrk tcpconn "$t" "${TCPCONN[$t]}" 0 -H "Connection: close"; done
   declare -A HTTPS=( [haproxy-1t]=18096 [elbow-1t]=18104 )
@@ -396,4 +409,4 @@ if [ $CONTROL = 1 ]; then
 fi
 
 echo "== report"
-python3 "$ROOT/bench/report.py" "$OUT" "$ROOT/docs" "$CMDLINE"
+python3 "$ROOT/bench/report.py" "$OUT" "$ROOT/docs" "$CMDLINE" "$WARM" "$WARM_JVM"
