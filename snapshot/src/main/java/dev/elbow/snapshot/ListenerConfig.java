@@ -11,7 +11,9 @@ import java.util.List;
  * @param protocol the protocol clients speak to this port
  * @param port the port the data plane opens, 1-65535; a UDP listener may share its number with a
  *     TCP, HTTP or HTTPS one
- * @param group name of the {@link GroupConfig} that receives the traffic
+ * @param group name of the {@link GroupConfig} that receives the traffic (on HTTP and HTTPS
+ *     listeners, the requests no rule takes); null on an HTTP or HTTPS listener answers those 404,
+ *     as a Gateway API listener does
  * @param timeouts how long the listener waits; null means ELB's defaults
  * @param certificates HTTPS listeners only: the certificates to present, the first by default and
  *     the others to clients that ask for one of their names by SNI

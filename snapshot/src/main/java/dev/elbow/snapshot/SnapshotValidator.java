@@ -76,6 +76,18 @@ public final class SnapshotValidator {
     validateCertificates(listener, at, problems);
     validateProxyProtocolFrom(listener, at + ".proxyProtocolFrom", problems);
     validateRules(listener, at + ".rules", groups, problems);
+    if (listener.group() == null) {
+      if (listener.protocol() != ListenerProtocol.HTTP
+          && listener.protocol() != ListenerProtocol.HTTPS) {
+        problems.add(
+            at
+                + ".group: a "
+                + listener.protocol()
+                + " listener needs a group; only HTTP and HTTPS listeners may leave it out"
+                + " (requests no rule takes are then answered 404)");
+      }
+      return;
+    }
     GroupConfig group = groups.get(listener.group());
     if (group == null) {
       problems.add(at + ".group: no group named \"" + listener.group() + "\" in this snapshot");

@@ -28,6 +28,21 @@ class SnapshotValidatorTest {
   }
 
   @Test
+  void onlyHttpListenersMayGoWithoutAGroup() {
+    Snapshot snapshot =
+        new Snapshot(
+            3,
+            List.of(
+                new ListenerConfig("web/edge:80", ListenerProtocol.HTTP, 80, null),
+                new ListenerConfig("web/db", ListenerProtocol.TCP, 5432, null)),
+            List.of());
+    assertThat(SnapshotValidator.validate(snapshot))
+        .containsExactly(
+            "listeners[1].group: a TCP listener needs a group; only HTTP and HTTPS listeners may"
+                + " leave it out (requests no rule takes are then answered 404)");
+  }
+
+  @Test
   void namesEveryProblemWithItsPath() {
     GroupConfig tcpGroup =
         new GroupConfig(

@@ -143,6 +143,14 @@ public final class TrafficMetrics {
                 .register(registry));
   }
 
+  /**
+   * The group label of a listener's own requests: its group, or "" for an HTTP listener without one
+   * (the requests no rule takes, answered 404).
+   */
+  public static String groupLabel(ListenerConfig listener) {
+    return listener.group() == null ? "" : listener.group();
+  }
+
   /** The histogram of TCP connects to the group's members. */
   public synchronized Timer connectDuration(String group) {
     return connectTimers.computeIfAbsent(
@@ -161,7 +169,7 @@ public final class TrafficMetrics {
     Set<List<String>> routes = new HashSet<>();
     for (ListenerConfig listener : snapshot.listeners()) {
       listenerKeys.add(key(listener));
-      routes.add(List.of(listener.name(), listener.group()));
+      routes.add(List.of(listener.name(), groupLabel(listener)));
     }
     Set<String> groups = new HashSet<>();
     snapshot.groups().stream().map(GroupConfig::name).forEach(groups::add);

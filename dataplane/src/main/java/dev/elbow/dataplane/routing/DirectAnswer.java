@@ -15,6 +15,14 @@ import java.nio.charset.StandardCharsets;
 public record DirectAnswer(
     int status, String contentType, byte[] body, HttpRule.Redirect redirect) {
 
+  /** What an HTTP listener without a group answers a request no rule takes (Gateway API's 404). */
+  public static final DirectAnswer NOT_FOUND =
+      new DirectAnswer(
+          404,
+          "text/plain; charset=utf-8",
+          "no route of this listener takes the request\n".getBytes(StandardCharsets.UTF_8),
+          null);
+
   /** The answer of a rule that redirects or answers, or null for one that forwards. */
   public static DirectAnswer of(HttpRule rule) {
     if (rule.redirect() != null) {

@@ -20,7 +20,8 @@ import java.util.List;
  * @param trustedUpstreams the ranges whose connections begin with a PROXY protocol header, parsed
  *     from {@link ListenerConfig#proxyProtocolFrom()}
  * @param rules HTTP and HTTPS listeners with forwarding rules: the rules, compiled; else null
- * @param own the listener's group and histogram, where requests no rule takes go
+ * @param own the listener's group and histogram, where requests no rule takes go; a 404 when the
+ *     listener has no group
  */
 public record ListenerRoute(
     ListenerConfig config,
@@ -33,7 +34,13 @@ public record ListenerRoute(
     RouteTarget own) {
 
   public ListenerRoute {
-    own = own == null ? new RouteTarget(group, requestDuration) : own;
+    if (own == null) {
+      // An HTTP listener without a group (a Gateway API listener) answers what no rule takes 404.
+      own =
+          config.group() == null
+              ? new RouteTarget(null, requestDuration, DirectAnswer.NOT_FOUND, null, null)
+              : new RouteTarget(group, requestDuration);
+    }
   }
 
   public ListenerRoute(

@@ -189,7 +189,10 @@ public final class RoutingTable {
                   groups.get(listener.group()),
                   certificates,
                   previous.metrics.listener(listener),
-                  http ? previous.metrics.requestDuration(listener.name(), listener.group()) : null,
+                  http
+                      ? previous.metrics.requestDuration(
+                          listener.name(), TrafficMetrics.groupLabel(listener))
+                      : null,
                   http && !listener.rules().isEmpty()
                       ? HttpRouter.compile(
                           listener.rules(),

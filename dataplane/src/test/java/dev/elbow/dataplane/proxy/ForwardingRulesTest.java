@@ -249,6 +249,45 @@ class ForwardingRulesTest {
   }
 
   @Test
+  void aListenerWithoutAGroupAnswersWhatNoRuleTakes404() throws Exception {
+    // A Gateway API listener: routes only, no group of its own.
+    Snapshot withDefault = snapshot(2, rules("ns/api-canary"));
+    List<ListenerConfig> groupless =
+        withDefault.listeners().stream()
+            .map(
+                l ->
+                    new ListenerConfig(
+                        l.name(),
+                        l.protocol(),
+                        l.port(),
+                        null,
+                        null,
+                        l.certificates(),
+                        null,
+                        l.rules()))
+            .toList();
+    ApplyOutcome outcome =
+        dataPlane.dataPlane().apply(new Snapshot(2, groupless, withDefault.groups())).join();
+    assertThat(outcome.kind()).as(outcome.toString()).isEqualTo(ApplyOutcome.Kind.APPLIED);
+    assertThat(RawHttp.backendFor(httpPort, "shop.example.com", "/static/a")).isEqualTo("static");
+    String unrouted =
+        RawHttp.exchange(
+            httpPort,
+            "GET /v2 HTTP/1.1\r\nHost: api.example.com\r\nConnection: close\r\n\r\n",
+            2_000);
+    assertThat(unrouted).startsWith("HTTP/1.1 404 Not Found").contains("no route of this listener");
+    try (H2TestClient client = H2TestClient.tls(httpsPort)) {
+      H2TestClient.Stream stream =
+          client
+              .open(H2TestClient.request("GET", "/x").authority("other.org"), true, true)
+              .await(10);
+      assertThat(stream.status()).isEqualTo("404");
+      assertThat(viaHttp2(client, "shop.example.com", "/static/a.js")).isEqualTo("static");
+    }
+    assertThat(backends.get(0).served()).as("the group the listener no longer has").isZero();
+  }
+
+  @Test
   void aRuleNamingAMissingGroupIsRefusedAndTheLastGoodRulesServe() {
     ApplyOutcome outcome = dataPlane.dataPlane().apply(snapshot(2, rules("ns/nope"))).join();
     assertThat(outcome.kind()).isNotEqualTo(ApplyOutcome.Kind.APPLIED);

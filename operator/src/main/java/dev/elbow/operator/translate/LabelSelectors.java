@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Kubernetes label selector matching (matchLabels and matchExpressions), as the API defines it. */
-final class LabelSelectors {
+public final class LabelSelectors {
 
   private LabelSelectors() {}
 
@@ -15,7 +15,7 @@ final class LabelSelectors {
    * Whether labels match; an empty selector matches nothing here (not everything, as in the API),
    * so a group never takes in every pod of a namespace by an omission.
    */
-  static boolean matches(LabelSelector selector, Map<String, String> labels) {
+  public static boolean matches(LabelSelector selector, Map<String, String> labels) {
     if (selector == null) {
       return false;
     }

@@ -24,10 +24,10 @@ import java.util.Objects;
  * up) is left out, unless its pod waits only for Elbow's {@link ReadinessGate}. Pure, like the rest
  * of translation.
  */
-final class ServiceMembers {
+public final class ServiceMembers {
 
   /** The members, or why they cannot be resolved. */
-  record Resolved(List<MemberConfig> members, Verdict problem) {}
+  public record Resolved(List<MemberConfig> members, Verdict problem) {}
 
   private ServiceMembers() {}
 
@@ -59,12 +59,57 @@ final class ServiceMembers {
                 + ports(service));
       }
       int weight = Objects.requireNonNullElse(source.getWeight(), 1);
-      List<Pod> pods = references.pods(namespace);
-      for (EndpointSlice slice : references.endpointSlices(key)) {
-        add(members, slice, port, weight, "service/" + source.getService(), pods);
-      }
+      addAll(members, key, port, weight, references);
     }
     return new Resolved(new ArrayList<>(members.values()), null);
+  }
+
+  /**
+   * The ready (and draining) endpoints of one port of a Service, each of weight 1: a Gateway API
+   * route's backendRef to a Service.
+   *
+   * @param at where the reference is, for the message when there is no such Service or port
+   */
+  public static Resolved ofServicePort(
+      ResourceKey service, int portNumber, String at, References references) {
+    Service found = references.service(service);
+    if (found == null) {
+      return problem(
+          "BackendNotFound",
+          at + ": no Service \"" + service.name() + "\" in namespace " + service.namespace());
+    }
+    ServicePort port = portOf(found, new IntOrString(portNumber));
+    if (port == null) {
+      return problem(
+          "BackendNotFound",
+          at
+              + ".port: Service \""
+              + service.name()
+              + "\" has no port "
+              + portNumber
+              + "; it has "
+              + ports(found));
+    }
+    Map<String, MemberConfig> members = new LinkedHashMap<>();
+    addAll(members, service, port, 1, references);
+    return new Resolved(new ArrayList<>(members.values()), null);
+  }
+
+  /** The port of a Service a reference names, or null. */
+  public static ServicePort port(Service service, int number) {
+    return portOf(service, new IntOrString(number));
+  }
+
+  private static void addAll(
+      Map<String, MemberConfig> members,
+      ResourceKey service,
+      ServicePort port,
+      int weight,
+      References references) {
+    List<Pod> pods = references.pods(service.namespace());
+    for (EndpointSlice slice : references.endpointSlices(service)) {
+      add(members, slice, port, weight, "service/" + service.name(), pods);
+    }
   }
 
   private static void add(

@@ -3,6 +3,9 @@ package dev.elbow.operator.translate;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
 import dev.elbow.api.v1alpha1.ListenerSpec;
+import dev.elbow.operator.translate.gateway.GatewayInputs;
+import dev.elbow.operator.translate.gateway.GatewayTranslation;
+import dev.elbow.operator.translate.gateway.GatewayTranslator;
 import dev.elbow.snapshot.GroupConfig;
 import dev.elbow.snapshot.ListenerConfig;
 import dev.elbow.snapshot.ListenerProtocol;
@@ -43,6 +46,19 @@ public final class Translator {
       Collection<BackendServerGroup> groups,
       Collection<Listener> listeners,
       References references) {
+    return translate(groups, listeners, references, GatewayInputs.NONE);
+  }
+
+  /**
+   * Translates everything, Gateway API objects of Elbow's GatewayClasses included: their listeners
+   * and groups join the snapshot beside those of Elbow's own kinds, and may not take a port a
+   * Listener holds.
+   */
+  public static Translation translate(
+      Collection<BackendServerGroup> groups,
+      Collection<Listener> listeners,
+      References references,
+      GatewayInputs gatewayInputs) {
     Map<ResourceKey, BackendServerGroup> groupsByKey = new HashMap<>();
     Map<ResourceKey, Judged> groupVerdicts = new HashMap<>();
     List<GroupConfig> groupConfigs = new ArrayList<>();
@@ -105,8 +121,21 @@ public final class Translator {
                 ForwardingRules.of(namespace, listener.getSpec().getRules())));
       }
     }
+    Map<Integer, String> ports = new HashMap<>();
+    for (ListenerConfig listener : listenerConfigs) {
+      if (!listener.isDatagram()) {
+        ports.put(listener.port(), "Listener " + listener.name());
+      }
+    }
+    Map<String, GroupConfig> accepted = new HashMap<>();
+    groupConfigs.forEach(g -> accepted.put(g.name(), g));
+    GatewayTranslation gateway =
+        GatewayTranslator.translate(
+            gatewayInputs, ports, key -> accepted.get(key.toString()), references);
+    listenerConfigs.addAll(gateway.listeners());
+    groupConfigs.addAll(gateway.groups());
     return new Translation(
-        new Snapshot(0, listenerConfigs, groupConfigs), groupVerdicts, listenerVerdicts);
+        new Snapshot(0, listenerConfigs, groupConfigs), groupVerdicts, listenerVerdicts, gateway);
   }
 
   /** "UDP 53" or "TCP 443": what a listener binds. */

@@ -7,13 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.elbow.api.v1alpha1.BackendServerGroup;
 import dev.elbow.api.v1alpha1.Listener;
+import dev.elbow.operator.translate.gateway.GatewayInputs;
+import dev.elbow.operator.translate.gateway.GatewayTranslation;
 import dev.elbow.snapshot.SnapshotJson;
 import dev.elbow.snapshot.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TranslatorFixtureTest {
 
   private static final Path FIXTURES = Path.of("src/test/resources/translation");
+  private static final Pattern KIND = Pattern.compile("(?m)^kind: (\\w+)\\s*$");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -51,7 +61,9 @@ class TranslatorFixtureTest {
         "service-members",
         "proxy-protocol",
         "grpc",
-        "forwarding-rules"
+        "forwarding-rules",
+        "gateway-http",
+        "gateway-refusals"
       })
   void translatesAsTheFixtureSays(String fixture) throws IOException {
     Path dir = FIXTURES.resolve(fixture);
@@ -63,30 +75,55 @@ class TranslatorFixtureTest {
     Map<ResourceKey, List<EndpointSlice>> slices = new HashMap<>();
     Map<String, List<Pod>> pods = new HashMap<>();
     String input = withTestCertificates(Files.readString(dir.resolve("input.yaml")));
+    List<GatewayClass> classes = new ArrayList<>();
+    List<Gateway> gateways = new ArrayList<>();
+    List<HTTPRoute> routes = new ArrayList<>();
+    List<ReferenceGrant> grants = new ArrayList<>();
+    Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
     for (String document : input.split("(?m)^---$")) {
-      if (document.contains("kind: Secret")) {
-        Secret secret = Serialization.unmarshal(document, Secret.class);
-        secrets.put(ResourceKey.of(secret), secret.getStringData());
-      } else if (document.contains("kind: ConfigMap")) {
-        ConfigMap map = Serialization.unmarshal(document, ConfigMap.class);
-        configMaps.put(ResourceKey.of(map), map.getData());
-      } else if (document.contains("kind: Service\n")) {
-        Service service = Serialization.unmarshal(document, Service.class);
-        services.put(ResourceKey.of(service), service);
-      } else if (document.contains("kind: Pod\n")) {
-        Pod pod = Serialization.unmarshal(document, Pod.class);
-        pods.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(pod);
-      } else if (document.contains("kind: EndpointSlice")) {
-        EndpointSlice slice = Serialization.unmarshal(document, EndpointSlice.class);
-        ResourceKey service =
-            new ResourceKey(
-                slice.getMetadata().getNamespace(),
-                slice.getMetadata().getLabels().get("kubernetes.io/service-name"));
-        slices.computeIfAbsent(service, k -> new ArrayList<>()).add(slice);
-      } else if (document.contains("kind: BackendServerGroup")) {
-        groups.add(Serialization.unmarshal(document, BackendServerGroup.class));
-      } else if (document.contains("kind: Listener")) {
-        listeners.add(Serialization.unmarshal(document, Listener.class));
+      Matcher kind = KIND.matcher(document);
+      if (!kind.find()) {
+        continue;
+      }
+      switch (kind.group(1)) {
+        case "Secret" -> {
+          Secret secret = Serialization.unmarshal(document, Secret.class);
+          secrets.put(ResourceKey.of(secret), secret.getStringData());
+        }
+        case "ConfigMap" -> {
+          ConfigMap map = Serialization.unmarshal(document, ConfigMap.class);
+          configMaps.put(ResourceKey.of(map), map.getData());
+        }
+        case "Service" -> {
+          Service service = Serialization.unmarshal(document, Service.class);
+          services.put(ResourceKey.of(service), service);
+        }
+        case "Pod" -> {
+          Pod pod = Serialization.unmarshal(document, Pod.class);
+          pods.computeIfAbsent(pod.getMetadata().getNamespace(), k -> new ArrayList<>()).add(pod);
+        }
+        case "EndpointSlice" -> {
+          EndpointSlice slice = Serialization.unmarshal(document, EndpointSlice.class);
+          ResourceKey service =
+              new ResourceKey(
+                  slice.getMetadata().getNamespace(),
+                  slice.getMetadata().getLabels().get("kubernetes.io/service-name"));
+          slices.computeIfAbsent(service, k -> new ArrayList<>()).add(slice);
+        }
+        case "BackendServerGroup" ->
+            groups.add(Serialization.unmarshal(document, BackendServerGroup.class));
+        case "Listener" -> listeners.add(Serialization.unmarshal(document, Listener.class));
+        case "GatewayClass" -> classes.add(Serialization.unmarshal(document, GatewayClass.class));
+        case "Gateway" -> gateways.add(Serialization.unmarshal(document, Gateway.class));
+        case "HTTPRoute" -> routes.add(Serialization.unmarshal(document, HTTPRoute.class));
+        case "ReferenceGrant" ->
+            grants.add(Serialization.unmarshal(document, ReferenceGrant.class));
+        case "Namespace" -> {
+          Namespace namespace = Serialization.unmarshal(document, Namespace.class);
+          namespaceLabels.put(
+              namespace.getMetadata().getName(), namespace.getMetadata().getLabels());
+        }
+        default -> throw new IllegalArgumentException("fixture has a " + kind.group(1));
       }
     }
 
@@ -100,7 +137,9 @@ class TranslatorFixtureTest {
                 k -> List.of(),
                 services::get,
                 k -> slices.getOrDefault(k, List.of()),
-                n -> pods.getOrDefault(n, List.of())));
+                n -> pods.getOrDefault(n, List.of())),
+            new GatewayInputs(
+                classes, gateways, routes, grants, n -> namespaceLabels.getOrDefault(n, Map.of())));
 
     JsonNode snapshot =
         JSON.readTree(
@@ -110,6 +149,14 @@ class TranslatorFixtureTest {
     Map<String, Object> both = new LinkedHashMap<>();
     both.put("groups", stringKeys(translation.groups()));
     both.put("listeners", stringKeys(translation.listeners()));
+    if (!translation.gateway().equals(GatewayTranslation.NONE)) {
+      GatewayTranslation gateway = translation.gateway();
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("classes", new TreeMap<>(gateway.classes()));
+      status.put("gateways", new TreeMap<>(stringKeys(gateway.gateways())));
+      status.put("httpRoutes", new TreeMap<>(stringKeys(gateway.httpRoutes())));
+      both.put("gatewayApi", status);
+    }
     // Through text, so numbers compare as the JSON they are, not as Java ints and longs.
     JsonNode verdicts = JSON.readTree(JSON.writeValueAsString(both));
     if (Boolean.getBoolean("elbow.fixtures.update")) {
@@ -151,8 +198,8 @@ class TranslatorFixtureTest {
     return json;
   }
 
-  private static Map<String, Judged> stringKeys(Map<ResourceKey, Judged> judged) {
-    Map<String, Judged> out = new TreeMap<>();
+  private static <T> Map<String, T> stringKeys(Map<ResourceKey, T> judged) {
+    Map<String, T> out = new TreeMap<>();
     judged.forEach((key, value) -> out.put(key.toString(), value));
     return out;
   }
