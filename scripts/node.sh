@@ -235,10 +235,25 @@ down() {
     [[ -f "$RUN/$name.pid" ]] && kill "$(cat "$RUN/$name.pid")" 2>/dev/null || true
   done
   sleep 1
-  # Shims outlive containerd; their containers die with them.
   pkill -KILL -f "containerd-shim-runc-v2 .*-address $SOCK" 2>/dev/null || true
   for name in kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver containerd etcd; do
     [[ -f "$RUN/$name.pid" ]] && kill -KILL "$(cat "$RUN/$name.pid")" 2>/dev/null || true
+  done
+  # A container's processes outlive its shim (they are reparented to init), and the kubelet may
+  # have restarted a task killed above before it stopped itself: kill whatever is still in the
+  # containers' cgroups, then remove them.
+  local cg pid
+  for _ in 1 2 3; do
+    for cg in /sys/fs/cgroup/pids/k8s.io/*/; do
+      [[ -f "$cg/cgroup.procs" ]] || continue
+      while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done < "$cg/cgroup.procs" || true
+    done
+    sleep 0.5
+  done
+  for cg in /sys/fs/cgroup/*/k8s.io; do
+    if [[ -d "$cg" ]]; then
+      find "$cg" -depth -mindepth 1 -type d -exec rmdir {} \; 2>/dev/null || true
+    fi
   done
   awk -v s="$STATE" -v r="$RUN" 'index($2, s) == 1 || index($2, r) == 1 {print $2}' /proc/mounts \
     | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
