@@ -26,17 +26,21 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A member that speaks only HTTP/2 over cleartext (h2c, prior knowledge), as gRPC servers do: each
  * request is answered with a streamed body of unstated length, {@code <method> <path> <body
- * bytes>}, and the trailer {@code x-served-by: h2c}. It counts the connections it accepted.
+ * bytes>}, and the trailer {@code x-served-by: h2c}; {@code /download/N} streams N bytes as its
+ * flow-control window lets them out, {@code /reset-after/N} resets the stream after N bytes. It
+ * counts the connections it accepted and the download bytes it got out.
  */
 public final class H2cMember implements AutoCloseable {
 
   private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicLong sent = new AtomicLong();
 
   public H2cMember() throws InterruptedException {
     server =
@@ -85,9 +89,26 @@ public final class H2cMember implements AutoCloseable {
     loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  private static final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
+  /** Bytes of {@code /download/} bodies the flow control let out (writes completed) so far. */
+  public long sent() {
+    return sent.get();
+  }
+
+  private final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private long remaining;
+    private boolean resetAtEnd;
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      // /download/N: N bytes, as fast as the stream's window lets them out; /reset-after/N: N
+      // bytes, then the stream is reset (CANCEL), as a member that fails mid-response.
+      if (request.uri().startsWith("/download/") || request.uri().startsWith("/reset-after/")) {
+        resetAtEnd = request.uri().startsWith("/reset-after/");
+        remaining = Long.parseLong(request.uri().substring(request.uri().lastIndexOf('/') + 1));
+        ctx.writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        pump(ctx);
+        return;
+      }
       String text =
           request.method() + " " + request.uri() + " " + request.content().readableBytes();
       ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
@@ -95,6 +116,40 @@ public final class H2cMember implements AutoCloseable {
       LastHttpContent last = new DefaultLastHttpContent();
       last.trailingHeaders().set("x-served-by", "h2c");
       ctx.writeAndFlush(last);
+    }
+
+    private void pump(ChannelHandlerContext ctx) {
+      while (remaining > 0 && ctx.channel().isWritable()) {
+        int n = (int) Math.min(remaining, 16 * 1024);
+        remaining -= n;
+        ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[n])))
+            .addListener(
+                f -> {
+                  if (f.isSuccess()) {
+                    sent.addAndGet(n);
+                  }
+                });
+      }
+      if (remaining == 0) {
+        remaining = -1;
+        if (resetAtEnd) {
+          ctx.flush();
+          ctx.channel()
+              .eventLoop()
+              .schedule(() -> ctx.channel().close(), 200, TimeUnit.MILLISECONDS);
+          return;
+        }
+        ctx.write(new DefaultLastHttpContent());
+      }
+      ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (remaining > 0) {
+        pump(ctx);
+      }
+      ctx.fireChannelWritabilityChanged();
     }
   }
 }

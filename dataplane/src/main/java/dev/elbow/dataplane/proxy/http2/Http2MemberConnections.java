@@ -7,20 +7,12 @@ import dev.elbow.dataplane.proxy.http.BackendPool;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2GoAwayFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -62,7 +54,7 @@ final class Http2MemberConnections {
       Member first,
       boolean fresh,
       ListenerMetrics listener,
-      BackendConnector.Callback callback) {
+      MemberCallback callback) {
     if (!fresh) {
       Channel open = withRoom(connections(group.tls(), first.socketAddress()));
       if (open != null) {
@@ -120,25 +112,8 @@ final class Http2MemberConnections {
   }
 
   private static void openStream(
-      Channel connection, Member member, boolean reused, BackendConnector.Callback callback) {
-    new Http2StreamChannelBootstrap(connection)
-        .handler(
-            new ChannelInitializer<Http2StreamChannel>() {
-              @Override
-              protected void initChannel(Http2StreamChannel stream) {
-                stream.config().setAutoRead(false);
-                stream.pipeline().addLast(new MemberStream(reused));
-              }
-            })
-        .open()
-        .addListener(
-            opened -> {
-              if (opened.isSuccess()) {
-                callback.connected((Channel) opened.getNow(), member);
-              } else {
-                callback.failed(member, opened.cause());
-              }
-            });
+      Channel connection, Member member, boolean reused, MemberCallback callback) {
+    callback.connected(connection.pipeline().get(MemberStreams.class).open(reused), member);
   }
 
   private static ChannelInitializer<Channel> initializer(GroupRuntime group, Member target) {
@@ -152,32 +127,8 @@ final class Http2MemberConnections {
             .addLast(
                 new IdleStateHandler(0, 0, BackendPool.IDLE_SECONDS, TimeUnit.SECONDS),
                 Http2FrameCodecBuilder.forClient().build(),
-                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
-                new Lifecycle());
+                new MemberStreams());
       }
     };
-  }
-
-  /** Closes a connection idle with no stream; forgets one the member is ending (GOAWAY). */
-  private static final class Lifecycle extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      // GOAWAY: no new stream goes here (withRoom checks); open ones finish.
-      ReferenceCountUtil.release(msg);
-      if (msg instanceof Http2GoAwayFrame
-          && ctx.pipeline().get(Http2FrameCodec.class).connection().numActiveStreams() == 0) {
-        ctx.close();
-      }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-      if (event instanceof IdleStateEvent
-          && ctx.pipeline().get(Http2FrameCodec.class).connection().numActiveStreams() == 0) {
-        ctx.close();
-        return;
-      }
-      ctx.fireUserEventTriggered(event);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.elbow.dataplane.proxy.http2;
 
 import dev.elbow.dataplane.metrics.ListenerMetrics;
-import dev.elbow.dataplane.proxy.BackendConnector;
 import dev.elbow.dataplane.proxy.ProxyContext;
 import dev.elbow.dataplane.routing.GroupRuntime;
 import dev.elbow.dataplane.routing.Member;
@@ -20,5 +19,5 @@ interface MemberAcquirer {
       Member first,
       boolean fresh,
       ListenerMetrics listener,
-      BackendConnector.Callback callback);
+      MemberCallback callback);
 }

@@ -1,13 +1,13 @@
 package dev.elbow.dataplane.proxy.http2;
 
-import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 
 /**
  * The member's end of one {@link StreamExchange}, whatever carries it: an HTTP/1.1 connection
  * ({@link MemberLink}) or a stream of a multiplexed HTTP/2 connection ({@link MemberStream}). Both
  * take and give HTTP/2 frames, and report to the exchange on its event loop.
  */
-interface MemberEnd extends ChannelHandler {
+interface MemberEnd {
 
   /** Starts an exchange. */
   void attach(StreamExchange exchange);
@@ -18,6 +18,17 @@ interface MemberEnd extends ChannelHandler {
    */
   boolean reused();
 
+  /** Writes a frame of the request toward the member (not flushed). */
+  void send(Http2StreamFrame frame);
+
+  void flush();
+
+  /** Asks for more of the response: the member may send more once the client took what came. */
+  void read();
+
+  /** Whether the member takes more of the request now. */
+  boolean isWritable();
+
   /**
    * Ends the exchange.
    *
@@ -25,4 +36,9 @@ interface MemberEnd extends ChannelHandler {
    *     known state
    */
   void release(boolean requestWhole);
+
+  /**
+   * Ends the exchange and never reuses what carried it (a connection is closed, a stream reset).
+   */
+  void drop();
 }

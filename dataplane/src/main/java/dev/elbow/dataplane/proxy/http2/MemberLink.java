@@ -5,6 +5,7 @@ import dev.elbow.dataplane.proxy.http.BackendPool;
 import dev.elbow.dataplane.proxy.http.Http1MemberCodec;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -60,6 +61,32 @@ final class MemberLink extends ChannelInboundHandlerAdapter implements MemberEnd
   @Override
   public boolean reused() {
     return reused;
+  }
+
+  @Override
+  public void send(Http2StreamFrame frame) {
+    ctx.channel().write(frame, ctx.channel().voidPromise());
+  }
+
+  @Override
+  public void flush() {
+    ctx.channel().flush();
+  }
+
+  @Override
+  public void read() {
+    ctx.channel().read();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void drop() {
+    owner = null;
+    ctx.channel().close();
   }
 
   /** The member sent bytes of a response for this exchange. */

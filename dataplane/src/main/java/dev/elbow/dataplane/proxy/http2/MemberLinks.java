@@ -33,17 +33,35 @@ final class MemberLinks {
       Member first,
       boolean fresh,
       ListenerMetrics listener,
-      BackendConnector.Callback callback) {
+      MemberCallback callback) {
     Channel pooled =
         fresh ? null : BackendPool.forStreams().acquire(group.tls(), first.socketAddress());
     if (pooled != null) {
-      pooled.pipeline().get(MemberLink.class).takenFromPool();
-      callback.connected(pooled, first);
+      MemberLink link = pooled.pipeline().get(MemberLink.class);
+      link.takenFromPool();
+      callback.connected(link, first);
       return;
     }
     proxy
         .connector()
-        .connect(loop, group, first, () -> initializer(group, first), false, listener, callback);
+        .connect(
+            loop,
+            group,
+            first,
+            () -> initializer(group, first),
+            false,
+            listener,
+            new BackendConnector.Callback() {
+              @Override
+              public void connected(Channel channel, Member member) {
+                callback.connected(channel.pipeline().get(MemberLink.class), member);
+              }
+
+              @Override
+              public void failed(Member lastTried, Throwable cause) {
+                callback.failed(lastTried, cause);
+              }
+            });
   }
 
   private static ChannelInitializer<Channel> initializer(GroupRuntime group, Member target) {

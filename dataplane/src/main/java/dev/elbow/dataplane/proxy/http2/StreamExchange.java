@@ -12,7 +12,6 @@ import dev.elbow.dataplane.routing.ListenerRoute;
 import dev.elbow.dataplane.routing.Member;
 import dev.elbow.dataplane.routing.RouteTarget;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -53,7 +52,7 @@ final class StreamExchange implements ClientStreamHandler {
   private StreamStickiness stickiness;
   private GroupRuntime group;
   private Member member;
-  private Channel backend;
+  // The member's end of this exchange, once it is there.
   private MemberEnd link;
   private Http2Headers forwarded;
   // The request's HEADERS carried END_STREAM: it has no body.
@@ -204,17 +203,17 @@ final class StreamExchange implements ClientStreamHandler {
         chosen,
         fresh,
         listener.metrics(),
-        new BackendConnector.Callback() {
+        new MemberCallback() {
           @Override
-          public void connected(Channel channel, Member connectedTo) {
+          public void connected(MemberEnd end, Member connectedTo) {
             if (over) {
-              channel.close(); // the client reset the stream meanwhile
+              end.drop(); // the client reset the stream meanwhile
               return;
             }
             member = connectedTo;
             inFlight.start(connectedTo); // the connector may have gone to another member
             record.member(connectedTo);
-            begin(channel);
+            begin(end);
           }
 
           @Override
@@ -230,15 +229,14 @@ final class StreamExchange implements ClientStreamHandler {
   }
 
   /** The member connection is open: the head and what body has come go out. */
-  private void begin(Channel channel) {
-    backend = channel;
-    link = channel.pipeline().get(MemberEnd.class);
-    link.attach(this);
-    channel.read(); // the response may start before the request body ends
-    channel.write(new DefaultHttp2HeadersFrame(forwarded, headEnds), channel.voidPromise());
+  private void begin(MemberEnd end) {
+    link = end;
+    end.attach(this);
+    end.read(); // the response may start before the request body ends
+    end.send(new DefaultHttp2HeadersFrame(forwarded, headEnds));
     Http2StreamFrame piece;
     while ((piece = pending.poll()) != null) {
-      channel.write(piece, channel.voidPromise());
+      end.send(piece);
     }
     afterBodyWritten();
   }
@@ -258,11 +256,11 @@ final class StreamExchange implements ClientStreamHandler {
       requestEnded = true;
       requestIdle.stop();
     }
-    if (backend == null) {
+    if (link == null) {
       pending.add(piece); // connecting: nothing more is read until the member is there
       return;
     }
-    backend.write(piece, backend.voidPromise());
+    link.send(piece);
     afterBodyWritten();
   }
 
@@ -275,11 +273,11 @@ final class StreamExchange implements ClientStreamHandler {
           responseIdle.start(responseSeconds); // the member has it all: its time starts
         }
       }
-      backend.flush();
+      link.flush();
       return;
     }
-    backend.flush();
-    if (backend.isWritable()) {
+    link.flush();
+    if (link.isWritable()) {
       clientEnd.read();
     } else {
       // The member is not taking the body: its delay, not the client's.
@@ -360,7 +358,6 @@ final class StreamExchange implements ClientStreamHandler {
     // A member that answered before the request body ended (a 413, say) has the rest of it
     // pending on its connection: that connection carries nothing more.
     link = null;
-    backend = null;
     from.release(requestSent);
     end();
     if (!requestEnded) {
@@ -371,11 +368,11 @@ final class StreamExchange implements ClientStreamHandler {
 
   void memberReadComplete() {
     clientEnd.flush();
-    if (backend == null) {
+    if (link == null) {
       return;
     }
     if (clientEnd.isWritable()) {
-      backend.read();
+      link.read();
     } else {
       // The client's window is shut: its delay, not the member's.
       waitingForClient = true;
@@ -385,12 +382,12 @@ final class StreamExchange implements ClientStreamHandler {
 
   @Override
   public void clientWritable() {
-    if (waitingForClient && clientEnd.isWritable() && backend != null) {
+    if (waitingForClient && clientEnd.isWritable() && link != null) {
       waitingForClient = false;
       if (requestSent) {
         responseIdle.start(responseSeconds);
       }
-      backend.read();
+      link.read();
     }
   }
 
@@ -437,7 +434,7 @@ final class StreamExchange implements ClientStreamHandler {
 
   /** The member sent nothing for the response timeout. Not retried: it may still be working. */
   private void memberSilent() {
-    if (backend == null || over) {
+    if (link == null || over) {
       return;
     }
     String why = "no response within " + responseSeconds + "s";
@@ -503,11 +500,10 @@ final class StreamExchange implements ClientStreamHandler {
 
   /** Closes the member connection of this exchange; it is never reused. */
   private void dropMember() {
-    if (backend != null) {
-      Channel channel = backend;
-      backend = null;
+    if (link != null) {
+      MemberEnd end = link;
       link = null;
-      channel.close();
+      end.drop();
     }
   }
 
